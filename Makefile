@@ -1,0 +1,70 @@
+# CivicGrid — two commands: `make run` (set up everything, load the demo district, serve) and
+# `make test` (the whole suite). Everything else here is a step those two use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SCALE ?= small
+export DJANGO_SETTINGS_MODULE := civicgrid.settings
+
+.PHONY: run dev test test-fast lint format assets messages setup setup-dev migrate demo bench clean
+
+run: setup migrate demo
+	$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py demo_logins
+	@echo "CivicGrid: http://127.0.0.1:$(PORT)/"
+	$(VENV)/bin/gunicorn civicgrid.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+# Auto-reloading development server with DEBUG on.
+dev: setup-dev migrate demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup-dev
+	$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup-dev
+	$(PY) -m bench
+
+# --- steps -----------------------------------------------------------------------------------
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Front-end packages come from the npm registry and are copied into static/vendor (not committed).
+assets: node_modules/.package-lock.json
+	$(PYTHON) scripts/copy_assets.py
+
+messages: $(VENV)/.installed
+	$(PY) scripts/compile_messages.py
+
+setup: $(VENV)/.installed assets messages
+setup-dev: $(VENV)/.installed-dev assets messages
+
+migrate: setup
+	$(PY) manage.py migrate -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo --scale $(SCALE) --if-empty
+
+clean:
+	rm -rf $(VENV) node_modules civicgrid/static/vendor var .pytest_cache

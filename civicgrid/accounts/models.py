@@ -1,0 +1,157 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from civicgrid.regions.models import Department, Region
+
+phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
+
+
+class User(AbstractUser):
+    """A person who signs in: a resident, a grid worker, an official…
+
+    Residents and grid workers sign in with their phone number; staff may also use a username.
+    """
+
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(
+        _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[phone_validator]
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.name or self.username
+
+    @property
+    def display_name(self):
+        return self.name or self.get_full_name() or self.username
+
+    @property
+    def masked_phone(self):
+        return f"{self.phone[:3]}****{self.phone[-4:]}" if self.phone else ""
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("居民")
+    MICROGRID_MEMBER = "microgrid_member", _("微网格员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    STREET_STAFF = "street_staff", _("街道工作人员")
+    DEPARTMENT_STAFF = "department_staff", _("部门工作人员")
+    COMMAND_OPERATOR = "command_operator", _("指挥中心值班员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class RoleAssignment(models.Model):
+    """One role a user holds on one region node (its whole subtree) or one department."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=32, choices=Role)
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("职能部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    # Revoked assignments are kept (who held what, when) rather than deleted.
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=False, department__isnull=True)
+                | Q(region__isnull=True, department__isnull=False),
+                name="role_assignment_on_region_xor_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(revoked_at__isnull=True, region__isnull=False),
+                name="unique_active_role_on_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "department"],
+                condition=Q(revoked_at__isnull=True, department__isnull=False),
+                name="unique_active_role_on_department",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.region or self.department}"
+
+    @property
+    def scope_code(self):
+        """The region code whose subtree this assignment covers."""
+        return self.region.code if self.region_id else self.department.region.code
+
+    def clean(self):
+        from civicgrid.accounts.roles import validate_assignment_target
+
+        validate_assignment_target(self.role, self.region, self.department)
+
+
+class SecurityEvent(models.Model):
+    """Append-only security log: logins, failures, lockouts, logouts, role changes (≥ 6 months)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录成功")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKED_OUT = "locked_out", _("账号锁定")
+        LOGOUT = "logout", _("退出登录")
+        IDLE_LOGOUT = "idle_logout", _("超时退出")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        ROLE_GRANTED = "role_granted", _("授予角色")
+        ROLE_REVOKED = "role_revoked", _("撤销角色")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(_("登录名"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("安全日志")
+        verbose_name_plural = _("安全日志")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("安全日志只能追加，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("安全日志只能追加，不能删除。"))

@@ -1,0 +1,56 @@
+"""Who may do what: the policy table, in one place for auditors to read.
+
+Each role grants permissions ("app.action_model", Django's naming) within the subtree of the node it
+is assigned on. Later modules add their permissions here. A system admin holds every permission in
+its subtree; a superuser holds everything everywhere.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from civicgrid.accounts.models import Role
+from civicgrid.regions.models import Level
+
+VIEW_TREE = {"regions.view_region", "regions.view_department"}
+
+ROLE_PERMISSIONS = {
+    Role.RESIDENT: {"regions.view_region"},
+    Role.MICROGRID_MEMBER: VIEW_TREE,
+    Role.GRID_WORKER: VIEW_TREE,
+    Role.COMMUNITY_STAFF: VIEW_TREE,
+    Role.STREET_STAFF: VIEW_TREE,
+    Role.DEPARTMENT_STAFF: VIEW_TREE,
+    Role.COMMAND_OPERATOR: VIEW_TREE,
+    Role.SYSTEM_ADMIN: VIEW_TREE | {"regions.change_region", "regions.change_department", "accounts.change_user"},
+}
+
+# The tree level each role is normally assigned on (None: assigned on a department).
+ROLE_LEVELS = {
+    Role.RESIDENT: {Level.COMMUNITY, Level.GRID, Level.MICROGRID},
+    Role.MICROGRID_MEMBER: {Level.MICROGRID, Level.GRID},
+    Role.GRID_WORKER: {Level.GRID, Level.MICROGRID},
+    Role.COMMUNITY_STAFF: {Level.COMMUNITY},
+    Role.STREET_STAFF: {Level.STREET},
+    Role.DEPARTMENT_STAFF: None,
+    Role.COMMAND_OPERATOR: {Level.DISTRICT, Level.STREET},
+    Role.SYSTEM_ADMIN: {Level.DISTRICT, Level.STREET, Level.COMMUNITY},
+}
+
+
+def role_has_permission(role, permission):
+    return role == Role.SYSTEM_ADMIN or permission in ROLE_PERMISSIONS.get(role, set())
+
+
+def validate_assignment_target(role, region, department):
+    levels = ROLE_LEVELS[Role(role)]
+    if levels is None:
+        if department is None or region is not None:
+            raise ValidationError(_("部门工作人员角色必须授予在一个职能部门上。"))
+        return
+    if region is None or department is not None:
+        raise ValidationError(_("该角色必须授予在一个区划网格节点上。"))
+    if region.level not in levels:
+        allowed = "、".join(str(Level(level).label) for level in sorted(levels))
+        raise ValidationError(
+            _("%(role)s只能授予在以下层级：%(levels)s。") % {"role": Role(role).label, "levels": allowed}
+        )

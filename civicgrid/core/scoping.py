@@ -1,0 +1,55 @@
+"""Restricted querysets: every list and detail starts from `Model.objects.restrict(user, action)`.
+
+A scoped model names, in `scope_code_field`, the lookup path to the region code that places a row
+in the tree (e.g. "code" for a region, "region__code" for a department). Region codes are
+materialised paths (a child's code starts with its parent's), so "everything under these nodes"
+is a handful of indexed range conditions, whatever the depth. Rows outside the user's scope are
+simply absent, so views answer 404 exactly as for rows that do not exist.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+# Region codes are digits only and at most this long; a subtree of code C is the range
+# [C, C + "9…9"], which a plain b-tree index answers on SQLite and PostgreSQL alike.
+MAX_CODE_LENGTH = 24
+
+
+def subtree_range(code):
+    return code, code + "9" * (MAX_CODE_LENGTH - len(code))
+
+
+def subtree_q(field, codes):
+    """Q matching rows whose `field` lies in the subtree of any of `codes` (OR)."""
+    condition = Q(pk__in=[])
+    for code in collapse_codes(codes):
+        low, high = subtree_range(code)
+        condition |= Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    return condition
+
+
+def collapse_codes(codes):
+    """Drop codes that lie inside another code of the list (their subtree is already covered)."""
+    kept = []
+    for code in sorted(set(codes), key=len):
+        if not any(code.startswith(parent) for parent in kept):
+            kept.append(code)
+    return sorted(kept)
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action="view"):
+        """Limit rows to what `user` may `action` (a permission codename such as "view")."""
+        # Imported here: accounts depends on core, not the other way round at import time.
+        from civicgrid.accounts.scopes import scope_codes
+
+        field = getattr(self.model, "scope_code_field", None)
+        if field is None:
+            raise TypeError(f"{self.model.__name__} has no scope_code_field; it cannot be restricted")
+        permission = f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
+        codes = scope_codes(user, permission)
+        if codes is None:  # unrestricted (superuser, or system admin at the root)
+            return self.all()
+        if not codes:
+            return self.none()
+        return self.filter(subtree_q(field, codes))
