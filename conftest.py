@@ -1,7 +1,31 @@
-"""Shared pytest fixtures: users with roles on a small region tree."""
+"""Project-wide pytest set-up."""
 
 import os
+
+import pytest
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guards against being
 # called from async contexts. The browser tests only drive a live server, so this is safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests serve static files from the finders, so they need no `collectstatic` beforehand.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_locator():
+    """Each test builds its own regions; the process-wide spatial index must not outlive them."""
+    from civicgrid.regions import locator
+
+    locator.invalidate()
+    yield
+    locator.invalidate()

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "civicgrid.core",
     "civicgrid.regions",
     "civicgrid.accounts",
+    "civicgrid.cases",
 ]
 
 MIDDLEWARE = [
@@ -92,8 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "civicgrid.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "civicgrid.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -265,6 +266,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Working time and cases (STANDARDS.md; every figure is local, these are defaults) -----------
+# Office hours on working days (public holidays and make-up days from chinese-calendar).
+WORK_HOURS = env_str("WORK_HOURS", "09:00-12:00,13:30-17:30")
+WORK_TIME_ZONE = env_str("WORK_TIME_ZONE", "Asia/Shanghai")
+# Step limits used when a category sets none: h = working hours, d = working days.
+CASES_DEFAULT_LIMITS = env_str("CASES_DEFAULT_LIMITS", "intake=1h,dispatch=1h,handle=3d,verify=4h")
+# Deadline light: yellow from this share of the step's working-time limit, red from the second.
+CASES_LIGHT_YELLOW_PERCENT = env_int("CASES_LIGHT_YELLOW_PERCENT", 80)
+CASES_LIGHT_RED_PERCENT = env_int("CASES_LIGHT_RED_PERCENT", 100)
+CASES_DUPLICATE_RADIUS_METRES = env_int("CASES_DUPLICATE_RADIUS_METRES", 100)
+# Residents' reports per account (0 = no limit).
+CASES_RESIDENT_REPORTS_PER_HOUR = env_int("CASES_RESIDENT_REPORTS_PER_HOUR", 5)
+CASES_RESIDENT_REPORTS_PER_DAY = env_int("CASES_RESIDENT_REPORTS_PER_DAY", 20)
+# An unsatisfied reporter may reopen a closed case within this many days of its closure.
+CASES_REOPEN_WINDOW_DAYS = env_int("CASES_REOPEN_WINDOW_DAYS", 7)
 
 # --- Platform ---------------------------------------------------------------------------------
 PLATFORM_NAME = env_str("PLATFORM_NAME", "")  # empty: the translated default below

@@ -13,15 +13,21 @@ from civicgrid.regions.models import Level
 
 VIEW_TREE = {"regions.view_region", "regions.view_department"}
 
+# Cases: seeing the cases of one's subtree (a department's staff: of their department only).
+# What each role may *do* to a case is the workflow table in civicgrid/cases/workflow.py.
+CASE_WORK = {"cases.view_case", "cases.add_case"}
+
 ROLE_PERMISSIONS = {
-    Role.RESIDENT: {"regions.view_region"},
-    Role.MICROGRID_MEMBER: VIEW_TREE,
-    Role.GRID_WORKER: VIEW_TREE,
-    Role.COMMUNITY_STAFF: VIEW_TREE,
-    Role.STREET_STAFF: VIEW_TREE,
-    Role.DEPARTMENT_STAFF: VIEW_TREE,
-    Role.COMMAND_OPERATOR: VIEW_TREE,
-    Role.SYSTEM_ADMIN: VIEW_TREE | {"regions.change_region", "regions.change_department", "accounts.change_user"},
+    Role.RESIDENT: {"regions.view_region", "cases.add_case"},
+    Role.MICROGRID_MEMBER: VIEW_TREE | CASE_WORK,
+    Role.GRID_WORKER: VIEW_TREE | CASE_WORK,
+    Role.COMMUNITY_STAFF: VIEW_TREE | CASE_WORK,
+    Role.STREET_STAFF: VIEW_TREE | CASE_WORK,
+    Role.DEPARTMENT_STAFF: VIEW_TREE | CASE_WORK,
+    Role.COMMAND_OPERATOR: VIEW_TREE | CASE_WORK,
+    Role.SYSTEM_ADMIN: VIEW_TREE
+    | CASE_WORK
+    | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"},
 }
 
 # The tree level each role is normally assigned on (None: assigned on a department).

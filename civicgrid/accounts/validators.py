@@ -2,7 +2,6 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 CHARACTER_CLASSES = (
     re.compile(r"[a-z]"),
@@ -21,15 +20,7 @@ class CharacterClassesValidator:
     def validate(self, password, user=None):
         present = sum(1 for pattern in CHARACTER_CLASSES if pattern.search(password))
         if present < self.min_classes:
-            raise ValidationError(
-                ngettext(
-                    "密码须包含小写字母、大写字母、数字、符号中的至少 %(n)d 类。",
-                    "密码须包含小写字母、大写字母、数字、符号中的至少 %(n)d 类。",
-                    self.min_classes,
-                )
-                % {"n": self.min_classes},
-                code="password_too_simple",
-            )
+            raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self):
         return _("密码须包含小写字母、大写字母、数字、符号中的至少 %(n)d 类。") % {"n": self.min_classes}

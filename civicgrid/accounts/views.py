@@ -1,4 +1,6 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.utils.translation import gettext as _
 
 from civicgrid.accounts.forms import LoginForm
 
@@ -10,4 +12,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("您已安全退出。"))
+        return response

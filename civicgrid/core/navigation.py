@@ -1,5 +1,6 @@
 """The navigation bar: each entry names the roles that may use it, so nobody sees a link to a page
-they cannot open. Later modules add their entries here."""
+they cannot open. Later modules add their entries here (the home page shows the same entries, with
+their descriptions, as shortcuts)."""
 
 from dataclasses import dataclass
 
@@ -27,17 +28,44 @@ class NavItem:
     url_name: str
     roles: frozenset
     icon: str = ""
+    description: str = ""
+    # Other view names (or "namespace:*") under which this entry is shown as the current page.
+    active_for: tuple = ()
+    # Django's admin site also needs the is_staff flag; without it the link would only lead to a
+    # login form, so the entry is hidden.
+    needs_staff_flag: bool = False
 
     @property
     def url(self):
         return reverse(self.url_name)
 
+    def is_active(self, view_name):
+        if not view_name:
+            return False
+        namespace = view_name.split(":", 1)[0]
+        return view_name == self.url_name or view_name in self.active_for or f"{namespace}:*" in self.active_for
+
 
 NAV_ITEMS = [
-    NavItem(_("首页"), "core:home", frozenset(Role), "house"),
-    NavItem(_("区划网格"), "regions:tree", STAFF_ROLES, "diagram"),
-    NavItem(_("网格地图"), "regions:map", STAFF_ROLES, "map"),
-    NavItem(_("系统管理"), "admin:index", frozenset({Role.SYSTEM_ADMIN}), "gear"),
+    NavItem(_("首页"), "core:home", frozenset(Role), "house", _("我的工作台")),
+    NavItem(
+        _("区划网格"),
+        "regions:tree",
+        STAFF_ROLES,
+        "diagram",
+        _("浏览辖区的街道、社区、网格和微网格"),
+        active_for=("regions:detail", "regions:children"),
+    ),
+    NavItem(_("网格地图"), "regions:map", STAFF_ROLES, "map", _("在地图上查看辖区网格边界")),
+    NavItem(
+        _("系统管理"),
+        "admin:index",
+        frozenset({Role.SYSTEM_ADMIN}),
+        "gear",
+        _("用户、角色、区划和部门的配置"),
+        active_for=("admin:*",),
+        needs_staff_flag=True,
+    ),
 ]
 
 
@@ -47,4 +75,4 @@ def navigation_for(user):
     if not user.is_authenticated:
         return []
     roles = roles_of(user)
-    return [item for item in NAV_ITEMS if roles & item.roles]
+    return [item for item in NAV_ITEMS if roles & item.roles and (user.is_staff or not item.needs_staff_flag)]

@@ -1,0 +1,67 @@
+"""Admin: categories are edited here (the shipped table is a starting point); cases, their events
+and requests are read-only, because every change must go through the workflow actions."""
+
+from django.contrib import admin
+
+from civicgrid.cases.models import Case, CaseEvent, Category, Evaluation, ExtensionRequest, VoidRequest
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "default_level",
+        "default_department_kind",
+        "handle_limit",
+        "handle_unit",
+        "resident_selectable",
+        "is_active",
+    )
+    list_filter = ("kind", "edition", "default_level", "is_active", "resident_selectable")
+    search_fields = ("code", "name", "name_en", "keywords")
+    autocomplete_fields = ("parent", "default_department")
+    ordering = ("kind", "code")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("number", "title", "status", "category", "source", "region_code", "reported_at", "step_due_at")
+    list_filter = ("status", "source", "handling_level")
+    search_fields = ("number", "title", "external_order_no")
+    date_hierarchy = "reported_at"
+    show_full_result_count = False  # a count over millions of cases is slow and not needed here
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ("case", "seq", "type", "actor", "actor_role", "created_at")
+    list_filter = ("type",)
+    search_fields = ("case__number",)
+    list_select_related = ("case", "actor")
+    show_full_result_count = False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = ("case", "round", "score", "satisfied", "on_behalf", "created_at")
+    list_filter = ("satisfied", "score")
+
+
+@admin.register(ExtensionRequest, VoidRequest)
+class ApprovalRequestAdmin(ReadOnlyAdmin):
+    list_display = ("case", "status", "requested_by", "requested_at", "decided_by", "decided_at")
+    list_filter = ("status",)

@@ -1,0 +1,111 @@
+"""Two people acting on one case at the same moment, in real threads with their own connections.
+
+PostgreSQL only: SQLite has one writer at a time for the whole database (IMMEDIATE transactions),
+so there is no row lock to contend for; the version check still protects it, as the single-thread
+stale-version test in test_transitions.py shows.
+"""
+
+import threading
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from civicgrid.cases import actions, deadlines
+from civicgrid.cases.errors import CaseChanged
+from civicgrid.cases.models import Case, CaseEvent, Status
+from civicgrid.cases.tests.conftest import make_case
+
+pytestmark = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL row locks; SQLite serialises all writers with one database lock",
+)
+
+
+def race(monkeypatch, *attempts, linger=(actions, "_now")):
+    """Run the attempts at once. The first to call `linger` (by default `_now()`, which every
+    action calls once it holds the row lock) lingers there half a second, so the others really
+    queue on the lock instead of arriving after the commit."""
+    module, name = linger
+    original = getattr(module, name)
+    lingered = threading.Event()
+
+    def slow(*args, **kwargs):
+        if not lingered.is_set():
+            lingered.set()
+            time.sleep(0.5)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, slow)
+    barrier = threading.Barrier(len(attempts))
+    results = [None] * len(attempts)
+
+    def run(i, attempt):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = attempt()
+        except Exception as error:  # the test inspects what each thread got
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert lingered.is_set() and time.monotonic() - started >= 0.5
+    return results
+
+
+def test_two_dispatchers_accepting_at_once_exactly_one_wins(transactional_db, world, monkeypatch):
+    case = make_case(world)
+    p = world.people
+    results = race(
+        monkeypatch,
+        lambda: actions.accept_case(case.pk, p.community, version=case.version),
+        lambda: actions.accept_case(case.pk, p.community2, version=case.version),
+    )
+    winners = [r for r in results if isinstance(r, Case)]
+    losers = [r for r in results if isinstance(r, CaseChanged)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert losers[0].message == "案件已被他人更新，请刷新后重试。"
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.status, stored.version, stored.event_count) == (Status.REGISTERED, 2, 2)
+    assert CaseEvent.objects.filter(case=case).count() == 2
+
+
+def test_accept_and_reject_at_once_leave_one_consistent_outcome(transactional_db, world, monkeypatch):
+    case = make_case(world)
+    other = make_case(world)
+    p = world.people
+    results = race(
+        monkeypatch,
+        lambda: actions.accept_case(case.pk, p.community, version=case.version),
+        lambda: actions.reject_case(case.pk, p.street, version=case.version, reason="不属实"),
+        lambda: actions.accept_case(other.pk, p.street2, version=other.version),  # another case is not held up
+    )
+    assert isinstance(results[2], Case), results
+    winner = next(r for r in results[:2] if isinstance(r, Case))
+    assert sum(isinstance(r, CaseChanged) for r in results[:2]) == 1, results
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.status == winner.status in (Status.REGISTERED, Status.REJECTED)
+    assert (stored.version, stored.event_count, CaseEvent.objects.filter(case=case).count()) == (2, 2, 2)
+
+
+def test_simultaneous_reports_get_distinct_numbers(transactional_db, world, monkeypatch):
+    p = world.people
+    lon, lat = world.tree["S1C1G1M1"].centroid_lon, world.tree["S1C1G1M1"].centroid_lat
+    results = race(
+        monkeypatch,
+        lambda: actions.report_case(p.resident, category=world.cats["S05001"], description="一", lon=lon, lat=lat),
+        lambda: actions.report_case(p.resident2, category=world.cats["S05001"], description="二", lon=lon, lat=lat),
+        # Linger after the number is drawn, while its sequence row is locked.
+        linger=(deadlines, "window_for_limit"),
+    )
+    numbers = sorted(r.case.number for r in results)
+    assert len(set(numbers)) == 2, results
+    assert int(numbers[1][-6:]) == int(numbers[0][-6:]) + 1

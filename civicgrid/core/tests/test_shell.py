@@ -1,0 +1,264 @@
+"""The UI shell: layout, navigation by role, user menu, language switch, login/logout, error pages."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import path, reverse
+
+from civicgrid.accounts.models import Role
+from civicgrid.core.navigation import NAV_ITEMS, navigation_for
+from civicgrid.core.templatetags.civicgrid import icon, minutes
+from civicgrid.core.testing import TEST_PASSWORD, build_tree, make_department, make_user
+from civicgrid.urls import urlpatterns as project_urlpatterns
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("core:home")
+LOGIN = reverse("accounts:login")
+LOGOUT = reverse("accounts:logout")
+
+
+def _forbidden(request):
+    raise PermissionDenied
+
+
+# A URLconf with one view that refuses, to render the 403 page (see test_403_page_is_in_the_shell).
+urlpatterns = [*project_urlpatterns, path("forbidden/", _forbidden)]
+
+
+@pytest.fixture
+def tree():
+    return build_tree(fanout=2, depth=3)
+
+
+def nav_links(html):
+    """The url names of the main navigation entries in a page."""
+    nav = html[html.index('class="navbar-nav me-auto main-nav-items"') :]
+    nav = nav[: nav.index("</ul>")]
+    return re.findall(r'data-nav="([^"]+)"', nav)
+
+
+# --- navigation ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "key", "expected"),
+    [
+        (Role.RESIDENT, "S1C1", ["core:home"]),
+        (Role.MICROGRID_MEMBER, "S1C1G1", ["core:home", "regions:tree", "regions:map"]),
+        (Role.GRID_WORKER, "S1C1G1", ["core:home", "regions:tree", "regions:map"]),
+        (Role.COMMUNITY_STAFF, "S1C1", ["core:home", "regions:tree", "regions:map"]),
+        (Role.STREET_STAFF, "S1", ["core:home", "regions:tree", "regions:map"]),
+        (Role.COMMAND_OPERATOR, "D", ["core:home", "regions:tree", "regions:map"]),
+        (Role.SYSTEM_ADMIN, "D", ["core:home", "regions:tree", "regions:map"]),  # no is_staff: no admin link
+    ],
+)
+def test_navigation_shows_only_what_the_role_may_use(client, tree, role, key, expected):
+    user = make_user("u", role, tree[key])
+    client.force_login(user)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert nav_links(html) == expected
+    for item in NAV_ITEMS:
+        if item.url_name not in expected:
+            assert f'href="{item.url}"' not in html  # nor as a shortcut on the workbench
+
+
+def test_system_admin_with_staff_flag_and_superuser_see_administration(client, tree):
+    admin = make_user("admin", Role.SYSTEM_ADMIN, tree["D"])
+    admin.is_staff = True
+    admin.save()
+    assert [item.url_name for item in navigation_for(admin)][-1] == "admin:index"
+    boss = make_user("boss")
+    boss.is_superuser = boss.is_staff = True
+    boss.save()
+    client.force_login(boss)
+    assert nav_links(client.get(HOME).content.decode()) == ["core:home", "regions:tree", "regions:map", "admin:index"]
+
+
+def test_department_staff_uses_the_region_pages(client, tree):
+    dept = make_department(tree["S2"], name="城管执法中队")
+    user = make_user("d", Role.DEPARTMENT_STAFF, department=dept)
+    client.force_login(user)
+    html = client.get(HOME).content.decode()
+    assert nav_links(html) == ["core:home", "regions:tree", "regions:map"]
+    assert "城管执法中队" in html  # on the duty card and in the user menu
+
+
+def test_current_section_is_marked(client, tree):
+    client.force_login(make_user("w", Role.GRID_WORKER, tree["S1C1G1"]))
+    html = client.get(reverse("regions:detail", args=[tree["S1C1G1"].code])).content.decode()
+    assert re.search(r'class="nav-link active" href="/regions/" aria-current="page"', html)
+    assert 'class="nav-link active" href="/regions/map/"' not in html
+
+
+def test_no_role_gets_an_empty_workbench(client, tree):
+    client.force_login(make_user("nobody"))
+    html = client.get(HOME).content.decode()
+    assert 'id="no-role"' in html and "尚未分配角色" in html
+    assert nav_links(html) == []
+
+
+# --- the page shell -----------------------------------------------------------------------------
+
+
+def test_shell_is_chinese_first_and_loads_nothing_from_outside(client, tree):
+    client.force_login(make_user("w", Role.GRID_WORKER, tree["S1C1G1"], phone="13812345678"))
+    html = client.get(HOME).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "/static/vendor/bootstrap/bootstrap.min.css" in html and "/static/vendor/htmx/htmx.min.js" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html), "no asset may come from another host"
+    assert "<script>" not in html  # no inline script (json_script blocks only)
+
+
+def test_user_menu_shows_name_roles_nodes_and_a_post_logout(client, tree):
+    user = make_user("张伟", Role.GRID_WORKER, tree["S1C1G1"], phone="13812345678")
+    from civicgrid.accounts.actions import grant_role
+
+    grant_role(user, Role.RESIDENT, region=tree["S1C2"])
+    client.force_login(user)
+    html = client.get(HOME).content.decode()
+    menu = html[html.index('id="user-menu-button"') : html.index("</nav>")]
+    assert "张伟" in menu and "138****5678" in menu and "13812345678" not in html
+    assert "网格员" in menu and "S1C1G1" in menu and "居民" in menu and "S1C2" in menu
+    assert re.search(r'<form method="post" action="/accounts/logout/"', menu)
+    assert 'href="/accounts/logout/"' not in html  # logging out is never a GET link
+
+
+def test_home_greets_and_lists_duties_with_subtree_counts(client, tree):
+    user = make_user("李娜", Role.COMMUNITY_STAFF, tree["S1C1"])
+    client.force_login(user)
+    html = client.get(HOME).content.decode()
+    assert "李娜" in html and re.search(r"(早上好|中午好|下午好|晚上好)", html)
+    card = html[html.index('data-role="community_staff"') :]
+    assert reverse("regions:detail", args=[tree["S1C1"].code]) in card
+    assert "<dt>网格</dt><dd>2</dd>" in card
+    assert f"{reverse('regions:map')}?parent={tree['S1C1'].code}" in card
+
+
+def test_home_query_count_is_bounded(client, tree, django_assert_max_num_queries):
+    user = make_user("multi", Role.GRID_WORKER, tree["S1C1G1"])
+    from civicgrid.accounts.actions import grant_role
+
+    for key in ("S1C1G2", "S1C2G1", "S2C1G1"):
+        grant_role(user, Role.GRID_WORKER, region=tree[key])
+    client.force_login(user)
+    client.get(HOME)
+    # session, user, role assignments, level names, one aggregate for all duties
+    with django_assert_max_num_queries(5):
+        assert client.get(HOME).status_code == 200
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(HOME)
+    assert response.status_code == 302 and response["Location"].startswith(f"{LOGIN}?next=/")
+
+
+# --- login, lockout, logout ---------------------------------------------------------------------
+
+
+def test_login_page_and_login_by_phone(client, tree):
+    html = client.get(LOGIN).content.decode()
+    assert "手机号或用户名" in html and 'autocomplete="current-password"' in html
+    assert "连续 5 次密码错误后账号将锁定 30 分钟" in html
+    make_user("w", Role.GRID_WORKER, tree["S1C1G1"], phone="13812345678")
+    response = client.post(LOGIN, {"username": "13812345678", "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == HOME
+
+
+def test_wrong_password_shows_a_friendly_error_with_the_lockout_warning(client, tree):
+    make_user("w", Role.GRID_WORKER, tree["S1C1G1"], phone="13812345678")
+    html = client.post(LOGIN, {"username": "13812345678", "password": "nope"}).content.decode()
+    assert 'id="login-errors"' in html and "连续失败 5 次后账号将被锁定 30 分钟" in html
+    assert 'value="13812345678"' in html  # what was typed is kept
+
+
+def test_five_failures_show_the_locked_out_page(client, tree, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=45)
+    make_user("zhangwei01", Role.GRID_WORKER, tree["S1C1G1"], phone="13812345678")
+    for _ in range(5):
+        response = client.post(LOGIN, {"username": "13812345678", "password": "Wrong@pass1"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert 'id="locked-out"' in html and "账号已锁定" in html and "锁定 45 分钟" in html
+    assert "zhangwei01" not in html  # the phone number typed does not reveal the account's username
+
+
+def test_logout_is_post_only_and_leads_to_the_login_page(client, tree):
+    client.force_login(make_user("w", Role.GRID_WORKER, tree["S1C1G1"]))
+    assert client.get(LOGOUT).status_code == 405
+    response = client.post(LOGOUT, follow=True)
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert "您已安全退出" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(HOME).status_code == 302
+
+
+# --- language switch ------------------------------------------------------------------------------
+
+
+def test_language_switch_to_english_and_back(client, tree):
+    client.force_login(make_user("w", Role.GRID_WORKER, tree["S1C1G1"]))
+    html = client.get(HOME).content.decode()
+    assert 'action="/i18n/setlang/"' in html and 'name="language" value="en"' in html
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/regions/"})
+    assert response.status_code == 302 and response["Location"] == "/regions/"
+    html = client.get("/regions/").content.decode()
+    assert '<html lang="en">' in html
+    assert ">Regions and grids<" in html and ">Home<" in html and "区划网格" not in html
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert '<html lang="zh-hans">' in client.get(HOME).content.decode()
+
+
+def test_login_page_in_english(client):
+    client.cookies["django_language"] = "en"
+    html = client.get(LOGIN).content.decode()
+    assert "Phone number or username" in html and ">Sign in<" in html
+
+
+# --- error pages ------------------------------------------------------------------------------------
+
+
+def test_404_page_is_in_the_shell(client, tree):
+    client.force_login(make_user("w", Role.GRID_WORKER, tree["S1C1G1"]))
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'id="error-404"' in html and 'id="main-nav"' in html and "页面不存在" in html
+
+
+@pytest.mark.urls("civicgrid.core.tests.test_shell")
+def test_403_page_is_in_the_shell(client, tree):
+    client.force_login(make_user("w", Role.GRID_WORKER, tree["S1C1G1"]))
+    response = client.get("/forbidden/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'id="error-403"' in html and 'id="main-nav"' in html and "无权访问" in html
+
+
+def test_500_page_renders_without_a_request():
+    html = render_to_string("500.html")
+    assert "系统繁忙" in html
+    assert "/static/" not in html  # it must render even when static files are what broke
+
+
+def test_expired_form_gets_a_friendly_csrf_page(tree):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(LOGIN, {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
+
+
+# --- template helpers -----------------------------------------------------------------------------
+
+
+def test_template_helpers():
+    assert icon("no-such-icon") == ""
+    assert icon("map").startswith('<svg class="cg-icon ') and 'aria-hidden="true"' in icon("map")
+    assert minutes(timedelta(minutes=30)) == 30 and minutes(1800) == 30 and minutes(None) == ""
