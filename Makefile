@@ -8,7 +8,7 @@ PORT ?= 8000
 SCALE ?= small
 export DJANGO_SETTINGS_MODULE := civicgrid.settings
 
-.PHONY: run dev test test-fast lint format assets messages setup setup-dev migrate demo bench clean
+.PHONY: run dev test lint format assets messages setup setup-dev migrate demo bench clean
 
 run: setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0

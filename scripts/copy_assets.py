@@ -30,8 +30,12 @@ def main():
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
             shutil.copytree(src, dst, dirs_exist_ok=True)
-        else:
-            shutil.copy2(src, dst)
+            continue
+        shutil.copy2(src, dst)
+        # The minified files name their source maps; collectstatic's manifest insists they exist.
+        source_map = src.with_name(src.name + ".map")
+        if source_map.exists():
+            shutil.copy2(source_map, dst.with_name(dst.name + ".map"))
     print(f"front-end assets copied to {VENDOR.relative_to(ROOT)}")
 
 
