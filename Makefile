@@ -14,6 +14,10 @@ run: setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py demo_logins
 	@echo "CivicGrid: http://127.0.0.1:$(PORT)/"
+	@# The periodic jobs (deadline reminders, daily digests) run next to gunicorn and stop with it;
+	@# a district with a Celery broker runs `celery -A civicgrid beat` instead.
+	@if [ -z "$$CELERY_BROKER_URL" ]; then $(PY) manage.py run_scheduler & scheduler=$$!; fi; \
+	trap '[ -n "$$scheduler" ] && kill -TERM $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn civicgrid.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # Auto-reloading development server with DEBUG on.

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "civicgrid.regions",
     "civicgrid.accounts",
     "civicgrid.cases",
+    "civicgrid.notifications",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,34 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs. A district runs `celery -A civicgrid beat` with this schedule; the embedded default
+# (no broker) runs the same jobs with `manage.py run_scheduler`, which `make run` starts.
+NOTIFICATIONS_REMINDER_INTERVAL = env_int("NOTIFICATIONS_REMINDER_INTERVAL", 300)  # seconds
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 8)  # local time of the daily digest
+CELERY_BEAT_SCHEDULE = {
+    "raise-deadline-reminders": {
+        "task": "civicgrid.notifications.tasks.raise_deadline_reminders",
+        "schedule": NOTIFICATIONS_REMINDER_INTERVAL,
+    },
+    "send-daily-digests": {
+        "task": "civicgrid.notifications.tasks.send_daily_digests",
+        "schedule": 3600,  # hourly; the job itself sends once a day, from NOTIFICATIONS_DIGEST_HOUR
+    },
+}
+
+# --- Notifications --------------------------------------------------------------------------
+# Channels beyond the in-app inbox (always on): "console" (logging), "email", "webhook" (an SMS or
+# WeChat gateway receiving JSON signed with HMAC-SHA256 in the X-CivicGrid-Signature header).
+NOTIFICATIONS_CHANNELS = env_list("NOTIFICATIONS_CHANNELS", ["console", "email", "webhook"])
+NOTIFICATIONS_WEBHOOK_URL = env_str("NOTIFICATIONS_WEBHOOK_URL", "")
+NOTIFICATIONS_WEBHOOK_SECRET = env_str("NOTIFICATIONS_WEBHOOK_SECRET", "")
+NOTIFICATIONS_WEBHOOK_TIMEOUT = env_int("NOTIFICATIONS_WEBHOOK_TIMEOUT", 5)
+NOTIFICATIONS_MAX_RETRIES = env_int("NOTIFICATIONS_MAX_RETRIES", 5)
+NOTIFICATIONS_RETRY_BACKOFF = env_int("NOTIFICATIONS_RETRY_BACKOFF", 30)  # seconds, doubled per retry
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "civicgrid@localhost")
 
 # --- Authentication and login security (MLPS level 3 expectations, STANDARDS.md) --------------
 AUTH_USER_MODEL = "accounts.User"
@@ -282,6 +311,19 @@ CASES_RESIDENT_REPORTS_PER_HOUR = env_int("CASES_RESIDENT_REPORTS_PER_HOUR", 5)
 CASES_RESIDENT_REPORTS_PER_DAY = env_int("CASES_RESIDENT_REPORTS_PER_DAY", 20)
 # An unsatisfied reporter may reopen a closed case within this many days of its closure.
 CASES_REOPEN_WINDOW_DAYS = env_int("CASES_REOPEN_WINDOW_DAYS", 7)
+# Staff pages: queue page size and the row cap of an Excel ledger export (台账).
+CASES_QUEUE_PAGE_SIZE = env_int("CASES_QUEUE_PAGE_SIZE", 50)
+CASES_EXPORT_MAX_ROWS = env_int("CASES_EXPORT_MAX_ROWS", 50000)
+# Case attachments: a private directory (never served as /media/; the attachment view checks
+# access), size limits per kind in megabytes, counts per report, thumbnail size in pixels.
+CASES_ATTACHMENT_ROOT = Path(env_str("CASES_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
+CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 10)
+CASES_VIDEO_MAX_MB = env_int("CASES_VIDEO_MAX_MB", 50)
+CASES_AUDIO_MAX_MB = env_int("CASES_AUDIO_MAX_MB", 10)
+CASES_MAX_PHOTOS = env_int("CASES_MAX_PHOTOS", 9)
+CASES_MAX_VIDEOS = env_int("CASES_MAX_VIDEOS", 1)
+CASES_MAX_AUDIOS = env_int("CASES_MAX_AUDIOS", 1)
+CASES_THUMBNAIL_PX = env_int("CASES_THUMBNAIL_PX", 320)
 
 # --- Platform ---------------------------------------------------------------------------------
 PLATFORM_NAME = env_str("PLATFORM_NAME", "")  # empty: the translated default below

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("civicgrid.core.urls")),
     path("accounts/", include("civicgrid.accounts.urls")),
     path("regions/", include("civicgrid.regions.urls")),
+    path("cases/", include("civicgrid.cases.urls")),
+    path("notifications/", include("civicgrid.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

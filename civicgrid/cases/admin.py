@@ -3,7 +3,18 @@ and requests are read-only, because every change must go through the workflow ac
 
 from django.contrib import admin
 
-from civicgrid.cases.models import Case, CaseEvent, Category, Evaluation, ExtensionRequest, VoidRequest
+from civicgrid.cases.models import (
+    AbuseReport,
+    Attachment,
+    BoardComment,
+    BoardModeration,
+    Case,
+    CaseEvent,
+    Category,
+    Evaluation,
+    ExtensionRequest,
+    VoidRequest,
+)
 
 
 @admin.register(Category)
@@ -65,3 +76,37 @@ class EvaluationAdmin(ReadOnlyAdmin):
 class ApprovalRequestAdmin(ReadOnlyAdmin):
     list_display = ("case", "status", "requested_by", "requested_at", "decided_by", "decided_at")
     list_filter = ("status",)
+
+
+# Attachments and the board are read-only here too: files are checked and stripped on upload, and
+# moderation goes through board_actions so that every hiding is logged with its reason.
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("case", "kind", "content_type", "size", "uploaded_by", "created_at", "is_public")
+    list_filter = ("kind", "is_public")
+    search_fields = ("case__number", "sha256")
+    list_select_related = ("case", "uploaded_by")
+    exclude = ("file", "thumbnail")  # served only through the access-checked attachment view
+
+
+@admin.register(BoardComment)
+class BoardCommentAdmin(ReadOnlyAdmin):
+    list_display = ("case", "author", "created_at", "is_hidden", "hidden_reason")
+    list_filter = ("is_hidden",)
+    search_fields = ("case__number", "text")
+    list_select_related = ("case", "author")
+
+
+@admin.register(AbuseReport)
+class AbuseReportAdmin(ReadOnlyAdmin):
+    list_display = ("case", "comment", "reporter", "reason", "created_at", "resolved_at")
+    list_filter = ("resolved_at",)
+    search_fields = ("case__number", "reason")
+    list_select_related = ("case", "reporter")
+
+
+@admin.register(BoardModeration)
+class BoardModerationAdmin(ReadOnlyAdmin):
+    list_display = ("case", "comment", "action", "reason", "moderator", "created_at")
+    list_filter = ("action",)
+    list_select_related = ("case", "moderator")

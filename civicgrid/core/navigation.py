@@ -48,6 +48,30 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("首页"), "core:home", frozenset(Role), "house", _("我的工作台")),
+    NavItem(_("我要上报"), "cases:report", frozenset({Role.RESIDENT}), "pin", _("拍照上报身边的问题")),
+    NavItem(
+        _("我的上报"),
+        "cases:my_reports",
+        frozenset({Role.RESIDENT}),
+        "layers",
+        _("查看办理进度、评价结果"),
+        active_for=("cases:my_report",),
+    ),
+    NavItem(
+        _("邻里议事板"),
+        "cases:board_home",
+        frozenset({Role.RESIDENT}),
+        "people",
+        _("本社区公开的问题：留言、我也遇到、我能帮忙"),
+        active_for=("cases:board", "cases:board_case"),
+    ),
+    NavItem(
+        _("随手拍"),
+        "cases:quick_report",
+        frozenset({Role.GRID_WORKER, Role.MICROGRID_MEMBER}),
+        "eye",
+        _("巡查发现问题，拍照即报"),
+    ),
     NavItem(
         _("区划网格"),
         "regions:tree",
@@ -57,6 +81,54 @@ NAV_ITEMS = [
         active_for=("regions:detail", "regions:children"),
     ),
     NavItem(_("网格地图"), "regions:map", STAFF_ROLES, "map", _("在地图上查看辖区网格边界")),
+    NavItem(
+        _("我的任务"),
+        "cases:tasks",
+        frozenset({Role.GRID_WORKER, Role.MICROGRID_MEMBER}),
+        "grid",
+        _("待签收、处置中和待核查的案件"),
+    ),
+    NavItem(
+        _("案件受理派遣"),
+        "cases:staff_queue",
+        frozenset(
+            {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DEPARTMENT_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
+        ),
+        "layers",
+        _("按时限灯和阶段灯筛选、派遣和督办案件"),
+        active_for=("cases:staff_detail",),
+    ),
+    NavItem(
+        _("热线登记"),
+        "cases:staff_hotline",
+        frozenset({Role.COMMAND_OPERATOR}),
+        "phone",
+        _("12345 热线来电登记"),
+    ),
+    NavItem(
+        _("代居民登记"),
+        "cases:staff_entry",
+        frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR}),
+        "user",
+        _("替居民登记反映的问题"),
+    ),
+    NavItem(
+        _("统计分析"),
+        "cases:stats",
+        frozenset(
+            {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DEPARTMENT_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
+        ),
+        "eye",
+        _("结案率、按期结案率、返工率、满意率等指标"),
+    ),
+    NavItem(
+        _("消息"),
+        "notifications:inbox",
+        frozenset(Role),
+        "info",
+        _("案件派遣、时限提醒等消息"),
+        active_for=("notifications:*",),
+    ),
     NavItem(
         _("系统管理"),
         "admin:index",

@@ -45,16 +45,46 @@ def nav_links(html):
 # --- navigation ------------------------------------------------------------------------------------
 
 
+TREE_AND_MAP = ["core:home", "regions:tree", "regions:map"]
+DISPATCH = ["cases:staff_queue"]
+INBOX = "notifications:inbox"
+
+
 @pytest.mark.parametrize(
     ("role", "key", "expected"),
     [
-        (Role.RESIDENT, "S1C1", ["core:home"]),
-        (Role.MICROGRID_MEMBER, "S1C1G1", ["core:home", "regions:tree", "regions:map"]),
-        (Role.GRID_WORKER, "S1C1G1", ["core:home", "regions:tree", "regions:map"]),
-        (Role.COMMUNITY_STAFF, "S1C1", ["core:home", "regions:tree", "regions:map"]),
-        (Role.STREET_STAFF, "S1", ["core:home", "regions:tree", "regions:map"]),
-        (Role.COMMAND_OPERATOR, "D", ["core:home", "regions:tree", "regions:map"]),
-        (Role.SYSTEM_ADMIN, "D", ["core:home", "regions:tree", "regions:map"]),  # no is_staff: no admin link
+        (
+            Role.RESIDENT,
+            "S1C1",
+            ["core:home", "cases:report", "cases:my_reports", "cases:board_home", "notifications:inbox"],
+        ),
+        (
+            Role.MICROGRID_MEMBER,
+            "S1C1G1",
+            ["core:home", "cases:quick_report", "regions:tree", "regions:map", "cases:tasks", "notifications:inbox"],
+        ),
+        (
+            Role.GRID_WORKER,
+            "S1C1G1",
+            [
+                "core:home",
+                "cases:quick_report",
+                "regions:tree",
+                "regions:map",
+                "cases:tasks",
+                "cases:staff_entry",
+                "notifications:inbox",
+            ],
+        ),
+        (Role.COMMUNITY_STAFF, "S1C1", [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", INBOX]),
+        (Role.STREET_STAFF, "S1", [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", INBOX]),
+        (
+            Role.COMMAND_OPERATOR,
+            "D",
+            [*TREE_AND_MAP, *DISPATCH, "cases:staff_hotline", "cases:staff_entry", "cases:stats", INBOX],
+        ),
+        # No is_staff flag: no link to Django's admin site.
+        (Role.SYSTEM_ADMIN, "D", [*TREE_AND_MAP, *DISPATCH, "cases:stats", INBOX]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(client, tree, role, key, expected):
@@ -78,7 +108,13 @@ def test_system_admin_with_staff_flag_and_superuser_see_administration(client, t
     boss.is_superuser = boss.is_staff = True
     boss.save()
     client.force_login(boss)
-    assert nav_links(client.get(HOME).content.decode()) == ["core:home", "regions:tree", "regions:map", "admin:index"]
+    assert nav_links(client.get(HOME).content.decode()) == [
+        *TREE_AND_MAP,
+        *DISPATCH,
+        "cases:stats",
+        INBOX,
+        "admin:index",
+    ]
 
 
 def test_department_staff_uses_the_region_pages(client, tree):
@@ -86,7 +122,7 @@ def test_department_staff_uses_the_region_pages(client, tree):
     user = make_user("d", Role.DEPARTMENT_STAFF, department=dept)
     client.force_login(user)
     html = client.get(HOME).content.decode()
-    assert nav_links(html) == ["core:home", "regions:tree", "regions:map"]
+    assert nav_links(html) == [*TREE_AND_MAP, *DISPATCH, "cases:stats", INBOX]
     assert "城管执法中队" in html  # on the duty card and in the user menu
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from civicgrid.accounts.demo import seed_users
+from civicgrid.cases.demo import seed_cases
 from civicgrid.regions.demo import SCALES, seed_departments, seed_regions
 from civicgrid.regions.models import Region
 
@@ -29,10 +30,11 @@ class Command(BaseCommand):
             district = seed_regions(scale, seed)
             departments = seed_departments(district, scale)
             users = seed_users(district, rng, staff_everywhere=scale != "small")
+        cases, case_seconds = seed_cases(district, scale, seed, stdout=self.stdout)
         counts = Region.objects.subtree(district).values_list("level")
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo district {district.name} ({scale}, seed {seed}): {counts.count()} regions, "
-                f"{departments} departments, {users} users in {time.monotonic() - started:.1f}s"
+                f"{departments} departments, {users} users, {cases} cases ({case_seconds:.1f}s) in {time.monotonic() - started:.1f}s"
             )
         )

@@ -1,0 +1,145 @@
+"""Forms of the resident and grid-worker phone pages. They parse input only; the writes are
+cases.uploads.report_with_attachments (which calls actions.report_case) and the evaluation actions."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from civicgrid.cases.models import Category
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
+def _coordinate(label, low, high):
+    return forms.FloatField(label=label, required=False, min_value=low, max_value=high, widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    category = CategoryChoiceField(
+        label=_("问题类别"),
+        queryset=Category.objects.none(),
+        empty_label=_("请选择问题类别"),
+        error_messages={"required": _("请选择问题类别。"), "invalid_choice": _("请选择问题类别。")},
+    )
+    description = forms.CharField(
+        label=_("问题描述"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("请描述您遇到的问题，例如：3号楼单元门口路灯不亮")}),
+        error_messages={"required": _("请描述问题。")},
+    )
+    lon = _coordinate(_("经度"), -180, 180)
+    lat = _coordinate(_("纬度"), -90, 90)
+    address = forms.CharField(
+        label=_("地址"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("例如：幸福小区3号楼东侧")}),
+    )
+    photos = MultipleFileField(
+        label=_("照片"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
+        help_text=_("最多 9 张"),
+    )
+    video = forms.FileField(label=_("视频"), required=False, widget=forms.FileInput(attrs={"accept": "video/*"}))
+    audio = forms.FileField(
+        label=_("语音"), required=False, widget=forms.FileInput(attrs={"accept": "audio/*", "class": "visually-hidden"})
+    )
+    private = forms.BooleanField(label=_("不在邻里议事板公开"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = (
+            Category.objects.selectable().filter(resident_selectable=True).select_related("parent")
+        )
+
+    def clean(self):
+        data = super().clean()
+        has_point = data.get("lon") is not None and data.get("lat") is not None
+        if not has_point and not (data.get("address") or "").strip():
+            raise forms.ValidationError(_("请在地图上标注位置、使用定位，或填写地址。"))
+        if not has_point:
+            # An address alone cannot be placed in a grid yet: the report needs a point.
+            raise forms.ValidationError(_("请在地图上点选问题位置，或点“使用当前位置”。"))
+        photos = data.get("photos") or []
+        if len(photos) > settings.CASES_MAX_PHOTOS:
+            self.add_error("photos", _("照片最多 %(n)d 张。") % {"n": settings.CASES_MAX_PHOTOS})
+        return data
+
+
+class QuickReportForm(forms.Form):
+    """随手拍: a photo, a category, the position from the phone; the description may stay empty."""
+
+    photo = forms.FileField(
+        label=_("拍照"),
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        error_messages={"required": _("请拍摄或选择一张照片。")},
+    )
+    category = CategoryChoiceField(
+        label=_("问题类别"),
+        queryset=Category.objects.none(),
+        empty_label=_("请选择问题类别"),
+        error_messages={"required": _("请选择问题类别。"), "invalid_choice": _("请选择问题类别。")},
+    )
+    description = forms.CharField(
+        label=_("补充说明（可不填）"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    lon = _coordinate(_("经度"), -180, 180)
+    lat = _coordinate(_("纬度"), -90, 90)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.selectable().select_related("parent")
+
+
+class EvaluateForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("评分"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择评分。")},
+    )
+    comment = forms.CharField(
+        label=_("评价内容"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reopen = forms.BooleanField(label=_("不满意，申请重新办理"), required=False)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重新办理原因"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请说明需要重新办理的原因。")},
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("留言"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请输入留言内容。")},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=200, error_messages={"required": _("请填写理由。")})

@@ -1,0 +1,73 @@
+"""The Excel ledger (台账): header, rows for the queue filter, masked phones, the row cap."""
+
+from io import BytesIO
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from civicgrid.cases import actions
+from civicgrid.cases.export import mask_phone
+from civicgrid.cases.models import Source, Status
+from civicgrid.cases.tests.conftest import make_case, point_in, report
+
+
+def sheet_rows(response):
+    workbook = load_workbook(BytesIO(response.content), read_only=True)
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def test_mask_phone():
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("") == ""
+    assert mask_phone("12345") == "*****"
+
+
+def test_ledger_export_follows_the_filter_and_masks_phones(world, client):
+    lon, lat = point_in(world.tree["S1C1G1M2"])
+    hot = actions.report_case(
+        world.people.operator,
+        category=world.cats["S05001"],
+        description="来电反映垃圾",
+        source=Source.HOTLINE,
+        caller_name="张先生",
+        caller_phone="13712345678",
+        external_order_no="12345-A1",
+        lon=lon,
+        lat=lat,
+    ).case
+    registered = make_case(world, Status.REGISTERED)
+    report(world, where="S2C1G1M1")  # outside the community's scope
+    client.force_login(world.people.community)
+    response = client.get(reverse("cases:staff_export"), {"source": "hotline"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = sheet_rows(response)
+    assert rows[0][0] == "案件台账"
+    assert rows[1][:2] == ["导出人", "community"]
+    assert "来源: 12345热线" in rows[3][1]
+    header = rows[5]
+    data = [r for r in rows[6:] if r and r[0]]
+    assert [r[0] for r in data] == [hot.number]
+    record = dict(zip(header, data[0], strict=False))
+    assert record["联系电话"] == "137****5678" and record["上报人"] == "张先生"
+    assert "13712345678" not in str(rows)
+
+    everything = sheet_rows(client.get(reverse("cases:staff_export")))
+    numbers = {r[0] for r in everything[6:] if r and r[0]}
+    assert numbers == {hot.number, registered.number}
+
+
+def test_ledger_export_is_capped(world, client, settings):
+    settings.CASES_EXPORT_MAX_ROWS = 2
+    for _i in range(3):
+        report(world)
+    client.force_login(world.people.community)
+    response = client.get(reverse("cases:staff_export"))
+    assert response["X-Ledger-Rows"] == "2" and response["X-Ledger-Truncated"] == "1"
+    rows = sheet_rows(response)
+    assert "仅导出前 2 条" in str(rows[-1][0])
+
+
+def test_residents_cannot_export(world, client):
+    client.force_login(world.people.resident)
+    assert client.get(reverse("cases:staff_export")).status_code == 403

@@ -1,0 +1,331 @@
+"""Case attachments: checked by content, never by name or by what the browser claims.
+
+- Photos are opened with Pillow, verified, turned upright by their EXIF orientation, and re-encoded
+  (JPEG, or PNG when they have transparency) with no metadata at all: no EXIF, no GPS. The
+  original upload is not kept, so no copy with the location exists.
+- Videos and voice clips are recognised by their container's magic bytes (MP4/MOV/M4A ``ftyp``,
+  WebM/Matroska EBML, Ogg, MP3 with or without ID3, WAV RIFF, AAC ADTS).
+- Size limits per kind and counts per report come from settings (CASES_*).
+
+Files go to a private storage (settings.CASES_ATTACHMENT_ROOT) under random names; only
+`views.resident.attachment` serves them, after checking that the user may see the case.
+"""
+
+import hashlib
+import io
+import os
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicgrid.cases.errors import CaseInputError
+
+SNIFF_BYTES = 64
+
+
+class UploadError(CaseInputError):
+    """A file that cannot be accepted; `message` says why, in words for the person who sent it."""
+
+
+class AttachmentStorage(FileSystemStorage):
+    """Files under settings.CASES_ATTACHMENT_ROOT (read on every use, so tests can point it at a
+    temporary directory). They have no URL: only the attachment view serves them."""
+
+    @property
+    def base_location(self):
+        return str(settings.CASES_ATTACHMENT_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("case attachments are served by the attachment view, never by URL")
+
+
+def attachment_storage():
+    return AttachmentStorage()
+
+
+@dataclass
+class CheckedFile:
+    kind: str
+    content: bytes
+    content_type: str
+    extension: str
+    original_name: str
+    width: int | None = None
+    height: int | None = None
+    thumbnail: bytes | None = None
+
+    @property
+    def sha256(self):
+        return hashlib.sha256(self.content).hexdigest()
+
+
+# --- Sniffing -------------------------------------------------------------------------------
+
+# Things that must never pass as media whatever their name: executables, scripts, markup.
+DANGEROUS_PREFIXES = (
+    b"\x7fELF",
+    b"MZ",
+    b"#!",
+    b"<?php",
+    b"<?xml",
+    b"<svg",
+    b"<!doctype",
+    b"<html",
+    b"<script",
+    b"PK\x03\x04",
+    b"\xca\xfe\xba\xbe",
+    b"\xcf\xfa\xed\xfe",
+    b"%PDF",
+)
+
+MP4_BRANDS_AUDIO = {b"M4A ", b"M4B ", b"F4A "}
+
+
+def sniff_media(head):
+    """(kind, content type, extension) of an audio/video container from its first bytes, or None."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in MP4_BRANDS_AUDIO:
+            return "audio", "audio/mp4", "m4a"
+        if brand == b"qt  ":
+            return "video", "video/quicktime", "mov"
+        return "video", "video/mp4", "mp4"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        # EBML: WebM or Matroska; the doctype says which, the page tells video from audio only by
+        # the field the file came in, so the kind is decided by the caller.
+        return "video", "video/webm" if b"webm" in head else "video/x-matroska", "webm" if b"webm" in head else "mkv"
+    if head.startswith(b"OggS"):
+        return "audio", "audio/ogg", "ogg"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "audio", "audio/wav", "wav"
+    if head.startswith(b"ID3"):
+        return "audio", "audio/mpeg", "mp3"
+    if len(head) >= 4 and head[0] == 0xFF:
+        if head[1] & 0xF6 == 0xF0 and (head[2] >> 2) & 0x0F < 13:  # ADTS: sync, layer 0, valid rate
+            return "audio", "audio/aac", "aac"
+        bitrate, rate = head[2] >> 4, (head[2] >> 2) & 0x03
+        # MPEG audio frame: sync, layer I–III, a bitrate index and a sampling rate that exist.
+        if (
+            head[1] & 0xE0 == 0xE0
+            and head[1] & 0x06
+            and head[1] & 0x18 != 0x08
+            and bitrate not in (0, 15)
+            and rate != 3
+        ):
+            return "audio", "audio/mpeg", "mp3"
+    return None
+
+
+def _looks_dangerous(head):
+    lowered = head.lstrip().lower()
+    return any(lowered.startswith(prefix.lower()) for prefix in DANGEROUS_PREFIXES)
+
+
+def _read(upload, limit_mb, label):
+    limit = limit_mb * 1024 * 1024
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise UploadError(
+            _("“%(name)s”太大：%(label)s不能超过 %(mb)d MB。") % {"name": upload.name, "label": label, "mb": limit_mb}
+        )
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError(
+            _("“%(name)s”太大：%(label)s不能超过 %(mb)d MB。") % {"name": upload.name, "label": label, "mb": limit_mb}
+        )
+    if not data:
+        raise UploadError(_("“%(name)s”是空文件。") % {"name": upload.name})
+    return data
+
+
+def _refuse_type(upload, expected):
+    return UploadError(
+        _("“%(name)s”不是有效的%(expected)s文件，已拒绝。请上传真实的%(expected)s。")
+        % {"name": upload.name, "expected": expected}
+    )
+
+
+# --- Photos ---------------------------------------------------------------------------------
+
+
+def check_photo(upload):
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    label = _("照片")
+    data = _read(upload, settings.CASES_PHOTO_MAX_MB, label)
+    if _looks_dangerous(data[:SNIFF_BYTES]):
+        raise _refuse_type(upload, label)
+    Image.MAX_IMAGE_PIXELS = 60_000_000
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in {"JPEG", "PNG", "WEBP", "GIF", "BMP", "HEIF", "MPO"}:
+                raise _refuse_type(upload, label)
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            # EXIF orientation first, so the stripped copy still stands the right way up.
+            image = ImageOps.exif_transpose(image)
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+            if has_alpha:
+                clean = image.convert("RGBA")
+                content_type, extension, fmt, options = "image/png", "png", "PNG", {"optimize": True}
+            else:
+                clean = image.convert("RGB")
+                content_type, extension, fmt, options = "image/jpeg", "jpg", "JPEG", {"quality": 85, "optimize": True}
+            # A fresh image carries pixels only: nothing of the original's metadata (EXIF, GPS, XMP,
+            # comments, ICC) is copied over.
+            bare = Image.new(clean.mode, clean.size)
+            bare.paste(clean)
+            out = io.BytesIO()
+            bare.save(out, fmt, **options)
+            thumb = bare.copy()
+            px = settings.CASES_THUMBNAIL_PX
+            thumb.thumbnail((px, px))
+            thumb_out = io.BytesIO()
+            if fmt == "PNG":
+                thumb.save(thumb_out, "PNG", optimize=True)
+            else:
+                thumb.save(thumb_out, "JPEG", quality=80)
+    except UploadError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise _refuse_type(upload, label) from None
+    return CheckedFile(
+        kind="photo",
+        content=out.getvalue(),
+        content_type=content_type,
+        extension=extension,
+        original_name=_safe_name(upload.name),
+        width=bare.width,
+        height=bare.height,
+        thumbnail=thumb_out.getvalue(),
+    )
+
+
+# --- Video and voice ------------------------------------------------------------------------
+
+
+def check_media(upload, kind):
+    if kind == "video":
+        label, limit = _("视频"), settings.CASES_VIDEO_MAX_MB
+    else:
+        label, limit = _("语音"), settings.CASES_AUDIO_MAX_MB
+    data = _read(upload, limit, label)
+    head = data[:SNIFF_BYTES]
+    found = None if _looks_dangerous(head) else sniff_media(head)
+    if found is None:
+        raise _refuse_type(upload, label)
+    found_kind, content_type, extension = found
+    if kind == "audio" and content_type.startswith("video/"):
+        # A browser's voice recording is WebM (Chrome) or MP4 (Safari) holding audio only.
+        content_type = content_type.replace("video/", "audio/")
+        extension = {"mp4": "m4a", "mov": "m4a"}.get(extension, extension)
+    elif kind == "video" and found_kind == "audio" and content_type != "audio/ogg":
+        raise _refuse_type(upload, label)
+    elif kind == "video" and content_type == "audio/ogg":
+        content_type = "video/ogg"
+    return CheckedFile(
+        kind=kind,
+        content=data,
+        content_type=content_type,
+        extension=extension,
+        original_name=_safe_name(upload.name),
+    )
+
+
+def _safe_name(name):
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable())[:200]
+
+
+def check_uploads(photos=(), videos=(), audios=()):
+    """Check every file of one report; raises UploadError on the first one refused."""
+    photos, videos, audios = [f for f in photos if f], [f for f in videos if f], [f for f in audios if f]
+    counts = (
+        (photos, settings.CASES_MAX_PHOTOS, _("照片")),
+        (videos, settings.CASES_MAX_VIDEOS, _("视频")),
+        (audios, settings.CASES_MAX_AUDIOS, _("语音")),
+    )
+    for files, limit, label in counts:
+        if len(files) > limit:
+            raise UploadError(_("%(label)s最多 %(n)d 个。") % {"label": label, "n": limit})
+    checked = [check_photo(f) for f in photos]
+    checked += [check_media(f, "video") for f in videos]
+    checked += [check_media(f, "audio") for f in audios]
+    return checked
+
+
+# --- Storing --------------------------------------------------------------------------------
+
+
+def _random_name(extension, at, suffix=""):
+    return f"cases/{at:%Y/%m}/{secrets.token_hex(16)}{suffix}.{extension}"
+
+
+def save_attachments(case, checked, user, *, event=None, is_public=True):
+    """Write the checked files and their Attachment rows (inside the caller's transaction).
+
+    If writing fails half-way, the files already written are removed again.
+    """
+    from civicgrid.cases.models import Attachment
+
+    storage = attachment_storage()
+    at = timezone.now()
+    written, rows = [], []
+    try:
+        for item in checked:
+            name = storage.save(_random_name(item.extension, at), ContentFile(item.content))
+            written.append(name)
+            thumb_name = ""
+            if item.thumbnail:
+                thumb_name = storage.save(_random_name(item.extension, at, "-thumb"), ContentFile(item.thumbnail))
+                written.append(thumb_name)
+            rows.append(
+                Attachment.objects.create(
+                    case=case,
+                    event=event,
+                    kind=item.kind,
+                    file=name,
+                    thumbnail=thumb_name,
+                    original_name=item.original_name,
+                    content_type=item.content_type,
+                    size=len(item.content),
+                    sha256=item.sha256,
+                    width=item.width,
+                    height=item.height,
+                    uploaded_by=user,
+                    created_at=at,
+                    is_public=is_public,
+                )
+            )
+    except Exception:
+        for name in written:
+            storage.delete(name)
+        raise
+    return rows
+
+
+@transaction.atomic
+def report_with_attachments(user, *, photos=(), videos=(), audios=(), **report_kwargs):
+    """上报 with files: checks every file first (nothing is written when one is refused), then files
+    the case through actions.report_case and stores the files on its "reported" event, in one
+    transaction. Returns the ReportResult (with the nearby duplicates)."""
+    from civicgrid.cases import actions
+    from civicgrid.cases.models import CaseEvent
+
+    checked = check_uploads(photos, videos, audios)
+    result = actions.report_case(user, **report_kwargs)
+    event = CaseEvent.objects.filter(case=result.case, seq=1).first()
+    save_attachments(result.case, checked, user, event=event, is_public=True)
+    return result

@@ -1,0 +1,200 @@
+"""Turning a case Notice into inbox rows and channel deliveries.
+
+`deliver_notice` is registered with civicgrid.cases.notifications, so it runs after the commit of
+every case action that scheduled a Notice (ARCHITECTURE.md pattern 1). It resolves the recipients
+(named users, the staff of departments, everyone holding a role on a unit), leaves out whoever did
+the action, writes one Notification per recipient, and hands the external channels to Celery.
+"""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicgrid.accounts.models import Role, RoleAssignment
+from civicgrid.notifications import channels
+from civicgrid.notifications.models import DeliveryMode, Kind, Notification, NotificationPreference
+
+logger = logging.getLogger("civicgrid.notifications")
+
+BODIES = {
+    Kind.NEW_CASE: _("新案件待受理立案。"),
+    Kind.ASSIGNED: _("案件已派遣给您或您的单位，请及时签收处置。"),
+    Kind.RETURNED: _("处置单位退回了案件，请重新派遣。"),
+    Kind.REWORK: _("核查未通过，请返工处置。"),
+    Kind.AWAITING_VERIFICATION: _("案件已处置完毕，请现场核查。"),
+    Kind.AWAITING_CLOSURE: _("案件已核查通过，请结案。"),
+    Kind.CLOSED: _("您关注的案件已办结，欢迎对办理结果进行评价。"),
+    Kind.REJECTED: _("您上报的问题未予立案。"),
+    Kind.SUPERVISED: _("案件被督办，请加快办理。"),
+    Kind.SUSPENDED: _("案件已挂账。"),
+    Kind.APPROVAL_NEEDED: _("有待您审批的申请。"),
+    Kind.DECIDED: _("您的申请已审批。"),
+    Kind.MERGED: _("您上报的问题已并入另一件案件办理，办理进展将继续通知您。"),
+    Kind.NEAR_DUE: _("当前环节即将超期（黄灯），请尽快办理。"),
+    Kind.OVERDUE: _("当前环节已超期（红灯），请立即办理。"),
+}
+
+
+def recipients(notice, exclude=()):
+    """Active users the Notice names: its users, the staff of its departments, its units' members."""
+    condition = Q(pk__in=[u for u in notice.users if u])
+    if notice.departments:
+        condition |= Q(
+            pk__in=RoleAssignment.objects.active()
+            .filter(role=Role.DEPARTMENT_STAFF, department_id__in=[d for d in notice.departments if d])
+            .values("user_id")
+        )
+    for role, region_id in notice.units:
+        condition |= Q(pk__in=RoleAssignment.objects.active().filter(role=role, region_id=region_id).values("user_id"))
+    users = get_user_model().objects.filter(condition, is_active=True).exclude(pk__in=[u for u in exclude if u])
+    return list(users.order_by("pk"))
+
+
+def _title(kind, case):
+    label = Kind(kind).label if kind in Kind.values else kind
+    return f"{label}：{case.number} {case.title}"[:200] if case else str(label)
+
+
+def notify(notice, *, actor_id=None, note="", now=None):
+    """Write the inbox rows for `notice` and send them on each recipient's channels. Returns the rows."""
+    from civicgrid.cases.models import Case, CaseEvent
+
+    case = Case.objects.filter(pk=notice.case_id).first()
+    if notice.event_id and actor_id is None:
+        event = CaseEvent.objects.filter(pk=notice.event_id).values("actor_id", "note").first()
+        if event:
+            actor_id, note = event["actor_id"], note or event["note"]
+    now = now or timezone.now()
+    body = str(BODIES.get(notice.kind, ""))
+    if note:
+        body = f"{body}\n{note}" if body else note
+    rows = [
+        Notification(
+            recipient=user,
+            kind=notice.kind,
+            case=case,
+            event_id=notice.event_id,
+            title=_title(notice.kind, case),
+            body=body,
+            created_at=now,
+        )
+        for user in recipients(notice, exclude=(actor_id,))
+    ]
+    Notification.objects.bulk_create(rows)
+    forget_unread([row.recipient_id for row in rows])
+    if rows:
+        _send_instant(rows)
+    return rows
+
+
+def deliver_notice(notice):
+    """The hook registered with civicgrid.cases.notifications (runs after the action's commit)."""
+    notify(notice)
+
+
+def preference_for(user):
+    pref = getattr(user, "_notification_pref", None)
+    if pref is None:
+        pref = NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+        user._notification_pref = pref
+    return pref
+
+
+def channels_for(user, kind, pref=None):
+    """The external channels `user` gets `kind` on: their choice, else every enabled one they can use."""
+    pref = pref or preference_for(user)
+    enabled = channels.enabled_channels()
+    chosen = pref.channels.get(kind) if isinstance(pref.channels, dict) else None
+    names = enabled if chosen is None else [c for c in chosen if c in enabled]
+    return [name for name in names if channels.get(name).available_for(user)]
+
+
+def _send_instant(rows):
+    from civicgrid.notifications.tasks import send_via_channel
+
+    prefs = {
+        p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=[row.recipient_id for row in rows])
+    }
+    for row in rows:
+        pref = prefs.get(row.recipient_id) or NotificationPreference(user=row.recipient)
+        if pref.mode == DeliveryMode.DIGEST:
+            continue
+        for name in channels_for(row.recipient, row.kind, pref):
+            try:
+                send_via_channel.delay(name, row.recipient_id, [row.pk])
+            except Exception:
+                # Eager mode re-raises after the last retry; the inbox row stands regardless.
+                logger.exception("channel %s failed for notification %s", name, row.pk)
+
+
+def case_url(case, user_id=None):
+    """The case's page for the recipient: the reporter's own page, else the staff page."""
+    if case is None:
+        return ""
+    names = [("cases:staff_detail", case.number)]
+    if user_id is not None and user_id == case.reporter_id:
+        names.insert(0, ("cases:my_report", case.number))
+    for name, arg in names:
+        try:
+            return reverse(name, args=[arg])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def messages_for(notification_ids):
+    rows = Notification.objects.filter(pk__in=notification_ids).select_related("case").order_by("created_at", "pk")
+    return [
+        {
+            "id": row.pk,
+            "kind": row.kind,
+            "title": row.title,
+            "body": row.body,
+            "case": row.case.number if row.case_id else None,
+            "url": case_url(row.case, row.recipient_id),
+            "created_at": row.created_at.isoformat(),
+        }
+        for row in rows
+    ]
+
+
+def mark_read(user, notification_id, now=None):
+    """Mark one of `user`'s notifications read; returns it, or None if it is not theirs."""
+    row = Notification.objects.filter(recipient=user, pk=notification_id).select_related("case").first()
+    if row is not None and row.read_at is None:
+        row.read_at = now or timezone.now()
+        row.save(update_fields=["read_at"])
+        forget_unread([user.pk])
+    return row
+
+
+def mark_all_read(user, now=None):
+    count = Notification.objects.filter(recipient=user).unread().update(read_at=now or timezone.now())
+    forget_unread([user.pk])
+    return count
+
+
+UNREAD_TTL = 60  # seconds; every change of a user's inbox also drops the cached count
+
+
+def _unread_key(user_id):
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user):
+    """The navbar badge: cached, so an ordinary page costs no query for it."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user).unread().count()
+        cache.set(key, count, UNREAD_TTL)
+    return count
+
+
+def forget_unread(user_ids):
+    cache.delete_many([_unread_key(pk) for pk in set(user_ids)])

@@ -1,0 +1,31 @@
+/* Intake form map: click to place the point (fills the hidden lon/lat); community boundaries from
+   the server for orientation (no tiles, nothing from outside the intranet). */
+(function () {
+  "use strict";
+  var box = document.getElementById("intake-map");
+  if (!box || !window.L) return;
+  var lonInput = document.getElementById("id_lon");
+  var latInput = document.getElementById("id_lat");
+  var map = L.map(box, { attributionControl: false, zoomAnimation: false, fadeAnimation: false, renderer: L.svg({ padding: 0.3 }) }).setView([34.73, 113.64], 13);
+  var marker = null;
+  function place(lat, lon) {
+    if (marker) marker.setLatLng([lat, lon]);
+    else marker = L.marker([lat, lon], { icon: L.divIcon({ className: "", html: "<span style='display:block;width:16px;height:16px;border-radius:50%;background:#dc3545;border:2px solid #fff'></span>" }) }).addTo(map);
+    lonInput.value = lon.toFixed(6);
+    latInput.value = lat.toFixed(6);
+  }
+  fetch(box.getAttribute("data-geojson"), { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (data) {
+      if (!data || !data.features || !data.features.length) return;
+      var layer = L.geoJSON(data, {
+        style: { color: "#0b3a80", weight: 1, fillOpacity: 0.05 },
+        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name || ""); l.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); }); }
+      }).addTo(map);
+      if (!marker) map.fitBounds(layer.getBounds());
+    })
+    .catch(function () {});
+  map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); });
+  var lat = parseFloat(box.getAttribute("data-lat")), lon = parseFloat(box.getAttribute("data-lon"));
+  if (!isNaN(lat) && !isNaN(lon)) { place(lat, lon); map.setView([lat, lon], 15); }
+})();
