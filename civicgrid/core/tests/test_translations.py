@@ -1,7 +1,9 @@
-"""The English catalogue: complete, no fuzzy guesses, placeholders intact, and current with the code.
+"""The English catalogues: complete, no fuzzy guesses, placeholders intact, and current with the code.
 
-Chinese is the source language (msgids); English lives in civicgrid/locale/en/LC_MESSAGES/django.po.
-After adding or changing a user-facing string:
+Chinese is the source language (msgids). English lives in civicgrid/locale/en/LC_MESSAGES/django.po
+and, for an app that keeps its own catalogue, in civicgrid/<app>/locale/en/LC_MESSAGES/django.po
+(makemessages puts an app's strings there once that folder exists). After adding or changing a
+user-facing string:
     cd civicgrid && ../.venv/bin/python ../manage.py makemessages -l en --ignore 'static/*'
 then translate the new entries and run `make messages` (scripts/compile_messages.py).
 """
@@ -17,12 +19,16 @@ from django.core.management import call_command
 import civicgrid
 
 PACKAGE = Path(civicgrid.__file__).resolve().parent
-PO_PATH = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"
+PO_PATHS = sorted(PACKAGE.glob("**/locale/en/LC_MESSAGES/django.po"))
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 
 def catalogue():
-    return polib.pofile(str(PO_PATH))
+    """Every English entry of every catalogue."""
+    entries = polib.POFile()
+    for path in PO_PATHS:
+        entries.extend(polib.pofile(str(path)))
+    return entries
 
 
 def translations(entry):
@@ -30,9 +36,11 @@ def translations(entry):
 
 
 def test_every_entry_is_translated_and_none_is_fuzzy():
+    for path in PO_PATHS:
+        po = polib.pofile(str(path))
+        assert not po.metadata_is_fuzzy and po.metadata["Language"] == "en", path
     po = catalogue()
     assert len(po) > 100
-    assert not po.metadata_is_fuzzy and po.metadata["Language"] == "en"
     untranslated = [entry.msgid for entry in po.untranslated_entries()]
     fuzzy = [entry.msgid for entry in po.fuzzy_entries()]
     assert not untranslated, f"untranslated: {untranslated}"
@@ -53,13 +61,14 @@ def test_english_is_english():
     assert not leftovers, f"Chinese left in English translations: {leftovers}"
 
 
-def test_compiled_catalogue_is_current():
-    mo_path = PO_PATH.with_suffix(".mo")
+@pytest.mark.parametrize("po_path", PO_PATHS, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_compiled_catalogue_is_current(po_path):
+    mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), "run `make messages` to compile the catalogue"
     compiled = {(entry.msgctxt, entry.msgid): translations(entry) for entry in polib.mofile(str(mo_path))}
-    for entry in catalogue().translated_entries():
+    for entry in polib.pofile(str(po_path)).translated_entries():
         assert compiled.get((entry.msgctxt, entry.msgid)) == translations(entry), (
-            f"{mo_path.name} is stale: run `make messages`"
+            f"{mo_path} is stale: run `make messages`"
         )
 
 
@@ -71,8 +80,12 @@ def test_catalogue_holds_every_string_in_the_code(tmp_path, settings, monkeypatc
     settings.LOCALE_PATHS = [copy / "locale"]
     monkeypatch.chdir(copy)
     call_command("makemessages", locale=["en"], verbosity=0)
-    fresh = polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
-    missing = [entry.msgid for entry in fresh if not entry.obsolete and not entry.translated()]
+    missing = [
+        entry.msgid
+        for path in copy.glob("**/locale/en/LC_MESSAGES/django.po")
+        for entry in polib.pofile(str(path))
+        if not entry.obsolete and not entry.translated()
+    ]
     assert not missing, (
         f"strings missing from the English catalogue (run makemessages, translate, make messages): {missing}"
     )
