@@ -100,6 +100,8 @@ def _lock(case, user, queryset=None):
         return (
             queryset.select_for_update(of=("self",))
             .select_related("category__parent", "grid", "community", "street")
+            # The regions come along for their names and codes; their polygons stay in the database.
+            .defer("grid__boundary", "community__boundary", "street__boundary")
             .get(pk=_case_id(case))
         )
     except (Case.DoesNotExist, ValueError, TypeError):
