@@ -1,9 +1,27 @@
 """`python -m bench [--only NAME ...] [--quick] [--list]`: run the registered benchmarks, merge
-their results into bench/results.json and regenerate the table in docs/benchmarks.md."""
+their results into bench/results.json and regenerate the table in docs/benchmarks.md.
+
+Each benchmark runs in a process of its own (Django is configured once per process, and each
+benchmark builds its own throwaway database), one after the other so they never compete for the
+machine. The child records its own result; a failing benchmark stops the run with its exit code.
+"""
 
 import argparse
+import os
+import subprocess
+import sys
 
 from bench.common import command_line, record, registered
+
+
+def run_here(name, quick):
+    result = registered()[name](quick=quick)
+    print(
+        f"   {result.value:,.1f} {result.unit} vs {result.baseline_name} {result.baseline_value:,.1f} "
+        f"{result.unit}: {result.ratio:,.2f}× (target {result.target})",
+        flush=True,
+    )
+    record([result], os.environ.get("BENCH_COMMAND") or command_line())
 
 
 def main(argv=None):
@@ -14,6 +32,7 @@ def main(argv=None):
         "--quick", action="store_true", help="fewer points and runs: checks the harness, rougher figures"
     )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.list:
         print("\n".join(available))
@@ -22,18 +41,18 @@ def main(argv=None):
     unknown = sorted(set(names) - set(available))
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(available)}")
-    results = []
+    if args.in_process:
+        for name in names:
+            run_here(name, args.quick)
+        return
+    environment = {**os.environ, "BENCH_COMMAND": command_line()}
     for name in names:
         print(f"== {name}", flush=True)
-        result = available[name](quick=args.quick)
-        print(
-            f"   {result.value:,.0f} {result.unit} vs {result.baseline_name} {result.baseline_value:,.0f} "
-            f"{result.unit}: {result.ratio:,.1f}× (target {result.target})",
-            flush=True,
-        )
-        results.append(result)
-    record(results, command_line())
-    print(f"recorded {len(results)} result(s) in bench/results.json and docs/benchmarks.md")
+        child = [sys.executable, "-m", "bench", "--in-process", "--only", name, *(["--quick"] if args.quick else [])]
+        completed = subprocess.run(child, env=environment, check=False)
+        if completed.returncode:
+            sys.exit(completed.returncode)
+    print(f"recorded {len(names)} result(s) in bench/results.json and docs/benchmarks.md")
 
 
 if __name__ == "__main__":

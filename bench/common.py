@@ -8,6 +8,7 @@ into results.json, so entries written by other benchmarks (or runs with `--only`
 
 import importlib
 import json
+import math
 import os
 import pkgutil
 import platform
@@ -125,13 +126,30 @@ def machine():
     return f"{model}, {cores} cores{ram}, Python {platform.python_version()} on {platform.system()}"
 
 
-def setup_django(name="bench"):
-    """Configure Django on a fresh throwaway SQLite database in bench/out/ and migrate it.
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
-    Returns a description of the database for the results. BENCH_DATABASE_URL points the
-    benchmarks at another (empty) database instead, e.g. PostgreSQL.
+
+def fresh_postgres(name):
+    """A new, empty database civicgrid_bench_<name> on the PostgreSQL server of BENCH_POSTGRES_URL
+    (default: the machine's own, trust auth); returns its URL."""
+    import psycopg
+
+    server = os.environ.get("BENCH_POSTGRES_URL", POSTGRES_SERVER)
+    database = f"civicgrid_bench_{name}".replace(".", "_")
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return f"{server.rsplit('/', 1)[0]}/{database}"
+
+
+def setup_django(name="bench", database="sqlite"):
+    """Configure Django on a fresh throwaway database and migrate it: a SQLite file in bench/out/
+    or (`database="postgres"`) a new PostgreSQL database (see fresh_postgres).
+
+    Returns a description of the database for the results. BENCH_DATABASE_URL points a SQLite
+    benchmark at another (empty) database instead.
     """
-    url = os.environ.get("BENCH_DATABASE_URL")
+    url = os.environ.get("BENCH_DATABASE_URL") if database == "sqlite" else fresh_postgres(name)
     if not url:
         OUT_DIR.mkdir(exist_ok=True)
         path = OUT_DIR / f"{name}.sqlite3"
@@ -150,7 +168,23 @@ def setup_django(name="bench"):
         import sqlite3
 
         return f"SQLite {sqlite3.sqlite_version} (throwaway file in bench/out/)"
-    return f"{connection.vendor} {'.'.join(map(str, connection.Database.__version__.split()[:1]))}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    return f"PostgreSQL {version} (throwaway database {connection.settings_dict['NAME']})"
+
+
+def collect_static():
+    """Pages render with the production (manifest) static storage, as `make run` serves them."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def percentile(values, share):
+    """The `share` (0–1) percentile of `values`, nearest-rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 # --- Recording ---------------------------------------------------------------------------------------
