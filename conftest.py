@@ -29,3 +29,9 @@ def _fresh_locator():
     locator.invalidate()
     yield
     locator.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _private_attachment_folder(settings, tmp_path):
+    """Uploaded and demo photos go to the test's own folder, never into the checkout's var/."""
+    settings.CASES_ATTACHMENT_ROOT = tmp_path / "attachments"

@@ -1,7 +1,8 @@
 """Demo cases: a district's last five months of cases, in every status, written through the real
 action functions (report, accept, dispatch, sign, feedback, verify, close, evaluate, and the side
 branches), so the hash chain, the working-time deadlines and the lights are exactly what the
-product makes. The actions' clock (`actions._now`) is moved to each step's simulated time.
+product makes. About a third of the reports carry a generated photo, stored through the same
+upload checks as a resident's (uploads.report_with_attachments). The actions' clock (`actions._now`) is moved to each step's simulated time.
 
 Two steps:
 
@@ -17,6 +18,7 @@ The rates echo the seed article (Erqi: 17,182 cases received, 17,154 closed ≈ 
 ≈ 99.3 %): at every scale 28 cases are left in the other statuses, spread over all of them.
 """
 
+import io
 import random
 import time
 from dataclasses import dataclass, field
@@ -24,13 +26,14 @@ from datetime import timedelta
 from unittest import mock
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from civicgrid.accounts.demo import DEMO_PASSWORD, person_name
 from civicgrid.accounts.models import Role, RoleAssignment, SecurityEvent, User
-from civicgrid.cases import actions
+from civicgrid.cases import actions, uploads
 from civicgrid.cases.models import Category, HandlingLevel, Source, Status
 from civicgrid.regions.models import Department, Level, Region
 
@@ -50,6 +53,9 @@ OTHER_STATUSES = {
     Status.MERGED: 1,
 }
 SATISFACTION = 0.993
+# Share of reports that come with a photo, and how many different generated pictures there are.
+PHOTO_SHARE = 0.3
+PHOTO_VARIANTS = 12
 HISTORY_DAYS = 150
 RESIDENTS_PER_COMMUNITY = 4
 
@@ -132,6 +138,7 @@ class CaseSpec:
     comment: str = ""
     rework: bool = False
     supervise: bool = False
+    photo: int | None = None  # which generated photo goes with the report, if any
 
 
 def _reported_at(rng, now, min_age_days, max_age_days):
@@ -187,6 +194,7 @@ def plan_cases(leaves, scale="small", seed=2026, now=None):
             ],
             rework=rng.random() < 0.02,
             supervise=rng.random() < 0.02,
+            photo=rng.randrange(PHOTO_VARIANTS) if rng.random() < PHOTO_SHARE else None,
         )
         if status == Status.CLOSED:
             if closed_seen in unhappy:
@@ -197,6 +205,31 @@ def plan_cases(leaves, scale="small", seed=2026, now=None):
         specs.append(spec)
     specs.sort(key=lambda s: s.reported_at)
     return specs
+
+
+def demo_photo(variant):
+    """A generated street-scene JPEG (buildings against the sky, a marked spot), one per variant;
+    the real upload checks (content sniffing, EXIF stripping, thumbnail) run on it as on any photo."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(f"photo-{variant}")
+    image = Image.new("RGB", (640, 480), (135, 170 + rng.randint(0, 40), 215))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 330, 640, 480), fill=(120 + rng.randint(0, 30), 120, 115))
+    x = 0
+    while x < 640:
+        width, height = rng.randint(60, 140), rng.randint(120, 300)
+        shade = rng.randint(150, 220)
+        draw.rectangle((x, 330 - height, x + width, 330), fill=(shade, shade - 20, shade - 40))
+        for wy in range(330 - height + 15, 320, 30):
+            for wx in range(x + 10, x + width - 15, 25):
+                draw.rectangle((wx, wy, wx + 12, wy + 16), fill=(90, 110, 140))
+        x += width + rng.randint(5, 30)
+    cx, cy = rng.randint(120, 520), rng.randint(360, 440)
+    draw.ellipse((cx - 40, cy - 25, cx + 40, cy + 25), outline=(220, 40, 40), width=5)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return SimpleUploadedFile(f"demo-{variant}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 # --- People ---------------------------------------------------------------------------------
@@ -330,7 +363,9 @@ def _report(spec, people, nodes, clock, rng):
     else:
         source, user = Source.RESIDENT, rng.choice(residents)
     clock.at = spec.reported_at
-    return actions.report_case(
+    if spec.photo is not None:
+        kwargs["photos"] = [demo_photo(spec.photo)]
+    return uploads.report_with_attachments(
         user,
         category=nodes["categories"][spec.category],
         description=spec.description,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from civicgrid.accounts.demo import seed_users
 from civicgrid.cases.demo import CASE_COUNTS, OTHER_STATUSES, plan_cases, seed_cases
 from civicgrid.cases.integrity import verify_chain
-from civicgrid.cases.models import Case, CaseEvent, Evaluation, Status
+from civicgrid.cases.models import Attachment, AttachmentKind, Case, CaseEvent, Evaluation, Status
 from civicgrid.notifications.models import Notification
 from civicgrid.regions import locator
 from civicgrid.regions.demo import seed_departments, seed_regions
@@ -70,5 +70,11 @@ def test_small_demo_cases_are_real_cases(settings):
     assert 0.98 <= Evaluation.objects.filter(satisfied=True).count() / evaluations < 1
     merged = Case.objects.get(status=Status.MERGED)
     assert merged.merged_into.status in {s for s in Status if s not in (Status.CLOSED, Status.MERGED)}
+    # About a third of the reports carry a generated photo, stored and thumbnailed like any upload.
+    photos = Attachment.objects.filter(kind=AttachmentKind.PHOTO)
+    assert 0.2 * count <= photos.count() <= 0.4 * count
+    first = photos.first()
+    assert first.thumbnail and first.event.type == "reported" and first.width == 640
+    assert (settings.CASES_ATTACHMENT_ROOT / first.file.name).stat().st_size == first.size
     # Seeding is silent: no inbox is flooded.
     assert not Notification.objects.exists()
