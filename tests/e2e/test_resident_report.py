@@ -52,7 +52,10 @@ def test_resident_reports_with_photo_and_map_pin_then_sees_it(new_page, login, d
     assert case.attachments.filter(kind="photo").count() == 1
     expect(page.locator(".alert-success")).to_contain_text(case.number)
     expect(page.locator(".photo-grid img")).to_have_count(1)
-    assert page.evaluate("() => document.querySelector('.photo-grid img').naturalWidth") > 0
+    # The thumbnail is served by a separate request; wait for it to decode rather than racing it.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.photo-grid img'); return img.complete && img.naturalWidth > 0; }"
+    )
     expect(page.locator("#timeline")).to_contain_text("上报")
     snap(page, "resident-case-phone")
 

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicgrid.accounts.models import RoleAssignment
+from civicgrid.accounts.models import Role, RoleAssignment
+from civicgrid.accounts.scopes import active_assignments
 from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseInputError
 from civicgrid.cases.models import Category, HandlingLevel, Light, LimitUnit, Source, Status
@@ -160,7 +161,26 @@ class IntakeForm(forms.Form):
             caller_name=data["caller_name"],
             caller_phone=data["caller_phone"],
             external_order_no=data["external_order_no"] if self.source == Source.HOTLINE else "",
+            reporter=_resident_with_phone(user, data["caller_phone"]) if self.source == Source.STAFF_ENTRY else None,
         )
+
+
+def _resident_with_phone(staff, phone):
+    """The resident account a staff entry is filed for (工作人员代录): the active resident with that
+    phone number living in the staff member's area, so the case shows in their 我的上报 and they are
+    told how it goes. None when there is no such account (the name and phone stay on the case)."""
+    phone = (phone or "").strip()
+    if not phone:
+        return None
+    staff_codes = [a.region.code for a in active_assignments(staff) if a.region_id]
+    residents = RoleAssignment.objects.active().filter(
+        role=Role.RESIDENT, user__phone=phone, user__is_active=True, region__isnull=False
+    )
+    for assignment in residents.select_related("user", "region"):
+        home = assignment.region.code
+        if any(home.startswith(code) or code.startswith(home) for code in staff_codes):
+            return assignment.user
+    return None
 
 
 # --- One form per action ---------------------------------------------------------------------
