@@ -155,6 +155,10 @@ else:
 # --- Background work --------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Eager tasks still take a producer from the pool; the in-memory transport keeps that from
+    # reaching for an AMQP broker on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Periodic jobs. A district runs `celery -A civicgrid beat` with this schedule; the embedded default
