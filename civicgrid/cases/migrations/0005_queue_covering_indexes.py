@@ -5,36 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_boardcomment_boardhiddencase_boardmoderation_and_more'),
-        ('regions', '0002_default_levels'),
+        ("cases", "0004_boardcomment_boardhiddencase_boardmoderation_and_more"),
+        ("regions", "0002_default_levels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_queue',
+            model_name="case",
+            name="case_queue",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_assignee',
+            model_name="case",
+            name="case_assignee",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_reporter',
+            model_name="case",
+            name="case_reporter",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'region_code', 'step_due_at', 'reported_at', 'id', 'step_warn_at', 'step_red_at'], name='case_queue'),
+            model_name="case",
+            index=models.Index(
+                fields=["status", "region_code", "step_due_at", "reported_at", "id", "step_warn_at", "step_red_at"],
+                name="case_queue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assignee', 'status', 'region_code', 'id'], name='case_assignee'),
+            model_name="case",
+            index=models.Index(fields=["assignee", "status", "region_code", "id"], name="case_assignee"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['reporter', 'reported_at', 'region_code', 'id'], name='case_reporter'),
+            model_name="case",
+            index=models.Index(fields=["reporter", "reported_at", "region_code", "id"], name="case_reporter"),
         ),
     ]

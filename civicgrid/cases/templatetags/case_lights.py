@@ -17,4 +17,3 @@ def light(colour):
     return format_html(
         '<span class="light light-{}" data-light="{}">{}</span>', colour.value, colour.value, colour.label
     )
-
