@@ -477,6 +477,9 @@ class Case(models.Model):
     # The head of the event chain: deleting the newest events is caught by comparing with these.
     event_count = models.PositiveIntegerField(_("事件数"), default=0)
     head_hash = models.CharField(_("最新事件摘要"), max_length=64, blank=True)
+    # The key the report form (or a client) sent with the report: a retried submission, after a
+    # lost response on a bad network or a double tap, finds the case it already made.
+    submission_key = models.CharField(_("提交标识"), max_length=64, blank=True, default="")
 
     objects = CaseQuerySet.as_manager()
     scope_code_field = "region_code"
@@ -512,6 +515,9 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(lon__isnull=True) | Q(lon__gte=-180, lon__lte=180), name="case_longitude_range"
+            ),
+            models.UniqueConstraint(
+                fields=["entered_by", "submission_key"], condition=~Q(submission_key=""), name="case_submitted_once"
             ),
         ]
 
