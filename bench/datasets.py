@@ -49,7 +49,7 @@ def archive_copies(target_total):
             cursor.execute(
                 f'INSERT INTO "{table}" ("id", {", ".join(columns)}) '
                 f"SELECT new_id, {', '.join(values)} FROM ("
-                f"  SELECT nextval({sequence}) AS new_id, c.* FROM \"{table}\" c"
+                f'  SELECT nextval({sequence}) AS new_id, c.* FROM "{table}" c'
                 f"  WHERE c.status = %s AND c.number NOT LIKE %s ORDER BY c.id LIMIT %s"
                 f") src",
                 [Status.CLOSED, "%-H%", limit],

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_queue_covering_indexes'),
-        ('regions', '0002_default_levels'),
+        ("cases", "0005_queue_covering_indexes"),
+        ("regions", "0002_default_levels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='submission_key',
-            field=models.CharField(blank=True, default='', max_length=64, verbose_name='提交标识'),
+            model_name="case",
+            name="submission_key",
+            field=models.CharField(blank=True, default="", max_length=64, verbose_name="提交标识"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('submission_key', ''), _negated=True), fields=('entered_by', 'submission_key'), name='case_submitted_once'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("submission_key", ""), _negated=True),
+                fields=("entered_by", "submission_key"),
+                name="case_submitted_once",
+            ),
         ),
     ]
