@@ -8,7 +8,7 @@ PORT ?= 8000
 SCALE ?= small
 export DJANGO_SETTINGS_MODULE := civicgrid.settings
 
-.PHONY: run dev test lint format assets messages setup setup-dev migrate demo bench clean
+.PHONY: run dev test lint format assets messages setup setup-dev migrate demo bench bench-load bench-peer clean
 
 run: setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0
@@ -37,6 +37,18 @@ format: setup-dev
 
 bench: setup-dev
 	$(PY) -m bench
+
+# The district load test (locust, PostgreSQL, Redis; restarts the machine's PostgreSQL once for the
+# crash test — run it on a machine nothing else is using) and the side-by-side with django-helpdesk.
+bench-load: setup-dev $(VENV)/.installed-load
+	$(PY) -m bench --only load.sustained_rps
+
+bench-peer: setup-dev
+	$(PY) -m bench --only peer.helpdesk.create
+
+$(VENV)/.installed-load: bench/requirements-load.txt $(VENV)/.installed-dev
+	$(VENV)/bin/pip install -q -r bench/requirements-load.txt
+	touch $@
 
 # --- steps -----------------------------------------------------------------------------------
 $(VENV)/bin/python:
