@@ -35,7 +35,7 @@ format: setup-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup-dev
+bench: setup-dev $(VENV)/.installed-load
 	$(PY) -m bench
 
 # The district load test (locust, PostgreSQL, Redis; restarts the machine's PostgreSQL once for the
