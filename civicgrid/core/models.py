@@ -8,3 +8,48 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ObjectChange(models.Model):
+    """One change to a base-data record: who, when, what it was before and after (JSON).
+
+    Written by action functions through `civicgrid.core.changelog.record_change`, never by signals,
+    so the log says what the action meant to do. Append-only: nothing updates or deletes rows.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        IMPORT = "import", _("导入")
+        VERIFY = "verify", _("核查")
+        ANONYMISE = "anonymise", _("匿名化")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("记录编号"), max_length=64)
+    object_repr = models.CharField(_("记录"), max_length=200, blank=True)
+    action = models.CharField(_("操作"), max_length=16, choices=Action)
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), db_index=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="core_change_object_idx")]
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+
+    def __str__(self):
+        return f"{self.object_repr} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def changed_fields(self):
+        """[(field, before, after)] for the keys whose value differs."""
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before, *after]))
+        return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
