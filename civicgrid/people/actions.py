@@ -20,7 +20,6 @@ from civicgrid.people import protection
 from civicgrid.people.models import (
     AccessKind,
     AccessLog,
-    Building,
     House,
     Household,
     Person,

@@ -289,6 +289,9 @@ class Residence(models.Model):
         verbose_name = _("居住记录")
         verbose_name_plural = _("居住记录")
 
+    def __str__(self):
+        return f"{self.person_id}@{self.house_id} {self.moved_in}"
+
 
 class Sensitivity(models.IntegerChoices):
     NORMAL = 1, _("一般")
@@ -326,6 +329,9 @@ class PersonTag(models.Model):
         verbose_name = _("人员标签")
         verbose_name_plural = _("人员标签")
 
+    def __str__(self):
+        return f"{self.person_id}:{self.tag_id}"
+
 
 class Rental(TimeStampedModel):
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="rentals")
@@ -346,6 +352,9 @@ class Rental(TimeStampedModel):
         ordering = ["-start"]
         verbose_name = _("出租登记")
         verbose_name_plural = _("出租登记")
+
+    def __str__(self):
+        return f"{self.house_id} {self.start}"
 
 
 class EnterpriseKind(models.TextChoices):
@@ -411,6 +420,9 @@ class AccessLog(models.Model):
         verbose_name = _("个人信息访问日志")
         verbose_name_plural = _("个人信息访问日志")
 
+    def __str__(self):
+        return f"{self.kind} {self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
 
 class ImportKind(models.TextChoices):
     BUILDINGS = "buildings", _("楼栋")
@@ -437,3 +449,6 @@ class ImportRun(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("导入记录")
         verbose_name_plural = _("导入记录")
+
+    def __str__(self):
+        return f"{self.kind} {self.filename}"

@@ -21,11 +21,21 @@ def allowed(user, permission, region_code=None):
     return any(region_code.startswith(code) for code in codes)
 
 
+def allowed_within(user, permission, region_code):
+    """Whether `user` holds `permission` over `region_code` or over some part of its subtree (what
+    a summary of the region shows is already limited to the user's scope)."""
+    codes = scope_codes(user, permission)
+    if codes is None:
+        return True
+    return any(region_code.startswith(code) or code.startswith(region_code) for code in codes)
+
+
 def tag_clearance(user, region_code=None):
-    """The highest tag sensitivity the user may see (over `region_code`, or anywhere)."""
+    """The highest tag sensitivity the user may see (in `region_code`'s subtree, or anywhere)."""
     level = Sensitivity.NORMAL
     for sensitivity in (Sensitivity.SENSITIVE, Sensitivity.RESTRICTED):
-        if allowed(user, TAG_PERMISSIONS[sensitivity], region_code):
+        permission = TAG_PERMISSIONS[sensitivity]
+        if allowed(user, permission) if region_code is None else allowed_within(user, permission, region_code):
             level = sensitivity
     return level
 
