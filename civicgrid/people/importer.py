@@ -507,7 +507,8 @@ class HouseImport(BaseImport):
                 changed.append(house)
                 changes.append(change_row(self.user, house, ObjectChange.Action.IMPORT, _json(before), _json(after)))
         House.objects.bulk_create(new, batch_size=BATCH)
-        House.objects.bulk_update(changed, ["floor", "area", "usage"], batch_size=BATCH)
+        if changed:
+            House.objects.bulk_update(changed, ["floor", "area", "usage"], batch_size=BATCH)
         for house in new:
             changes.append(
                 change_row(
@@ -685,9 +686,10 @@ class PersonImport(BaseImport):
         Household.objects.bulk_create(new_households, batch_size=BATCH)
         for household in new_households:
             households[household.house_id] = [household.pk, None]
-        Household.objects.bulk_update(
-            [Household(pk=h.pk, number=f"H{h.pk:08d}") for h in new_households], ["number"], batch_size=BATCH
-        )
+        if new_households:
+            Household.objects.bulk_update(
+                [Household(pk=h.pk, number=f"H{h.pk:08d}") for h in new_households], ["number"], batch_size=BATCH
+            )
         new_people, new_tags, updates, residences, moved = [], [], [], [], []
         changes = []
         update_fields = set()
@@ -708,10 +710,14 @@ class PersonImport(BaseImport):
         ) in plan:
             house_id, region_code = house
             household = households[house_id]
-            if relation == "" and household[1] is None:
-                relation = Relation.HEAD
             phone_hash = sealer.hash("phone", phone) if phone else ""
             person = self.existing.get(id_hash)
+            if relation == "":
+                # An empty relation keeps the recorded one; a newcomer to a house without a head heads it.
+                if person is not None and person.house_id == house_id:
+                    relation = person.relation
+                elif household[1] is None:
+                    relation = Relation.HEAD
             if person is None:
                 person = Person(
                     name=name,
@@ -792,7 +798,8 @@ class PersonImport(BaseImport):
                     moved_in=today
                 ).update(moved_out=today, note=_("导入：迁往新住址"))
         fields = [f.replace("_id", "") if f in ("house_id", "household_id") else f for f in update_fields]
-        Person.objects.bulk_update(updates, sorted(fields), batch_size=BATCH)
+        if updates:
+            Person.objects.bulk_update(updates, sorted(fields), batch_size=BATCH)
         for person in new_people:
             residences.append(
                 Residence(
@@ -807,7 +814,8 @@ class PersonImport(BaseImport):
             for household_id, head in households.values()
             if isinstance(head, Person)
         ]
-        Household.objects.bulk_update(heads, ["head"], batch_size=BATCH)
+        if heads:
+            Household.objects.bulk_update(heads, ["head"], batch_size=BATCH)
         from django.contrib.contenttypes.models import ContentType
 
         person_type = ContentType.objects.get_for_model(Person)

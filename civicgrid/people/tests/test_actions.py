@@ -161,9 +161,9 @@ def test_population_summary_and_elderly_contract(worker, community, tree, buildi
     assert by_child[tree["S1C1G1"].code]["persons"] == 2 and by_child[tree["S1C1G2"].code]["persons"] == 0
     groups = {row["code"]: row["count"] for row in summary["special_groups"]}
     assert groups["elderly_alone"] == 1 and "subsistence" not in groups  # not for grid workers
-    assert {row["code"]: row["count"] for row in selectors.population_summary(community, tree["S1C1"])["special_groups"]}[
-        "subsistence"
-    ] == 1
+    assert {
+        row["code"]: row["count"] for row in selectors.population_summary(community, tree["S1C1"])["special_groups"]
+    }["subsistence"] == 1
     assert list(selectors.elderly_alone_not_visited(tree["S1"], 30)) == [old]
     actions.verify_house(worker, house, usage=Usage.SELF, present_ids=[old.pk])
     assert list(selectors.elderly_alone_not_visited(tree["S1"], 30)) == []
