@@ -122,6 +122,23 @@ NAV_ITEMS = [
         _("结案率、按期结案率、返工率、满意率等指标"),
     ),
     NavItem(
+        _("人房数据"),
+        "people:index",
+        frozenset(
+            {
+                Role.GRID_WORKER,
+                Role.MICROGRID_MEMBER,
+                Role.COMMUNITY_STAFF,
+                Role.STREET_STAFF,
+                Role.COMMAND_OPERATOR,
+                Role.SYSTEM_ADMIN,
+            }
+        ),
+        "building",
+        _("楼盘表、人员查找、入户核查和特殊人群统计"),
+        active_for=("people:*",),
+    ),
+    NavItem(
         _("消息"),
         "notifications:inbox",
         frozenset(Role),

@@ -276,6 +276,7 @@ def import_file(user, kind, data, filename, ip=None):
                 rows=run.rows,
                 detail=f"{ImportKind(kind).label} {filename} +{run.created} ~{run.updated}",
                 ip=ip,
+                region_code=codes[0] if codes else "",
             )
     except RowErrors as exc:
         run.errors = exc.args[0][:5000]

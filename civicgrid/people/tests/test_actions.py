@@ -53,7 +53,7 @@ def test_update_records_before_and_after(worker, building):
     actions.update_person(worker, person, name="张三丰", phone="13900001111")
     change = changes_for(person).first()
     assert change.action == ObjectChange.Action.UPDATE
-    assert dict((k, (b, a)) for k, b, a in change.changed_fields()) == {
+    assert {k: (b, a) for k, b, a in change.changed_fields()} == {
         "name": ("张三", "张三丰"),
         "phone_masked": ("", "139****1111"),
     }
