@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -200,20 +200,41 @@ def _text(value):
 
 
 def read_rows(data, kind):
-    """[(row_number, {key: text})] from the first sheet; the header row must match the template."""
+    """[(row_number, {key: text})] from the first sheet; the header row must match the template.
+
+    The fast streaming reader (xlsxread) is tried first; openpyxl reads whatever it cannot."""
+    from civicgrid.people import xlsxread
+
+    columns = COLUMNS[kind]
+    try:
+        return _rows_from(xlsxread.iter_rows(data, len(columns)), kind)
+    except RowErrors:
+        raise
+    except Exception:  # an unusual file: let openpyxl read it (or say it cannot be read)
+        pass
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise RowErrors(
             [{"row": 0, "column": "", "message": _("无法读取文件：请上传 .xlsx 格式的 Excel 文件。")}]
         ) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell).rstrip("*") for cell in next(rows, ())]
+    try:
+        width = len(columns)
+        rows = (
+            (number, [_text(v) for v in values[:width]] + [""] * (width - len(values[:width])))
+            for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+        )
+        return _rows_from(rows, kind)
+    finally:
+        workbook.close()
+
+
+def _rows_from(rows, kind):
     columns = COLUMNS[kind]
     expected = [name for name, _key, _required in columns]
+    first = next(rows, None)
+    header = [cell.rstrip("*") for cell in first[1]] if first else []
     if header[: len(expected)] != expected:
-        workbook.close()
         raise RowErrors(
             [
                 {
@@ -224,18 +245,14 @@ def read_rows(data, kind):
             ]
         )
     keys = [key for _name, key, _required in columns]
-    width = len(keys)
     result = []
     limit = settings.PEOPLE_IMPORT_MAX_ROWS
-    for number, values in enumerate(rows, start=2):
-        values = values[:width]
-        if not any(v is not None and v != "" for v in values):
+    for number, values in rows:
+        if not any(values):
             continue
-        result.append((number, dict(zip(keys, (_text(v) for v in values), strict=False))))
+        result.append((number, dict(zip(keys, values, strict=True))))
         if len(result) > limit:
-            workbook.close()
             raise RowErrors([{"row": number, "column": "", "message": _("文件超过 %(n)d 行上限。") % {"n": limit}}])
-    workbook.close()
     return result
 
 
@@ -670,30 +687,35 @@ class PersonImport(BaseImport):
 
     def apply(self, plan):
         sealer, user, now, today = self.sealer, self.user, self.now, date.today()
-        house_ids = {item[10][0] for item in plan}
         households = {}
         for household_id, house_id, head_id in (
-            Household.objects.filter(house_id__in=house_ids, is_active=True)
+            Household.objects.filter(house_id__in={item[10][0] for item in plan}, is_active=True)
             .order_by("id")
             .values_list("id", "house_id", "head_id")
         ):
             households.setdefault(house_id, [household_id, head_id])
-        missing = [house_id for house_id, _rc in {item[10] for item in plan} if house_id not in households]
         region_of = dict({item[10] for item in plan})
-        new_households = [
-            Household(house_id=house_id, region_code=region_of[house_id], created_at=now, updated_at=now)
-            for house_id in missing
-        ]
-        Household.objects.bulk_create(new_households, batch_size=BATCH)
-        for household in new_households:
-            households[household.house_id] = [household.pk, None]
-        if new_households:
-            Household.objects.bulk_update(
-                [Household(pk=h.pk, number=f"H{h.pk:08d}") for h in new_households], ["number"], batch_size=BATCH
+        missing = sorted(house_id for house_id in region_of if house_id not in households)
+        if missing:
+            stamp = _db_value(Household, "created_at", now)
+            fast_insert(
+                Household,
+                ["house_id", "region_code", "number", "is_active", "created_at", "updated_at"],
+                [(house_id, region_of[house_id], "", True, stamp, stamp) for house_id in missing],
             )
-        new_people, new_tags, updates, residences, moved = [], [], [], [], []
+            numbered = []
+            for start in range(0, len(missing), 5000):
+                for household_id, house_id in Household.objects.filter(
+                    house_id__in=missing[start : start + 5000], is_active=True, number=""
+                ).values_list("id", "house_id"):
+                    households.setdefault(house_id, [household_id, None])
+                    numbered.append((f"H{household_id:08d}", household_id))
+            with connection.cursor() as cursor:
+                cursor.executemany(f"UPDATE {Household._meta.db_table} SET number = %s WHERE id = %s", numbered)
+        new_rows, new_meta, new_tags, updates, residences, moved = [], [], [], [], [], []
         changes = []
         update_fields = set()
+        stamp = _db_value(Person, "created_at", now)
         for (
             _number,
             name,
@@ -712,6 +734,7 @@ class PersonImport(BaseImport):
             house_id, region_code = house
             household = households[house_id]
             phone_hash = sealer.hash("phone", phone) if phone else ""
+            phone_masked = f"{phone[:3]}****{phone[-4:]}" if phone else ""
             person = self.existing.get(id_hash)
             if relation == "":
                 # An empty relation keeps the recorded one; a newcomer to a house without a head heads it.
@@ -720,31 +743,32 @@ class PersonImport(BaseImport):
                 elif household[1] is None:
                     relation = Relation.HEAD
             if person is None:
-                person = Person(
-                    name=name,
-                    gender="M" if int(id_number[16]) % 2 else "F",
-                    birth_date=birth,
-                    id_number_enc=sealer.encrypt(id_number),
-                    id_number_hash=id_hash,
-                    id_number_masked=f"{id_number[:6]}********{id_number[-4:]}",
-                    phone_enc=sealer.encrypt(phone) if phone else "",
-                    phone_hash=phone_hash,
-                    phone_masked=f"{phone[:3]}****{phone[-4:]}" if phone else "",
-                    ethnicity=ethnicity,
-                    residence_type=rtype,
-                    relation=relation,
-                    political_status=political,
-                    notes=notes,
-                    house_id=house_id,
-                    household_id=household[0],
-                    region_code=region_code,
-                    created_at=now,
-                    updated_at=now,
-                )
-                person._tags = tag_ids
                 if relation == Relation.HEAD and household[1] is None:
-                    household[1] = person
-                new_people.append(person)
+                    household[1] = id_hash  # resolved to the person's id after the insert
+                new_rows.append(
+                    (
+                        name,
+                        "M" if int(id_number[16]) % 2 else "F",
+                        birth,
+                        sealer.encrypt(id_number),
+                        id_hash,
+                        f"{id_number[:6]}********{id_number[-4:]}",
+                        sealer.encrypt(phone) if phone else "",
+                        phone_hash,
+                        phone_masked,
+                        ethnicity,
+                        rtype,
+                        relation,
+                        political,
+                        notes,
+                        house_id,
+                        household[0],
+                        region_code,
+                        stamp,
+                        stamp,
+                    )
+                )
+                new_meta.append((id_hash, name, phone_masked, house_id, household[0], tag_ids))
                 continue
             before = {
                 "name": person.name,
@@ -758,7 +782,7 @@ class PersonImport(BaseImport):
             }
             after = {
                 "name": name,
-                "phone_masked": f"{phone[:3]}****{phone[-4:]}" if phone else "",
+                "phone_masked": person.phone_masked if person.phone_hash == phone_hash else phone_masked,
                 "ethnicity": ethnicity,
                 "residence_type": rtype,
                 "relation": relation,
@@ -766,10 +790,8 @@ class PersonImport(BaseImport):
                 "notes": notes,
                 "house": house_id,
             }
-            if person.phone_hash == phone_hash:
-                after["phone_masked"] = person.phone_masked
+            new_tags.extend(PersonTag(person_id=person.pk, tag_id=t) for t in tag_ids)
             if before == after and not person.anonymised_at:
-                new_tags.extend(PersonTag(person_id=person.pk, tag_id=t) for t in tag_ids)
                 continue
             person.name, person.ethnicity, person.residence_type = name, ethnicity, rtype
             person.relation, person.political_status, person.notes = relation, political, notes
@@ -779,65 +801,115 @@ class PersonImport(BaseImport):
             )
             if person.phone_hash != phone_hash:
                 person.phone_enc = sealer.encrypt(phone) if phone else ""
-                person.phone_hash, person.phone_masked = phone_hash, after["phone_masked"]
+                person.phone_hash, person.phone_masked = phone_hash, phone_masked
                 update_fields.update(["phone_enc", "phone_hash", "phone_masked"])
             if person.house_id != house_id:
                 moved.append(person.pk)
                 person.house_id, person.household_id, person.region_code = house_id, household[0], region_code
                 person.moved_out_at = None
-                update_fields.update(["house_id", "household_id", "region_code", "moved_out_at"])
-                residences.append(
-                    Residence(person_id=person.pk, house_id=house_id, household_id=household[0], moved_in=today)
-                )
+                update_fields.update(["house", "household", "region_code", "moved_out_at"])
+                residences.append((person.pk, house_id, household[0], today, None, ""))
             updates.append(person)
-            new_tags.extend(PersonTag(person_id=person.pk, tag_id=t) for t in tag_ids)
             changes.append(change_row(user, person, ObjectChange.Action.IMPORT, before, after, at=now))
-        Person.objects.bulk_create(new_people, batch_size=BATCH)
+        fast_insert(
+            Person,
+            [
+                "name",
+                "gender",
+                "birth_date",
+                "id_number_enc",
+                "id_number_hash",
+                "id_number_masked",
+                "phone_enc",
+                "phone_hash",
+                "phone_masked",
+                "ethnicity",
+                "residence_type",
+                "relation",
+                "political_status",
+                "notes",
+                "house_id",
+                "household_id",
+                "region_code",
+                "created_at",
+                "updated_at",
+            ],
+            new_rows,
+        )
+        ids = {}
+        hashes = [meta[0] for meta in new_meta]
+        for start in range(0, len(hashes), 5000):
+            ids.update(
+                Person.objects.filter(id_number_hash__in=hashes[start : start + 5000]).values_list(
+                    "id_number_hash", "id"
+                )
+            )
         if moved:
             for start in range(0, len(moved), 5000):
                 Residence.objects.filter(person_id__in=moved[start : start + 5000], moved_out__isnull=True).exclude(
                     moved_in=today
                 ).update(moved_out=today, note=_("导入：迁往新住址"))
-        fields = [f.replace("_id", "") if f in ("house_id", "household_id") else f for f in update_fields]
         if updates:
-            Person.objects.bulk_update(updates, sorted(fields), batch_size=BATCH)
-        for person in new_people:
-            residences.append(
-                Residence(
-                    person_id=person.pk, house_id=person.house_id, household_id=person.household_id, moved_in=today
-                )
-            )
-            new_tags.extend(PersonTag(person_id=person.pk, tag_id=t) for t in person._tags)
-        Residence.objects.bulk_create(residences, batch_size=BATCH)
+            Person.objects.bulk_update(updates, sorted(update_fields), batch_size=BATCH)
+        tag_rows = []
+        for id_hash, _name, _phone, house_id, household_id, tag_ids in new_meta:
+            person_id = ids[id_hash]
+            residences.append((person_id, house_id, household_id, today, None, ""))
+            tag_rows.extend((person_id, t, "", stamp) for t in tag_ids)
+        fast_insert(Residence, ["person_id", "house_id", "household_id", "moved_in", "moved_out", "note"], residences)
+        fast_insert(PersonTag, ["person_id", "tag_id", "note", "created_at"], tag_rows)
         PersonTag.objects.bulk_create(new_tags, batch_size=BATCH, ignore_conflicts=True)
-        heads = [
-            Household(pk=household_id, head_id=head.pk)
-            for household_id, head in households.values()
-            if isinstance(head, Person)
-        ]
-        if heads:
-            Household.objects.bulk_update(heads, ["head"], batch_size=BATCH)
+        heads = [(ids[head], household_id) for household_id, head in households.values() if isinstance(head, str)]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Household._meta.db_table} SET head_id = %s WHERE id = %s AND head_id IS NULL", heads
+            )
         from django.contrib.contenttypes.models import ContentType
 
-        person_type = ContentType.objects.get_for_model(Person)
+        person_type = ContentType.objects.get_for_model(Person).pk
         user_id = user.pk if user is not None and user.is_authenticated else None
-        for person in new_people:
-            changes.append(
-                ObjectChange(
-                    content_type=person_type,
-                    object_id=str(person.pk),
-                    object_repr=person.name,
-                    action=ObjectChange.Action.IMPORT,
-                    user_id=user_id,
-                    at=now,
-                    after={
-                        "name": person.name,
-                        "id_number_masked": person.id_number_masked,
-                        "phone_masked": person.phone_masked,
-                        "house": person.house_id,
-                        "household": person.household_id,
-                    },
+        at = _db_value(ObjectChange, "at", now)
+        after_field = ObjectChange._meta.get_field("after")
+        fast_insert(
+            ObjectChange,
+            ["content_type_id", "object_id", "object_repr", "action", "user_id", "at", "before", "after", "note"],
+            [
+                (
+                    person_type,
+                    str(ids[id_hash]),
+                    name[:200],
+                    ObjectChange.Action.IMPORT,
+                    user_id,
+                    at,
+                    None,
+                    after_field.get_db_prep_save(
+                        {"name": name, "phone_masked": phone, "house": house_id, "household": household_id},
+                        connection,
+                    ),
+                    "",
                 )
-            )
+                for id_hash, name, phone, house_id, household_id, _tags in new_meta
+            ],
+        )
         self.changes(changes)
-        return len(new_people), len(updates)
+        return len(new_rows), len(updates)
+
+
+def _db_value(model, field, value):
+    return model._meta.get_field(field).get_db_prep_save(value, connection)
+
+
+def fast_insert(model, columns, rows):
+    """INSERT plain tuples (already in database form) with executemany: what bulk_create does, less
+    its per-value preparation — the import's write path for new rows."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10000):
+            cursor.executemany(sql, rows[start : start + 10000])
