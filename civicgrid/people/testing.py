@@ -48,3 +48,12 @@ def add_person(user, house, name="张三", id_number=None, phone="", **data):
         name=name,
         **data,
     )
+
+
+def ensure_tags():
+    """The default special-group tags (a data migration); transactional tests flush them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("civicgrid.people.migrations.0002_default_tags").add_tags(apps, None)
