@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role
 
+# Labels kept in the people app's catalogue (core has none of its own).
+from civicgrid.people.labels import NAV_DESCRIPTION as PEOPLE_NAV_DESCRIPTION
+from civicgrid.people.labels import NAV_LABEL as PEOPLE_NAV_LABEL
+
 STAFF_ROLES = frozenset(
     {
         Role.GRID_WORKER,
@@ -122,7 +126,7 @@ NAV_ITEMS = [
         _("结案率、按期结案率、返工率、满意率等指标"),
     ),
     NavItem(
-        _("人房数据"),
+        PEOPLE_NAV_LABEL,
         "people:index",
         frozenset(
             {
@@ -135,7 +139,7 @@ NAV_ITEMS = [
             }
         ),
         "building",
-        _("楼盘表、人员查找、入户核查和特殊人群统计"),
+        PEOPLE_NAV_DESCRIPTION,
         active_for=("people:*",),
     ),
     NavItem(
