@@ -118,10 +118,11 @@ def save_house(user, house, **fields):
 @transaction.atomic
 def create_household(user, house, number=""):
     _require(user, "people.change_household", house.region_code)
-    household = Household.objects.create(house=house, region_code=house.region_code, number=number)
     if not number:
-        household.number = f"H{household.pk:08d}"
-        household.save(update_fields=["number"])
+        from civicgrid.people.importer import household_number
+
+        number = household_number(house.pk, Household.objects.filter(house=house).count() + 1)
+    household = Household.objects.create(house=house, region_code=house.region_code, number=number)
     record_change(user, household, Action.CREATE, None, snapshot(household, HOUSEHOLD_FIELDS))
     return household
 

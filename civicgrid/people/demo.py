@@ -18,6 +18,7 @@ from shapely.geometry import shape
 
 from civicgrid.accounts.demo import person_name
 from civicgrid.people import protection
+from civicgrid.people.importer import household_number
 from civicgrid.people.models import (
     Building,
     BuildingType,
@@ -217,7 +218,7 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     for household in households:
         head = by_household.get(household.pk)
         if head is not None:
-            heads.append(Household(pk=household.pk, head_id=head.pk, number=f"H{household.pk:08d}"))
+            heads.append(Household(pk=household.pk, head_id=head.pk, number=household_number(household.house_id, 1)))
     Household.objects.bulk_update(heads, ["head", "number"], batch_size=BATCH)
     for person, (age, size) in zip(persons, members_of, strict=True):
         residences.append(

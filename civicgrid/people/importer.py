@@ -14,12 +14,14 @@ a row that changes nothing writes nothing.
 
 import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -698,20 +700,36 @@ class PersonImport(BaseImport):
         missing = sorted(house_id for house_id in region_of if house_id not in households)
         if missing:
             stamp = _db_value(Household, "created_at", now)
+            existing_counts = {}
+            for start in range(0, len(missing), 5000):
+                existing_counts.update(
+                    Household.objects.filter(house_id__in=missing[start : start + 5000])
+                    .values_list("house_id")
+                    .annotate(n=Count("id"))
+                    .order_by()
+                )
             fast_insert(
                 Household,
                 ["house_id", "region_code", "number", "is_active", "created_at", "updated_at"],
-                [(house_id, region_of[house_id], "", True, stamp, stamp) for house_id in missing],
+                [
+                    (
+                        house_id,
+                        region_of[house_id],
+                        household_number(house_id, existing_counts.get(house_id, 0) + 1),
+                        True,
+                        stamp,
+                        stamp,
+                    )
+                    for house_id in missing
+                ],
             )
-            numbered = []
             for start in range(0, len(missing), 5000):
-                for household_id, house_id in Household.objects.filter(
-                    house_id__in=missing[start : start + 5000], is_active=True, number=""
-                ).values_list("id", "house_id"):
+                for household_id, house_id in (
+                    Household.objects.filter(house_id__in=missing[start : start + 5000], is_active=True)
+                    .order_by("id")
+                    .values_list("id", "house_id")
+                ):
                     households.setdefault(house_id, [household_id, None])
-                    numbered.append((f"H{household_id:08d}", household_id))
-            with connection.cursor() as cursor:
-                cursor.executemany(f"UPDATE {Household._meta.db_table} SET number = %s WHERE id = %s", numbered)
         new_rows, new_meta, new_tags, updates, residences, moved = [], [], [], [], [], []
         changes = []
         update_fields = set()
@@ -859,17 +877,22 @@ class PersonImport(BaseImport):
         fast_insert(Residence, ["person_id", "house_id", "household_id", "moved_in", "moved_out", "note"], residences)
         fast_insert(PersonTag, ["person_id", "tag_id", "note", "created_at"], tag_rows)
         PersonTag.objects.bulk_create(new_tags, batch_size=BATCH, ignore_conflicts=True)
-        heads = [(ids[head], household_id) for household_id, head in households.values() if isinstance(head, str)]
+        headless = [household_id for household_id, head in households.values() if isinstance(head, str)]
+        table, person_table = Household._meta.db_table, Person._meta.db_table
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {Household._meta.db_table} SET head_id = %s WHERE id = %s AND head_id IS NULL", heads
-            )
+            for start in range(0, len(headless), 500):
+                chunk = headless[start : start + 500]
+                cursor.execute(
+                    f"UPDATE {table} SET head_id = (SELECT MIN(p.id) FROM {person_table} p "
+                    f"WHERE p.household_id = {table}.id AND p.relation = %s) "
+                    f"WHERE head_id IS NULL AND id IN ({', '.join(['%s'] * len(chunk))})",
+                    [Relation.HEAD, *chunk],
+                )
         from django.contrib.contenttypes.models import ContentType
 
         person_type = ContentType.objects.get_for_model(Person).pk
         user_id = user.pk if user is not None and user.is_authenticated else None
         at = _db_value(ObjectChange, "at", now)
-        after_field = ObjectChange._meta.get_field("after")
         fast_insert(
             ObjectChange,
             ["content_type_id", "object_id", "object_repr", "action", "user_id", "at", "before", "after", "note"],
@@ -882,9 +905,9 @@ class PersonImport(BaseImport):
                     user_id,
                     at,
                     None,
-                    after_field.get_db_prep_save(
+                    json.dumps(
                         {"name": name, "phone_masked": phone, "house": house_id, "household": household_id},
-                        connection,
+                        ensure_ascii=False,
                     ),
                     "",
                 )
@@ -900,16 +923,24 @@ def _db_value(model, field, value):
 
 
 def fast_insert(model, columns, rows):
-    """INSERT plain tuples (already in database form) with executemany: what bulk_create does, less
-    its per-value preparation — the import's write path for new rows."""
+    """INSERT plain tuples (already in database form): COPY on PostgreSQL, executemany on SQLite —
+    what bulk_create does, less its per-value preparation. The import's write path for new rows."""
     if not rows:
         return
     table = model._meta.db_table
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
         for start in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[start : start + 10000])
+
+
+def household_number(house_id, sequence):
+    """户号: the house's id and the household's sequence in it (e.g. 00001234-1)."""
+    return f"{house_id:08d}-{sequence}"
