@@ -14,11 +14,13 @@ import time
 from datetime import date, timedelta
 
 import shapely
+from django.db import connection
+from django.utils import timezone
 from shapely.geometry import shape
 
 from civicgrid.accounts.demo import person_name
 from civicgrid.people import protection
-from civicgrid.people.importer import household_number
+from civicgrid.people.importer import fast_insert, household_number
 from civicgrid.people.models import (
     Building,
     BuildingType,
@@ -155,20 +157,20 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
                 )
     House.objects.bulk_create(houses, batch_size=BATCH)
 
-    # Households and persons, house by house.
+    # Households and persons, house by house (plain rows and COPY / executemany: see fast_insert).
     today = date.today()
     households = [
-        Household(house=h, region_code=h.region_code, is_active=True)
+        Household(house=h, region_code=h.region_code, is_active=True, number=household_number(h.pk, 1))
         for h in houses
         if h.usage in (Usage.SELF, Usage.RENTED, Usage.HOMESTAY)
     ]
     Household.objects.bulk_create(households, batch_size=BATCH)
-    persons, members_of = [], []
+    stamp = Person._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    person_rows, members_of = [], []
     for household in households:
         size = _weighted(rng, [(1, 18), (2, 30), (3, 30), (4, 17), (5, 5)])
         rented = household.house.usage == Usage.RENTED
         head_age = rng.randint(25, 88)
-        group = []
         for k in range(size):
             if k == 0:
                 age, relation = head_age, Relation.HEAD
@@ -180,75 +182,109 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
             birth = today - timedelta(days=age * 365 + rng.randrange(0, 365))
             number = _id_number(rng, birth, female)
             phone = f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}" if age >= 16 else ""
-            persons.append(
-                Person(
-                    name=person_name(rng),
-                    gender="F" if female else "M",
-                    birth_date=birth,
-                    id_number_enc=sealer.encrypt(number),
-                    id_number_hash=sealer.hash("id", number),
-                    id_number_masked=protection.mask_id(number),
-                    phone_enc=sealer.encrypt(phone),
-                    phone_hash=sealer.hash("phone", phone),
-                    phone_masked=protection.mask_phone(phone),
-                    ethnicity=rng.choice(ETHNICITIES),
-                    residence_type=ResidenceType.FLOATING
+            id_hash = sealer.hash("id", number)
+            person_rows.append(
+                (
+                    person_name(rng),
+                    "F" if female else "M",
+                    birth,
+                    sealer.encrypt(number),
+                    id_hash,
+                    protection.mask_id(number),
+                    sealer.encrypt(phone),
+                    sealer.hash("phone", phone),
+                    protection.mask_phone(phone),
+                    rng.choice(ETHNICITIES),
+                    ResidenceType.FLOATING
                     if rented
                     else _weighted(
-                        rng, [(ResidenceType.REGISTERED, 92), (ResidenceType.FLOATING, 7), (ResidenceType.FOREIGN, 1)]
+                        rng,
+                        [(ResidenceType.REGISTERED, 92), (ResidenceType.FLOATING, 7), (ResidenceType.FOREIGN, 1)],
                     ),
-                    relation=Relation.TENANT if rented and k > 0 else relation,
-                    political_status=_weighted(
+                    Relation.TENANT if rented and k > 0 else relation,
+                    _weighted(
                         rng,
                         [(Political.MASSES, 85), (Political.CPC, 9), (Political.LEAGUE, 5), (Political.OTHER_PARTY, 1)],
                     ),
-                    house_id=household.house_id,
-                    household_id=household.pk,
-                    region_code=household.region_code,
+                    "",
+                    household.house_id,
+                    household.pk,
+                    household.region_code,
+                    stamp,
+                    stamp,
                 )
             )
-            group.append((age, size))
-        members_of.extend(group)
-    Person.objects.bulk_create(persons, batch_size=BATCH)
-
-    heads, residences, person_tags = [], [], []
-    by_household = {}
-    for person in persons:
-        by_household.setdefault(person.household_id, person)
-    for household in households:
-        head = by_household.get(household.pk)
-        if head is not None:
-            heads.append(Household(pk=household.pk, head_id=head.pk, number=household_number(household.house_id, 1)))
-    Household.objects.bulk_update(heads, ["head", "number"], batch_size=BATCH)
-    for person, (age, size) in zip(persons, members_of, strict=True):
-        residences.append(
-            Residence(
-                person_id=person.pk,
-                house_id=person.house_id,
-                household_id=person.household_id,
-                moved_in=today - timedelta(days=rng.randrange(30, 365 * 20)),
-            )
+            members_of.append((id_hash, age, size, household.house_id, household.pk))
+    fast_insert(
+        Person,
+        [
+            "name",
+            "gender",
+            "birth_date",
+            "id_number_enc",
+            "id_number_hash",
+            "id_number_masked",
+            "phone_enc",
+            "phone_hash",
+            "phone_masked",
+            "ethnicity",
+            "residence_type",
+            "relation",
+            "political_status",
+            "notes",
+            "house_id",
+            "household_id",
+            "region_code",
+            "created_at",
+            "updated_at",
+        ],
+        person_rows,
+    )
+    ids = {}
+    hashes = [member[0] for member in members_of]
+    for start in range(0, len(hashes), 5000):
+        ids.update(
+            Person.objects.filter(id_number_hash__in=hashes[start : start + 5000]).values_list("id_number_hash", "id")
         )
+    table, person_table = Household._meta.db_table, Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET head_id = (SELECT MIN(p.id) FROM {person_table} p "
+            f"WHERE p.household_id = {table}.id AND p.relation = %s) WHERE head_id IS NULL AND id IN "
+            f"(SELECT DISTINCT household_id FROM {person_table} WHERE household_id IS NOT NULL)",
+            [Relation.HEAD],
+        )
+    residences, tag_rows = [], []
+    head_of_house = {}
+    for (id_hash, age, size, house_id, household_id), row in zip(members_of, person_rows, strict=True):
+        person_id = ids[id_hash]
+        if row[11] == Relation.HEAD:
+            head_of_house.setdefault(house_id, person_id)
+        residences.append(
+            (person_id, house_id, household_id, today - timedelta(days=rng.randrange(30, 365 * 20)), None, "")
+        )
+        wanted = []
         if age >= 70 and size == 1:
-            person_tags.append(PersonTag(person_id=person.pk, tag_id=tags["elderly_alone"]))
+            wanted.append("elderly_alone")
         elif age >= 65 and size == 2 and rng.random() < 0.4:
-            person_tags.append(PersonTag(person_id=person.pk, tag_id=tags["empty_nest"]))
+            wanted.append("empty_nest")
         if age < 14 and rng.random() < 0.04:
-            person_tags.append(PersonTag(person_id=person.pk, tag_id=tags["left_behind_child"]))
+            wanted.append("left_behind_child")
         roll = rng.random()
         if roll < 0.02:
-            person_tags.append(PersonTag(person_id=person.pk, tag_id=tags["disabled"]))
+            wanted.append("disabled")
         elif roll < 0.035:
-            person_tags.append(PersonTag(person_id=person.pk, tag_id=tags["subsistence"]))
+            wanted.append("subsistence")
         elif roll < 0.05 and age >= 22:
-            person_tags.append(PersonTag(person_id=person.pk, tag_id=tags["veteran"]))
+            wanted.append("veteran")
         elif roll < 0.055:
-            person_tags.append(PersonTag(person_id=person.pk, tag_id=tags["key_care"]))
-    Residence.objects.bulk_create(residences, batch_size=BATCH)
-    PersonTag.objects.bulk_create(person_tags, batch_size=BATCH)
+            wanted.append("key_care")
+        tag_rows.extend((person_id, tags[code], "", stamp) for code in wanted)
+    fast_insert(Residence, ["person_id", "house_id", "household_id", "moved_in", "moved_out", "note"], residences)
+    fast_insert(PersonTag, ["person_id", "tag_id", "note", "created_at"], tag_rows)
+    persons = person_rows
 
     # Rentals for rented houses; a few merchants per grid.
-    head_of_house = {p.house_id: p for p in persons if p.relation == Relation.HEAD}
     rentals = [
         Rental(
             house=h,
@@ -263,11 +299,7 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     Rental.objects.bulk_create(rentals, batch_size=BATCH)
     tenants = Rental.tenants.through
     tenants.objects.bulk_create(
-        [
-            tenants(rental_id=r.pk, person_id=head_of_house[r.house_id].pk)
-            for r in rentals
-            if r.house_id in head_of_house
-        ],
+        [tenants(rental_id=r.pk, person_id=head_of_house[r.house_id]) for r in rentals if r.house_id in head_of_house],
         batch_size=BATCH,
     )
     enterprises = []
