@@ -26,6 +26,8 @@ PEOPLE_VIEW = {
     "people.view_household",
     "people.view_person",
     "people.view_enterprise",
+    "people.view_rental",
+    "people.view_compound",
 }
 PEOPLE_WORK = PEOPLE_VIEW | {
     "people.change_person",

@@ -291,6 +291,39 @@ def set_tags(user, person, codes):
     return person
 
 
+@transaction.atomic
+def register_rental(user, house, *, start, end=None, landlord_name="", tenant_ids=(), note=""):
+    """A rental record for a house (出租登记): the landlord, the tenants among its residents, the period.
+    The house's usage becomes "rented"."""
+    from civicgrid.people.models import Rental
+
+    _require(user, "people.change_house", house.region_code)
+    if end is not None and end < start:
+        raise ValidationError({"end": _("到期日期不能早于起租日期。")})
+    tenants = list(Person.objects.filter(house=house, pk__in=list(tenant_ids)))
+    if len(tenants) != len(set(tenant_ids)):
+        raise ValidationError({"tenants": _("所选人员不在这套房屋中。")})
+    rental = Rental.objects.create(
+        house=house, region_code=house.region_code, landlord_name=landlord_name[:50], start=start, end=end, note=note
+    )
+    rental.tenants.set(tenants)
+    record_change(
+        user,
+        rental,
+        Action.CREATE,
+        None,
+        {
+            "house": house.pk,
+            "landlord_name": landlord_name,
+            "start": start.isoformat(),
+            "tenants": [t.pk for t in tenants],
+        },
+    )
+    if house.usage != Usage.RENTED:
+        save_house(user, house, usage=Usage.RENTED)
+    return rental
+
+
 # --- Door-knocking (敲门行动) -------------------------------------------------------------------------
 
 

@@ -51,3 +51,10 @@ class ImportForm(forms.Form):
 class ExportForm(forms.Form):
     plain = forms.BooleanField(label=_("导出明文身份证号和手机号"), required=False)
     reason = forms.CharField(label=_("导出事由"), max_length=200, min_length=2)
+
+
+class RentalForm(forms.Form):
+    landlord_name = forms.CharField(label=_("房东姓名"), max_length=50)
+    start = forms.DateField(label=_("起租日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("到期日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)

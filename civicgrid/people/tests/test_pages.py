@@ -165,3 +165,32 @@ def test_map_data(client, worker, building, resident):
     data = client.get(reverse("people:map_data")).json()
     assert [b["name"] for b in data["buildings"]] == [building.name]
     assert data["buildings"][0]["persons"] == 1
+
+
+def test_tags_rental_and_enterprises_pages(client, worker, community, resident, tree):
+    from civicgrid.people.models import Enterprise, Rental
+
+    client.force_login(worker)
+    url = reverse("people:person_tags", args=[resident.pk])
+    assert client.post(url, {"tags": ["veteran"]}).status_code == 302
+    codes = set(resident.person_tags.values_list("tag__code", flat=True))
+    assert codes == {"veteran", "subsistence"}  # the restricted tag the worker cannot see stays
+    house = resident.house
+    response = client.post(
+        reverse("people:add_rental", args=[house.pk]),
+        {"landlord_name": "房东甲", "start": "2026-01-01", "end": "2025-01-01"},
+    )
+    assert response.status_code == 400 and not Rental.objects.exists()
+    response = client.post(
+        reverse("people:add_rental", args=[house.pk]),
+        {"landlord_name": "房东甲", "start": "2026-01-01", "tenants": [resident.pk]},
+    )
+    assert response.status_code == 302
+    rental = Rental.objects.get()
+    assert list(rental.tenants.all()) == [resident] and rental.house.usage == "rented"
+    Enterprise.objects.create(name="小卖部", grid=tree["S1C1G1"], region_code=tree["S1C1G1"].code)
+    Enterprise.objects.create(name="外区店", grid=tree["S2C1G1"], region_code=tree["S2C1G1"].code)
+    html = client.get(reverse("people:enterprises")).content.decode()
+    assert "小卖部" in html and "外区店" not in html
+    stats = client.get(reverse("people:index")).content.decode()
+    assert 'data-stat="rentals">1<' in stats

@@ -18,9 +18,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civicgrid.core.changelog import changes_for
 from civicgrid.people import actions, selectors
-from civicgrid.people.forms import MoveOutForm, PersonEditForm, PersonForm, UnmaskForm, VerifyForm
-from civicgrid.people.models import AccessLog, Building, House, Household, Person, Residence, Usage
-from civicgrid.people.policy import allowed
+from civicgrid.people.forms import MoveOutForm, PersonEditForm, PersonForm, RentalForm, UnmaskForm, VerifyForm
+from civicgrid.people.models import (
+    AccessLog,
+    Building,
+    Compound,
+    Enterprise,
+    House,
+    Household,
+    Person,
+    Residence,
+    Usage,
+)
+from civicgrid.people.policy import allowed, visible_tags
 from civicgrid.people.views.common import chosen_region, client_ip
 from civicgrid.regions.models import Level, Region
 
@@ -119,7 +129,29 @@ def house(request, pk):
     context = _house_context(request, house)
     context["verify_form"] = VerifyForm(initial={"usage": house.usage})
     context["person_form"] = PersonForm()
+    context["rental_form"] = RentalForm()
     return render(request, "people/house.html", context)
+
+
+@login_required
+@require_POST
+def add_rental(request, pk):
+    house = get_object_or_404(House.objects.restrict(request.user, "change").select_related("building"), pk=pk)
+    form = RentalForm(request.POST)
+    if form.is_valid():
+        tenant_ids = [t for t in request.POST.getlist("tenants") if t.isdigit()]
+        try:
+            actions.register_rental(request.user, house, tenant_ids=[int(t) for t in tenant_ids], **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记出租。"))
+            return redirect("people:house", pk=house.pk)
+    context = _house_context(request, house)
+    context["verify_form"] = VerifyForm(initial={"usage": house.usage})
+    context["person_form"] = PersonForm()
+    context["rental_form"] = form
+    return render(request, "people/house.html", context, status=400)
 
 
 @login_required
@@ -180,6 +212,7 @@ def add_person(request, pk):
     context = _house_context(request, house)
     context["verify_form"] = VerifyForm(initial={"usage": house.usage})
     context["person_form"] = form
+    context["rental_form"] = RentalForm()
     return render(request, "people/house.html", context, status=400)
 
 
@@ -212,6 +245,8 @@ def _person_context(request, person):
         "can_unmask": allowed(request.user, "people.unmask_person", person.region_code),
         "unmask_form": UnmaskForm(),
         "move_form": MoveOutForm(),
+        "tag_choices": visible_tags(request.user, person.region_code),
+        "tag_codes": {tag.code for tag in tags},
     }
 
 
@@ -265,6 +300,19 @@ def person_move_out(request, pk):
             messages.success(request, _("已办理迁出。"))
     else:
         messages.error(request, _("请填写迁出日期。"))
+    return redirect("people:person", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_tags(request, pk):
+    person = get_object_or_404(Person.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        actions.set_tags(request.user, person, request.POST.getlist("tags"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已保存。"))
     return redirect("people:person", pk=person.pk)
 
 
@@ -400,3 +448,28 @@ def access_log(request):
         logs = logs.filter(Q(user__username__icontains=who) | Q(user__name__icontains=who))
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "people/access_log.html", {"page": page, "kind": kind, "who": who})
+
+
+@login_required
+@require_GET
+def enterprises(request):
+    """Merchants and enterprises (商户企业) of a region, with their property companies' compounds."""
+    if not allowed(request.user, "people.view_enterprise"):
+        raise Http404
+    region, _roots = chosen_region(request)
+    items = selectors.in_region(Enterprise.objects.restrict(request.user, "view"), region).select_related("grid")
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        items = items.filter(name__contains=query)
+    page = Paginator(items.order_by("region_code", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    compounds = (
+        selectors.in_region(Compound.objects.restrict(request.user, "view"), region)
+        .select_related("property_company")
+        .annotate(building_count=Count("buildings"))
+        .order_by("region_code", "name")[:200]
+    )
+    return render(
+        request,
+        "people/enterprises.html",
+        {"region": region, "page": page, "query": query, "compounds": compounds},
+    )
