@@ -19,6 +19,9 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # Fixed test keys for personal data (people app): never the keys of a real installation.
+    settings.PEOPLE_DATA_KEY = "dGVzdC1kYXRhLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE"
+    settings.PEOPLE_HASH_KEY = "dGVzdC1oYXNoLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE"
 
 
 @pytest.fixture(autouse=True)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "civicgrid.accounts",
     "civicgrid.cases",
     "civicgrid.notifications",
+    "civicgrid.people",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-daily-digests": {
         "task": "civicgrid.notifications.tasks.send_daily_digests",
         "schedule": 3600,  # hourly; the job itself sends once a day, from NOTIFICATIONS_DIGEST_HOUR
+    },
+    "anonymise-moved-out-persons": {
+        "task": "civicgrid.people.tasks.anonymise_moved_out",
+        "schedule": 86400,
     },
 }
 
@@ -336,6 +341,40 @@ CASES_MAX_PHOTOS = env_int("CASES_MAX_PHOTOS", 9)
 CASES_MAX_VIDEOS = env_int("CASES_MAX_VIDEOS", 1)
 CASES_MAX_AUDIOS = env_int("CASES_MAX_AUDIOS", 1)
 CASES_THUMBNAIL_PX = env_int("CASES_THUMBNAIL_PX", 320)
+
+# --- People (base data, personal information) ---------------------------------------------------
+# Keys for ID numbers and phones: PEOPLE_DATA_KEY encrypts (AES-256-GCM), PEOPLE_HASH_KEY keys the
+# HMAC used for exact search. Each is 32 random bytes, base64: python -c "import base64,os;
+# print(base64.urlsafe_b64encode(os.urandom(32)).decode())". On SQLite (the embedded default) keys
+# are generated into var/people_keys when unset; anywhere else a missing key is a startup error
+# (system check people.E001). Losing PEOPLE_DATA_KEY makes the stored numbers unreadable.
+
+
+def _people_keys():
+    data, hashing = env_str("PEOPLE_DATA_KEY"), env_str("PEOPLE_HASH_KEY")
+    if (data and hashing) or not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return data, hashing
+    import base64
+
+    key_file = VAR_DIR / "people_keys"
+    if key_file.exists():
+        stored = dict(line.split("=", 1) for line in key_file.read_text().split() if "=" in line)
+    else:
+        stored = {name: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() for name in ("data", "hash")}
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(f"data={stored['data']}\nhash={stored['hash']}\n")
+        key_file.chmod(0o600)
+    return data or stored["data"], hashing or stored["hash"]
+
+
+PEOPLE_DATA_KEY, PEOPLE_HASH_KEY = _people_keys()
+# Persons who moved out are anonymised this many days after moving out (the daily job).
+PEOPLE_RETENTION_DAYS = env_int("PEOPLE_RETENTION_DAYS", 365)
+# Door-knocking: a house not verified for this many days counts as overdue on the grid pages.
+PEOPLE_VERIFY_DAYS = env_int("PEOPLE_VERIFY_DAYS", 90)
+# Row caps: an import file and an export.
+PEOPLE_IMPORT_MAX_ROWS = env_int("PEOPLE_IMPORT_MAX_ROWS", 200000)
+PEOPLE_EXPORT_MAX_ROWS = env_int("PEOPLE_EXPORT_MAX_ROWS", 100000)
 
 # --- Platform ---------------------------------------------------------------------------------
 PLATFORM_NAME = env_str("PLATFORM_NAME", "")  # empty: the translated default below

@@ -17,14 +17,42 @@ VIEW_TREE = {"regions.view_region", "regions.view_department"}
 # What each role may *do* to a case is the workflow table in civicgrid/cases/workflow.py.
 CASE_WORK = {"cases.view_case", "cases.add_case"}
 
+# People (base data). Seeing persons, houses and buildings of one's subtree; changing them (including
+# door-knocking verification); unmasking ID numbers and phones (with a reason, logged); exporting and
+# importing; the access log (auditors). Sensitive special-group tags need their own permissions.
+PEOPLE_VIEW = {
+    "people.view_building",
+    "people.view_house",
+    "people.view_household",
+    "people.view_person",
+    "people.view_enterprise",
+    "people.view_rental",
+    "people.view_compound",
+}
+PEOPLE_WORK = PEOPLE_VIEW | {
+    "people.change_person",
+    "people.change_house",
+    "people.change_household",
+    "people.view_sensitive_tag",
+}
+PEOPLE_MANAGE = PEOPLE_WORK | {
+    "people.unmask_person",
+    "people.export_person",
+    "people.import_person",
+    "people.view_restricted_tag",
+    "people.view_accesslog",
+    "people.change_building",
+    "people.change_enterprise",
+}
+
 ROLE_PERMISSIONS = {
     Role.RESIDENT: {"regions.view_region", "cases.add_case"},
-    Role.MICROGRID_MEMBER: VIEW_TREE | CASE_WORK,
-    Role.GRID_WORKER: VIEW_TREE | CASE_WORK,
-    Role.COMMUNITY_STAFF: VIEW_TREE | CASE_WORK,
-    Role.STREET_STAFF: VIEW_TREE | CASE_WORK,
+    Role.MICROGRID_MEMBER: VIEW_TREE | CASE_WORK | PEOPLE_VIEW,
+    Role.GRID_WORKER: VIEW_TREE | CASE_WORK | PEOPLE_WORK,
+    Role.COMMUNITY_STAFF: VIEW_TREE | CASE_WORK | PEOPLE_MANAGE,
+    Role.STREET_STAFF: VIEW_TREE | CASE_WORK | PEOPLE_VIEW | {"people.export_person", "people.view_accesslog"},
     Role.DEPARTMENT_STAFF: VIEW_TREE | CASE_WORK,
-    Role.COMMAND_OPERATOR: VIEW_TREE | CASE_WORK,
+    Role.COMMAND_OPERATOR: VIEW_TREE | CASE_WORK | PEOPLE_VIEW,
     Role.SYSTEM_ADMIN: VIEW_TREE
     | CASE_WORK
     | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"},

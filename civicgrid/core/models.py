@@ -8,3 +8,79 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The change log's labels are looked up, not literals: xgettext does not extract them here (core has no
+# catalogue of its own), and the people app, which first used the change log, carries them in its
+# catalogue (civicgrid/people/labels.py). Keys and msgids are the same Chinese text.
+CHANGE_LABELS = {
+    "新增": "新增",
+    "修改": "修改",
+    "删除": "删除",
+    "导入": "导入",
+    "核查": "核查",
+    "匿名化": "匿名化",
+    "记录类型": "记录类型",
+    "记录编号": "记录编号",
+    "记录": "记录",
+    "操作": "操作",
+    "操作人": "操作人",
+    "时间": "时间",
+    "修改前": "修改前",
+    "修改后": "修改后",
+    "说明": "说明",
+    "变更记录": "变更记录",
+}
+
+
+class ObjectChange(models.Model):
+    """One change to a base-data record: who, when, what it was before and after (JSON).
+
+    Written by action functions through `civicgrid.core.changelog.record_change`, never by signals,
+    so the log says what the action meant to do. Append-only: nothing updates or deletes rows.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _(CHANGE_LABELS["新增"])
+        UPDATE = "update", _(CHANGE_LABELS["修改"])
+        DELETE = "delete", _(CHANGE_LABELS["删除"])
+        IMPORT = "import", _(CHANGE_LABELS["导入"])
+        VERIFY = "verify", _(CHANGE_LABELS["核查"])
+        ANONYMISE = "anonymise", _(CHANGE_LABELS["匿名化"])
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_(CHANGE_LABELS["记录类型"]),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_id = models.CharField(_(CHANGE_LABELS["记录编号"]), max_length=64)
+    object_repr = models.CharField(_(CHANGE_LABELS["记录"]), max_length=200, blank=True)
+    action = models.CharField(_(CHANGE_LABELS["操作"]), max_length=16, choices=Action)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_(CHANGE_LABELS["操作人"]),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_(CHANGE_LABELS["时间"]), db_index=True)
+    before = models.JSONField(_(CHANGE_LABELS["修改前"]), null=True, blank=True)
+    after = models.JSONField(_(CHANGE_LABELS["修改后"]), null=True, blank=True)
+    note = models.CharField(_(CHANGE_LABELS["说明"]), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="core_change_object_idx")]
+        verbose_name = _(CHANGE_LABELS["变更记录"])
+        verbose_name_plural = _(CHANGE_LABELS["变更记录"])
+
+    def __str__(self):
+        return f"{self.object_repr} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def changed_fields(self):
+        """[(field, before, after)] for the keys whose value differs."""
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before, *after]))
+        return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]

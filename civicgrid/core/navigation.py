@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role
 
+# Labels kept in the people app's catalogue (core has none of its own).
+from civicgrid.people.labels import NAV_DESCRIPTION as PEOPLE_NAV_DESCRIPTION
+from civicgrid.people.labels import NAV_LABEL as PEOPLE_NAV_LABEL
+
 STAFF_ROLES = frozenset(
     {
         Role.GRID_WORKER,
@@ -120,6 +124,23 @@ NAV_ITEMS = [
         ),
         "eye",
         _("结案率、按期结案率、返工率、满意率等指标"),
+    ),
+    NavItem(
+        PEOPLE_NAV_LABEL,
+        "people:index",
+        frozenset(
+            {
+                Role.GRID_WORKER,
+                Role.MICROGRID_MEMBER,
+                Role.COMMUNITY_STAFF,
+                Role.STREET_STAFF,
+                Role.COMMAND_OPERATOR,
+                Role.SYSTEM_ADMIN,
+            }
+        ),
+        "building",
+        PEOPLE_NAV_DESCRIPTION,
+        active_for=("people:*",),
     ),
     NavItem(
         _("消息"),

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from civicgrid.accounts.demo import seed_users
 from civicgrid.cases.demo import seed_cases
+from civicgrid.people.demo import seed_people
 from civicgrid.regions.demo import SCALES, seed_departments, seed_regions
 from civicgrid.regions.models import Region
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             departments = seed_departments(district, scale)
             users = seed_users(district, rng, staff_everywhere=scale != "small")
         cases, case_seconds = seed_cases(district, scale, seed, stdout=self.stdout)
+        with transaction.atomic():
+            seed_people(district, scale, seed, stdout=self.stdout)
         counts = Region.objects.subtree(district).values_list("level")
         self.stdout.write(
             self.style.SUCCESS(

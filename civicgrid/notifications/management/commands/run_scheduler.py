@@ -12,12 +12,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from civicgrid.notifications import jobs
+from civicgrid.people.actions import anonymise_moved_out
 
 
 def schedule():
     return [
         ("raise_deadline_reminders", jobs.raise_deadline_reminders, settings.NOTIFICATIONS_REMINDER_INTERVAL),
         ("send_daily_digests", jobs.send_daily_digests, 3600),
+        # Persons who moved out longer ago than PEOPLE_RETENTION_DAYS (people app).
+        ("anonymise_moved_out", anonymise_moved_out, 86400),
     ]
 
 

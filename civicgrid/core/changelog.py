@@ -1,0 +1,75 @@
+"""The change log helper for action functions: snapshot a record before, change it, record the pair.
+
+    before = snapshot(house, HOUSE_FIELDS)
+    house.usage = usage
+    house.save(update_fields=[...])
+    record_change(user, house, ObjectChange.Action.UPDATE, before, snapshot(house, HOUSE_FIELDS))
+
+Values are made JSON-safe (dates as ISO strings, decimals as strings, model instances as their pk).
+An update that changed nothing writes nothing.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from civicgrid.core.models import ObjectChange
+
+
+def json_value(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [json_value(item) for item in value]
+    return value
+
+
+def snapshot(instance, fields):
+    """{field: JSON-safe value}; for a foreign key name the attribute `<name>_id` is read."""
+    data = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        value = getattr(instance, field.attname)
+        data[name] = json_value(value)
+    return data
+
+
+def change_row(user, instance, action, before=None, after=None, note="", at=None):
+    """An unsaved ObjectChange (for bulk_create by importers)."""
+    return ObjectChange(
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        action=action,
+        user=user if user is not None and user.is_authenticated else None,
+        at=at or timezone.now(),
+        before=before,
+        after=after,
+        note=note[:200],
+    )
+
+
+def record_change(user, instance, action, before=None, after=None, note=""):
+    """Append one change row; an UPDATE whose before and after are equal is not recorded."""
+    if action == ObjectChange.Action.UPDATE and before == after:
+        return None
+    row = change_row(user, instance, action, before, after, note)
+    row.save()
+    return row
+
+
+def changes_for(instance):
+    return (
+        ObjectChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(instance)), object_id=str(instance.pk)
+        )
+        .select_related("user")
+        .order_by("-at", "-id")
+    )

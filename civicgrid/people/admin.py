@@ -1,0 +1,79 @@
+"""Admin: reference data (tags, property companies, compounds, merchants, rentals) is edited here;
+persons are read-only and masked (their writes go through actions.py with the change log), and the
+access log and imports are read-only."""
+
+from django.contrib import admin
+
+from civicgrid.people.models import (
+    AccessLog,
+    Compound,
+    Enterprise,
+    ImportRun,
+    Person,
+    PropertyCompany,
+    Rental,
+    Tag,
+)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "sensitivity", "order")
+    list_filter = ("sensitivity",)
+
+
+@admin.register(PropertyCompany)
+class PropertyCompanyAdmin(admin.ModelAdmin):
+    list_display = ("name", "credit_code", "contact", "region_code")
+    search_fields = ("name", "credit_code")
+
+
+@admin.register(Compound)
+class CompoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "region_code", "star", "property_company")
+    search_fields = ("name",)
+    list_filter = ("star",)
+    raw_id_fields = ("community", "property_company")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "region_code", "industry", "employees")
+    list_filter = ("kind",)
+    search_fields = ("name", "credit_code")
+    raw_id_fields = ("grid", "building")
+
+
+@admin.register(Rental)
+class RentalAdmin(admin.ModelAdmin):
+    list_display = ("house", "landlord_name", "start", "end", "region_code")
+    raw_id_fields = ("house", "landlord", "tenants")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnlyAdmin):
+    list_display = ("name", "gender", "birth_date", "id_number_masked", "phone_masked", "region_code")
+    search_fields = ("name",)
+    exclude = ("id_number_enc", "id_number_hash", "phone_enc", "phone_hash")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "kind", "person", "field", "reason", "rows")
+    list_filter = ("kind",)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "kind", "filename", "rows", "created", "updated", "accepted")

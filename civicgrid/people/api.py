@@ -1,0 +1,187 @@
+"""Read-only API for buildings, houses, households and persons (`register(router)` adds them under
+people/…). Scoped exactly like the pages (`restrict(user, "view")`, out of scope is 404) and masked
+exactly like them: the API never returns plaintext ID numbers or phones (unmasking is page-only,
+with a reason and an access-log row)."""
+
+import django_filters
+from rest_framework import serializers, viewsets
+
+from civicgrid.core.scoping import subtree_q
+from civicgrid.people import protection
+from civicgrid.people.models import Building, House, Household, Person
+from civicgrid.people.policy import tag_clearance
+
+
+class RegionFilterMixin(django_filters.FilterSet):
+    region = django_filters.CharFilter(method="filter_region", label="region code (subtree)")
+
+    def filter_region(self, queryset, name, value):
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(subtree_q("region_code", [value]))
+
+
+class BuildingFilter(RegionFilterMixin):
+    class Meta:
+        model = Building
+        fields = ["region", "code", "building_type", "compound"]
+
+
+class HouseFilter(RegionFilterMixin):
+    class Meta:
+        model = House
+        fields = ["region", "building", "usage", "floor"]
+
+
+class HouseholdFilter(RegionFilterMixin):
+    class Meta:
+        model = Household
+        fields = ["region", "house", "is_active"]
+
+
+class PersonFilter(RegionFilterMixin):
+    name = django_filters.CharFilter(field_name="name", lookup_expr="startswith")
+    id_number = django_filters.CharFilter(method="filter_id_number", label="exact ID number")
+    phone = django_filters.CharFilter(method="filter_phone", label="exact phone")
+    tag = django_filters.CharFilter(method="filter_tag", label="tag code")
+    current = django_filters.BooleanFilter(method="filter_current", label="living here now")
+
+    class Meta:
+        model = Person
+        fields = ["region", "name", "house", "household", "residence_type", "gender"]
+
+    def filter_id_number(self, queryset, name, value):
+        return queryset.filter(id_number_hash=protection.keyed_hash("id", protection.normalise_id(value)))
+
+    def filter_phone(self, queryset, name, value):
+        return queryset.filter(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(value)))
+
+    def filter_tag(self, queryset, name, value):
+        clearance = tag_clearance(self.request.user)
+        return queryset.filter(person_tags__tag__code=value, person_tags__tag__sensitivity__lte=clearance)
+
+    def filter_current(self, queryset, name, value):
+        return queryset.filter(house__isnull=not value)
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    grid_code = serializers.CharField(source="region_code", read_only=True)
+
+    class Meta:
+        model = Building
+        fields = [
+            "id",
+            "code",
+            "name",
+            "grid",
+            "grid_code",
+            "compound",
+            "address",
+            "building_type",
+            "floors",
+            "units",
+            "lon",
+            "lat",
+        ]
+
+
+class HouseSerializer(serializers.ModelSerializer):
+    unit_number = serializers.CharField(source="unit.number", default="", read_only=True)
+
+    class Meta:
+        model = House
+        fields = [
+            "id",
+            "building",
+            "unit_number",
+            "region_code",
+            "floor",
+            "number",
+            "area",
+            "usage",
+            "last_verified_at",
+            "last_verified_by",
+        ]
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Household
+        fields = ["id", "house", "region_code", "number", "head", "is_active", "last_verified_at", "last_verified_by"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+    tags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "id_number",
+            "phone",
+            "ethnicity",
+            "residence_type",
+            "relation",
+            "political_status",
+            "house",
+            "household",
+            "region_code",
+            "moved_out_at",
+            "tags",
+        ]
+
+    def get_tags(self, person):
+        clearance = self.context.get("tag_clearance", 1)
+        return [pt.tag.code for pt in person.person_tags.all() if pt.tag.sensitivity <= clearance]
+
+
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        return self.queryset.model.objects.restrict(self.request.user, "view").order_by("pk")
+
+
+class BuildingViewSet(ScopedViewSet):
+    queryset = Building.objects.all()
+    serializer_class = BuildingSerializer
+    filterset_class = BuildingFilter
+
+
+class HouseViewSet(ScopedViewSet):
+    queryset = House.objects.all()
+    serializer_class = HouseSerializer
+    filterset_class = HouseFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")
+
+
+class HouseholdViewSet(ScopedViewSet):
+    queryset = Household.objects.all()
+    serializer_class = HouseholdSerializer
+    filterset_class = HouseholdFilter
+
+
+class PersonViewSet(ScopedViewSet):
+    queryset = Person.objects.all()
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("person_tags__tag").distinct()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["tag_clearance"] = tag_clearance(self.request.user)
+        return context
+
+
+def register(router):
+    router.register("people/buildings", BuildingViewSet, basename="people-building")
+    router.register("people/houses", HouseViewSet, basename="people-house")
+    router.register("people/households", HouseholdViewSet, basename="people-household")
+    router.register("people/persons", PersonViewSet, basename="people-person")

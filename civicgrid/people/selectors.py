@@ -1,0 +1,229 @@
+"""Reads: every query starts from `Model.objects.restrict(user, "view")`.
+
+Also the contract other apps rely on: `population_summary(user, region)` and
+`elderly_alone_not_visited(region, days)` (the dashboard calls these).
+"""
+
+import re
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from civicgrid.core.scoping import subtree_q
+from civicgrid.people import protection
+from civicgrid.people.models import (
+    Building,
+    House,
+    Household,
+    Person,
+    PersonTag,
+    Rental,
+    Tag,
+    Usage,
+)
+from civicgrid.people.policy import tag_clearance
+from civicgrid.regions.models import Region
+
+SEARCH_LIMIT = 50
+ELDERLY_ALONE_TAGS = ("elderly_alone", "empty_nest")
+DIGITS_RE = re.compile(r"^\+?\d[\d\s-]{5,}$")
+
+
+def in_region(queryset, region):
+    return queryset.filter(subtree_q("region_code", [region.code]))
+
+
+def current_persons(user):
+    return Person.objects.restrict(user, "view").filter(house__isnull=False)
+
+
+def search_persons(user, query, include_moved_out=False, limit=SEARCH_LIMIT):
+    """Persons matching a name (prefix), a phone or an ID number (exact, through the keyed hash).
+
+    Returns (persons, how) where how is "id", "phone" or "name".
+    """
+    query = (query or "").strip()
+    base = Person.objects.restrict(user, "view")
+    if not include_moved_out:
+        base = base.filter(house__isnull=False)
+    if not query:
+        return base.none(), "name"
+    compact = query.replace(" ", "").upper()
+    if len(compact) == 18 and protection.ID_RE.match(compact):
+        how, condition = "id", Q(id_number_hash=protection.keyed_hash("id", compact))
+    elif DIGITS_RE.match(query):
+        how, condition = "phone", Q(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(query)))
+    else:
+        how, condition = "name", Q(name__startswith=query)
+    persons = (
+        base.filter(condition)
+        .select_related("house__building", "house__unit", "household")
+        .order_by("name", "id")[:limit]
+    )
+    return persons, how
+
+
+def visible_person_tags(user, persons):
+    """{person_id: [Tag]} for the tags the user may see on these persons."""
+    persons = list(persons)
+    if not persons:
+        return {}
+    clearance = tag_clearance(user)
+    rows = PersonTag.objects.filter(
+        person_id__in=[p.pk for p in persons], tag__sensitivity__lte=clearance
+    ).select_related("tag")
+    result = defaultdict(list)
+    for row in rows:
+        result[row.person_id].append(row.tag)
+    return result
+
+
+def building_table(user, building):
+    """The 楼盘表: {"units": [{"unit", "floors": [(floor, [cell, …])]}], "legend"} — floors top down;
+    each cell a house with its residents count and the visible special groups present."""
+    houses = list(
+        House.objects.restrict(user, "view")
+        .filter(building=building)
+        .select_related("unit")
+        .annotate(residents=Count("persons", distinct=True))
+        .order_by("unit__number", "-floor", "number")
+    )
+    clearance = tag_clearance(user, building.region_code)
+    tags_by_house = defaultdict(set)
+    for house_id, tag_id in PersonTag.objects.filter(
+        person__house__building=building, tag__sensitivity__lte=clearance
+    ).values_list("person__house_id", "tag_id"):
+        tags_by_house[house_id].add(tag_id)
+    tags = {tag.pk: tag for tag in Tag.objects.filter(sensitivity__lte=clearance)}
+    units = {}
+    for house in houses:
+        house.visible_tags = sorted((tags[t] for t in tags_by_house.get(house.pk, ())), key=lambda t: t.order)
+        unit = units.setdefault(house.unit_id, {"unit": house.unit, "floors": defaultdict(list)})
+        unit["floors"][house.floor].append(house)
+    result = []
+    for unit in units.values():
+        floors = sorted(unit["floors"].items(), key=lambda item: -item[0])
+        result.append({"unit": unit["unit"], "floors": floors})
+    present = {t for ids in tags_by_house.values() for t in ids}
+    return {"units": result, "tags": [tags[t] for t in sorted(present, key=lambda t: tags[t].order)]}
+
+
+def region_stats(user, region, days=None):
+    """Grid / community statistics for the region subtree (within the user's scope)."""
+    from django.conf import settings
+
+    days = days or settings.PEOPLE_VERIFY_DAYS
+    persons = in_region(current_persons(user), region)
+    houses = in_region(House.objects.restrict(user, "view"), region)
+    households = in_region(Household.objects.restrict(user, "view").filter(is_active=True), region)
+    usage_counts = dict(houses.values_list("usage").annotate(n=Count("id")).order_by())
+    by_type = dict(persons.values_list("residence_type").annotate(n=Count("id")).order_by())
+    clearance = tag_clearance(user, region.code)
+    tag_counts = dict(
+        PersonTag.objects.filter(person__in=persons, tag__sensitivity__lte=clearance)
+        .values_list("tag_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    cutoff = timezone.now() - timedelta(days=days)
+    today = timezone.localdate()
+    return {
+        "persons": persons.count(),
+        "households": households.count(),
+        "houses": sum(usage_counts.values()),
+        "buildings": in_region(Building.objects.restrict(user, "view"), region).count(),
+        "usage": [(label, usage_counts.get(value, 0), value) for value, label in Usage.choices],
+        "residence_types": by_type,
+        "tags": [(tag, tag_counts.get(tag.pk, 0)) for tag in Tag.objects.filter(sensitivity__lte=clearance)],
+        "rentals": in_region(Rental.objects.restrict(user, "view"), region)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .count(),
+        "unverified": houses.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=cutoff)).count(),
+        "days": days,
+    }
+
+
+def unverified_houses(user, region, days):
+    cutoff = timezone.now() - timedelta(days=days)
+    return (
+        in_region(House.objects.restrict(user, "view"), region)
+        .filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=cutoff))
+        .select_related("building", "unit")
+        .order_by("last_verified_at", "building__code", "number")
+    )
+
+
+# --- The contract for the dashboard -------------------------------------------------------------------
+
+
+def population_summary(user, region):
+    """{"persons", "households", "houses", "by_child": [...], "special_groups": [...]} for the region
+    subtree within the user's scope; special groups only for tags the user may see."""
+    persons = in_region(current_persons(user), region)
+    households = in_region(Household.objects.restrict(user, "view").filter(is_active=True), region)
+    houses = in_region(House.objects.restrict(user, "view"), region)
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    by_child = []
+    if children:
+        width = len(children[0].code)
+        person_counts = dict(
+            persons.annotate(prefix=Substr("region_code", 1, width))
+            .values_list("prefix")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        household_counts = dict(
+            households.annotate(prefix=Substr("region_code", 1, width))
+            .values_list("prefix")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for child in children:
+            by_child.append(
+                {
+                    "region_id": child.pk,
+                    "code": child.code,
+                    "name": child.name,
+                    "persons": person_counts.get(child.code, 0),
+                    "households": household_counts.get(child.code, 0),
+                }
+            )
+    clearance = tag_clearance(user, region.code)
+    counts = dict(
+        PersonTag.objects.filter(person__in=persons, tag__sensitivity__lte=clearance)
+        .values_list("tag_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    special_groups = [
+        {"code": tag.code, "name": tag.name, "count": counts.get(tag.pk, 0)}
+        for tag in Tag.objects.filter(sensitivity__lte=clearance)
+    ]
+    return {
+        "persons": persons.count(),
+        "households": households.count(),
+        "houses": houses.count(),
+        "by_child": by_child,
+        "special_groups": special_groups,
+    }
+
+
+def elderly_alone_not_visited(region, days):
+    """Living-alone / empty-nest elderly in the region subtree whose household was not verified
+    (visited) in the last `days` days — a queryset of Person (not scoped: the caller scopes)."""
+    cutoff = timezone.now() - timedelta(days=days)
+    tagged = PersonTag.objects.filter(person=OuterRef("pk"), tag__code__in=ELDERLY_ALONE_TAGS)
+    return (
+        Person.objects.filter(subtree_q("region_code", [region.code]), house__isnull=False)
+        .filter(Exists(tagged))
+        .filter(
+            Q(household__isnull=True)
+            | Q(household__last_verified_at__isnull=True)
+            | Q(household__last_verified_at__lt=cutoff)
+        )
+        .select_related("house__building", "household")
+        .order_by("region_code", "name")
+    )
