@@ -8,7 +8,7 @@ PORT ?= 8000
 SCALE ?= small
 export DJANGO_SETTINGS_MODULE := civicgrid.settings
 
-.PHONY: run dev test lint format assets messages setup setup-dev migrate demo bench clean
+.PHONY: run dev test lint format assets messages setup setup-dev migrate demo bench clean openapi
 
 run: setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0
@@ -37,6 +37,10 @@ format: setup-dev
 
 bench: setup-dev
 	$(PY) -m bench
+
+# The committed OpenAPI 3 schema of /api/v1/ (a test fails when it drifts from the code).
+openapi: setup-dev
+	$(PY) manage.py spectacular --lang zh-hans --validate --fail-on-warn --file docs/api/openapi.yaml
 
 # --- steps -----------------------------------------------------------------------------------
 $(VENV)/bin/python:

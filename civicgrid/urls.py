@@ -15,6 +15,8 @@ urlpatterns = [
     path("notifications/", include("civicgrid.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("civicgrid.api.urls")),
+    path("open311/v2/", include("civicgrid.api.open311.urls")),
 ]
 
 if settings.DEBUG:
