@@ -89,7 +89,7 @@ def _key(request, required):
 
 class _ThrottleRequest:
     def __init__(self, request, key, user):
-        self.auth, self.user, self.META = key, user, request.META
+        self.auth, self.user, self.META, self.headers = key, user, request.META, request.headers
         self._request = request
 
 
