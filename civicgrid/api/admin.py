@@ -8,7 +8,17 @@ from civicgrid.api.models import ApiKey, Application, WebhookAttempt, WebhookDel
 class ApiKeyInline(admin.TabularInline):
     model = ApiKey
     extra = 0
-    fields = ["name", "prefix", "role", "region", "rate_per_minute", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    fields = [
+        "name",
+        "prefix",
+        "role",
+        "region",
+        "rate_per_minute",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     raw_id_fields = ["region"]
 
@@ -61,7 +71,15 @@ class WebhookAttemptInline(admin.TabularInline):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event_type", "subscription", "status", "attempts", "last_status_code", "next_attempt_at"]
+    list_display = [
+        "created_at",
+        "event_type",
+        "subscription",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+    ]
     list_filter = ["status", "event_type"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
     inlines = [WebhookAttemptInline]

@@ -19,7 +19,10 @@ from civicgrid.regions.models import Region
 # The roles an application key may act in: an intake integration (Open311 clients, mini-programs)
 # files cases as "API·Open311" and reads its region's cases; a hotline integration also registers
 # 12345 work orders and may take the dispatcher's steps in its region.
-KEY_ROLES = [(Role.SYSTEM_ADMIN.value, _("接入应用（上报与查询）")), (Role.COMMAND_OPERATOR.value, _("热线对接（登记与派遣）"))]
+KEY_ROLES = [
+    (Role.SYSTEM_ADMIN.value, _("接入应用（上报与查询）")),
+    (Role.COMMAND_OPERATOR.value, _("热线对接（登记与派遣）")),
+]
 
 
 class Application(models.Model):
@@ -84,7 +87,9 @@ class IdempotencyRecord(models.Model):
     """The first response to a creating POST sent with an Idempotency-Key, kept so a retry gets
     the same answer instead of creating a second case."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+"
+    )
     key = models.CharField(_("幂等键"), max_length=255)
     method = models.CharField(_("方法"), max_length=8)
     path = models.CharField(_("路径"), max_length=300)
@@ -157,11 +162,7 @@ class WebhookDelivery(models.Model):
         ordering = ["created_at"]
         verbose_name = _("Webhook 投递")
         verbose_name_plural = _("Webhook 投递")
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"], condition=Q(status="pending"), name="webhook_delivery_due"
-            )
-        ]
+        indexes = [models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="webhook_delivery_due")]
 
     def __str__(self):
         return f"{self.event_type} → {self.subscription_id} ({self.get_status_display()})"
@@ -190,7 +191,9 @@ class Open311Request(models.Model):
 
     case = models.OneToOneField("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="open311")
     token = models.CharField(_("令牌"), max_length=40, unique=True)
-    api_key = models.ForeignKey(ApiKey, verbose_name=_("API 密钥"), null=True, on_delete=models.SET_NULL, related_name="+")
+    api_key = models.ForeignKey(
+        ApiKey, verbose_name=_("API 密钥"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     attributes = models.JSONField(_("附加属性"), default=dict, blank=True)
     media_url = models.URLField(_("媒体链接"), max_length=500, blank=True)
     email = models.EmailField(_("邮箱"), blank=True)

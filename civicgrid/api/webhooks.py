@@ -79,9 +79,7 @@ def _subscriptions_for(region_code, event_type):
     rows = WebhookSubscription.objects.filter(is_active=True, application__is_active=True).select_related("region")
     rows = rows.defer("region__boundary")
     return [
-        s
-        for s in rows
-        if region_code.startswith(s.region.code) and (not s.event_types or event_type in s.event_types)
+        s for s in rows if region_code.startswith(s.region.code) and (not s.event_types or event_type in s.event_types)
     ]
 
 
@@ -128,7 +126,7 @@ def _post(delivery):
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.API_WEBHOOK_TIMEOUT) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=settings.API_WEBHOOK_TIMEOUT) as answer:
             return answer.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code}"

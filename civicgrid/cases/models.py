@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicgrid.cases.extra_fields import validate_extra_fields
+from civicgrid.api import extra_fields
 from civicgrid.core.models import TimeStampedModel
 from civicgrid.core.scoping import RestrictedQuerySet, subtree_q
 from civicgrid.regions.models import Department, DepartmentKind, Region
@@ -178,11 +178,11 @@ class Category(TimeStampedModel):
     resident_selectable = models.BooleanField(_("居民可选"), default=True)
     # What else a report of this class should say; published as Open311 service attributes.
     extra_fields = models.JSONField(
-        _("附加字段"),
+        extra_fields.LABEL,
         default=list,
         blank=True,
-        validators=[validate_extra_fields],
-        help_text=_("JSON 列表，每项含 code、description、datatype、required、values 等，见 Open311 服务属性。"),
+        validators=[extra_fields.validate_extra_fields],
+        help_text=extra_fields.HELP_TEXT,
     )
     edition = models.CharField(_("版本"), max_length=80, help_text=_("本分类所依据的标准或本地版本。"))
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)

@@ -51,7 +51,9 @@ def to_xml(root_tag, value):
     else:
         for key, item in value.items():
             _build(root, key, item)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
 
 
 def respond(fmt, root_tag, value, status=200):

@@ -25,13 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from civicgrid.api.authentication import key_user, resolve_key
+from civicgrid.api.extra_fields import LIST_TYPES
 from civicgrid.api.idempotency import fingerprint, idempotent
 from civicgrid.api.models import Open311Request
 from civicgrid.api.open311.render import error, respond
 from civicgrid.api.throttling import CivicGridThrottle
 from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseError, RateLimited
-from civicgrid.cases.extra_fields import LIST_TYPES
 from civicgrid.cases.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -115,12 +115,7 @@ def _service_name(category):
 
 
 def _services():
-    return (
-        Category.objects.selectable()
-        .filter(resident_selectable=True)
-        .select_related("parent")
-        .order_by("code")
-    )
+    return Category.objects.selectable().filter(resident_selectable=True).select_related("parent").order_by("code")
 
 
 def _service(code):
@@ -320,7 +315,7 @@ def _list_requests(request, fmt):
     ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         # A list of ids overrides every other filter (GeoReport v2).
-        cases = cases.filter(number__in=ids[:settings.OPEN311_MAX_REQUESTS])
+        cases = cases.filter(number__in=ids[: settings.OPEN311_MAX_REQUESTS])
     else:
         codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
         if codes:
@@ -345,7 +340,9 @@ def _list_requests(request, fmt):
             cases = cases.filter(status__in=OPEN_STATUSES)
         elif statuses == {"closed"}:
             cases = cases.filter(status__in=FINISHED_STATUSES)
-    page_size = _positive_int(params.get("page_size"), "page_size", settings.OPEN311_MAX_REQUESTS, settings.OPEN311_MAX_REQUESTS)
+    page_size = _positive_int(
+        params.get("page_size"), "page_size", settings.OPEN311_MAX_REQUESTS, settings.OPEN311_MAX_REQUESTS
+    )
     page = _positive_int(params.get("page"), "page", 1)
     offset = (page - 1) * page_size
     rows = list(_with_related(cases).order_by("-reported_at", "-pk")[offset : offset + page_size])
@@ -432,7 +429,9 @@ def _create_request(request, fmt, key, user):
     if media_url and not re.match(r"^https?://", media_url):
         raise Open311Error(400, _("media_url 应为 http(s) 链接。"))
     extra = "\n".join(lines)
-    full = "\n\n".join(p for p in (description or _service_name(category), extra and f"【{_('附加信息')}】\n{extra}") if p)
+    full = "\n\n".join(
+        p for p in (description or _service_name(category), extra and f"【{_('附加信息')}】\n{extra}") if p
+    )
     name = " ".join(p for p in (data.get("last_name", "").strip(), data.get("first_name", "").strip()) if p)
     source = Source.API if key.role == "system_admin" else Source.HOTLINE
     try:

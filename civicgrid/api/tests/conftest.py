@@ -32,13 +32,7 @@ def client_for(user):
 
 
 @pytest.fixture
-def api(world):
-    """api(user) → an APIClient authenticated with the user's token."""
-    return client_for
-
-
-@pytest.fixture
-def app_key(world):
+def app_key(world):  # noqa: F811 - the shared fixture, requested
     """An intake application with a key on street S1 (raw key returned)."""
     application = api_actions.create_application("测试小程序")
     key, raw = api_actions.issue_key(application, region=world.tree["S1"], rate_per_minute=1000)

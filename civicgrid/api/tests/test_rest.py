@@ -42,7 +42,9 @@ def test_token_login_and_logout(world, client):
 
 
 def test_wrong_password_is_a_translated_error(world, client):
-    response = client.post(f"{BASE}/auth/token/", {"username": "resident", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"{BASE}/auth/token/", {"username": "resident", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "authentication_failed"
@@ -130,7 +132,9 @@ def test_workflow_through_the_generic_action_endpoint(world):
     community = client_for(world.people.community)
     detail = community.get(f"{BASE}/cases/{case.number}/").json()
     assert "accept" in detail["allowed_actions"]
-    response = community.post(f"{BASE}/cases/{case.number}/actions/accept/", {"version": detail["version"]}, format="json")
+    response = community.post(
+        f"{BASE}/cases/{case.number}/actions/accept/", {"version": detail["version"]}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == Status.REGISTERED
     version = response.json()["version"]
@@ -145,7 +149,9 @@ def test_workflow_through_the_generic_action_endpoint(world):
 def test_stale_version_is_409_and_changes_nothing(world):
     case = report(world)
     community = client_for(world.people.community)
-    response = community.post(f"{BASE}/cases/{case.number}/actions/accept/", {"version": case.version + 5}, format="json")
+    response = community.post(
+        f"{BASE}/cases/{case.number}/actions/accept/", {"version": case.version + 5}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "case_changed"
     assert fresh(case).status == Status.REPORTED
@@ -179,11 +185,15 @@ def test_resident_follows_and_rates(world):
     open_case = report(world, user=world.people.resident)
     response = other.post(f"{BASE}/cases/{open_case.number}/actions/follow/", {}, format="json")
     assert response.status_code == 200
-    assert open_case.number in {r["number"] for r in other.get(f"{BASE}/cases/", {"mine": "following"}).json()["results"]}
+    assert open_case.number in {
+        r["number"] for r in other.get(f"{BASE}/cases/", {"mine": "following"}).json()["results"]
+    }
     owner = client_for(world.people.resident)
     version = owner.get(f"{BASE}/cases/{case.number}/").json()["version"]
     response = owner.post(
-        f"{BASE}/cases/{case.number}/actions/evaluate/", {"version": version, "score": 5, "comment": "很快"}, format="json"
+        f"{BASE}/cases/{case.number}/actions/evaluate/",
+        {"version": version, "score": 5, "comment": "很快"},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     assert Evaluation.objects.get(case=case).score == 5
@@ -193,7 +203,9 @@ def test_resident_follows_and_rates(world):
 
 def test_unknown_action_is_404(world):
     case = report(world)
-    response = client_for(world.people.community).post(f"{BASE}/cases/{case.number}/actions/explode/", {}, format="json")
+    response = client_for(world.people.community).post(
+        f"{BASE}/cases/{case.number}/actions/explode/", {}, format="json"
+    )
     assert response.status_code == 404
     assert response.json()["code"] == "unknown_action"
 
@@ -240,7 +252,9 @@ def test_service_account_cannot_get_a_token(world, app_key):
     application, _key, _raw = app_key
     application.user.set_password(TEST_PASSWORD)
     application.user.save()
-    response = client_for(None).post(f"{BASE}/auth/token/", {"username": application.user.username, "password": TEST_PASSWORD})
+    response = client_for(None).post(
+        f"{BASE}/auth/token/", {"username": application.user.username, "password": TEST_PASSWORD}
+    )
     assert response.status_code == 400
 
 
@@ -278,7 +292,9 @@ def test_messages_follow_the_language(world):
 
 def test_staff_hotline_entry_through_the_api(world):
     client = client_for(world.people.operator)
-    body = _report_body(world, source="hotline", caller_phone="13900001111", caller_name="王先生", external_order_no="12345-1")
+    body = _report_body(
+        world, source="hotline", caller_phone="13900001111", caller_name="王先生", external_order_no="12345-1"
+    )
     response = client.post(f"{BASE}/cases/", body, format="json")
     assert response.status_code == 201, response.json()
     case = Case.objects.get(number=response.json()["number"])

@@ -43,7 +43,9 @@ class TokenView(views.APIView):
         if hasattr(user, "api_application"):
             raise ApiError("authentication_failed", _("服务账号不能登录，请使用 API 密钥。"), 400)
         token, _created = Token.objects.get_or_create(user=user)
-        record_security_event(SecurityEvent.Kind.LOGIN, user=user, username=user.username, request=request._request, via="api")
+        record_security_event(
+            SecurityEvent.Kind.LOGIN, user=user, username=user.username, request=request._request, via="api"
+        )
         return Response({"token": token.key})
 
     @extend_schema(request=None, responses={204: None})

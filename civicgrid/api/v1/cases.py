@@ -115,7 +115,18 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "kind", "content_type", "size", "width", "height", "is_public", "created_at", "url", "thumbnail_url"]
+        fields = [
+            "id",
+            "kind",
+            "content_type",
+            "size",
+            "width",
+            "height",
+            "is_public",
+            "created_at",
+            "url",
+            "thumbnail_url",
+        ]
 
     def get_url(self, obj) -> str:
         return reverse("cases:attachment", args=[obj.pk])
@@ -213,11 +224,7 @@ class CaseDetailSerializer(CaseSerializer):
         user = self._user()
         staff = self._staff(obj)
         events = list(selectors.timeline(obj, public=not staff))
-        attachments = [
-            a
-            for a in obj.attachments.all()
-            if a.is_public or a.uploaded_by_id == user.pk or staff
-        ]
+        attachments = [a for a in obj.attachments.all() if a.is_public or a.uploaded_by_id == user.pk or staff]
         by_event = {}
         for item in attachments:
             by_event.setdefault(item.event_id, []).append(item)
@@ -301,7 +308,9 @@ class ActionRequestSerializer(serializers.Serializer):
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     open = django_filters.BooleanFilter(method="filter_open", label="open cases only")
-    category = django_filters.CharFilter(method="filter_category", label="category code (a major class includes its minors)")
+    category = django_filters.CharFilter(
+        method="filter_category", label="category code (a major class includes its minors)"
+    )
     region = django_filters.CharFilter(method="filter_region", label="region code (its whole subtree)")
     source = django_filters.ChoiceFilter(choices=Source.choices)
     light = django_filters.ChoiceFilter(
@@ -468,14 +477,18 @@ class CaseViewSet(viewsets.GenericViewSet):
             return self._detail(case)
         form_class = ACTION_FORMS.get(name)
         if form_class is None:
-            raise ApiError("unknown_action", _("没有这个办理操作。"), 404, {"actions": sorted([*ACTION_FORMS, "follow"])})
+            raise ApiError(
+                "unknown_action", _("没有这个办理操作。"), 404, {"actions": sorted([*ACTION_FORMS, "follow"])}
+            )
         case = self._case(key)
         data = request.data
         if name == Action.EVALUATE and case.reporter_id == request.user.pk:
             return self._evaluate_as_reporter(case, data)
         form = form_class(data, request.FILES, case=case, user=request.user)
         if not form.is_valid():
-            raise ApiError("invalid", _("请检查“%(action)s”的内容。") % {"action": form.label}, 400, form.errors.get_json_data())
+            raise ApiError(
+                "invalid", _("请检查“%(action)s”的内容。") % {"action": form.label}, 400, form.errors.get_json_data()
+            )
         return self._detail(form.perform())
 
     def _evaluate_as_reporter(self, case, data):
@@ -517,4 +530,3 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
 def register(router):
     router.register("cases", CaseViewSet, basename="case")
     router.register("evaluations", EvaluationViewSet, basename="evaluation")
-

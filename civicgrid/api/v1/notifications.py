@@ -38,7 +38,11 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return Notification.objects.filter(recipient=self.request.user).select_related("case").order_by("-created_at", "-pk")
+        return (
+            Notification.objects.filter(recipient=self.request.user)
+            .select_related("case")
+            .order_by("-created_at", "-pk")
+        )
 
     @extend_schema(request=None, responses={200: NotificationSerializer})
     @action(detail=True, methods=["post"])

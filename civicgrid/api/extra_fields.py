@@ -1,6 +1,7 @@
 """A category's extra fields: what else a report of this class should say (a pole number for a
 broken street light, the number of bags for dumped rubbish…). Open311 publishes them as the
-service definition's attributes (civicgrid.api.open311); the values come back with the report.
+service definition's attributes (civicgrid.api.open311), and the values come back with the
+report. civicgrid.cases.models imports this module for the field; it needs no installed API app.
 
 Stored on Category.extra_fields as a list of
 {"code", "description", "datatype", "required", "datatype_description", "order", "values": [{"key", "name"}]}
@@ -11,6 +12,11 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The field's labels live here, with the API app's catalogue (Category.extra_fields uses them).
+LABEL = gettext_lazy("附加字段")
+HELP_TEXT = gettext_lazy("JSON 列表，每项含 code、description、datatype、required、values 等，见 Open311 服务属性。")
 
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 LIST_TYPES = ("singlevaluelist", "multivaluelist")
@@ -36,8 +42,12 @@ def validate_extra_fields(value):
             raise ValidationError(_("请填写附加字段“%(code)s”的说明。") % {"code": code})
         if item.get("datatype") in LIST_TYPES:
             values = item.get("values")
-            if not isinstance(values, list) or not values or not all(
-                isinstance(v, dict) and str(v.get("key", "")).strip() and str(v.get("name", "")).strip()
-                for v in values
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(
+                    isinstance(v, dict) and str(v.get("key", "")).strip() and str(v.get("name", "")).strip()
+                    for v in values
+                )
             ):
                 raise ValidationError(_("附加字段“%(code)s”需要至少一个选项（key 与 name）。") % {"code": code})
