@@ -1,5 +1,6 @@
 """The write path for applications, keys and webhook subscriptions (admin and management commands)."""
 
+import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -10,10 +11,15 @@ from civicgrid.api.keys import display_prefix, generate_key, hash_key
 from civicgrid.api.models import ApiKey, Application, WebhookSubscription
 
 
+# Service accounts are named app-<hash>; they have no usable password and cannot sign in.
+SERVICE_PREFIX = "app-"
+
+
 @transaction.atomic
 def create_application(name, *, description="", contact=""):
     """An application and its service account (no usable password: it cannot sign in to pages)."""
-    username = f"app-{secrets.token_hex(4)}"
+    # Deterministic (application names are unique), so the same demo seed gives the same accounts.
+    username = f"{SERVICE_PREFIX}{hashlib.sha256(name.encode()).hexdigest()[:10]}"
     user = get_user_model().objects.create_user(username=username, password=None, name=name[:50])
     return Application.objects.create(name=name, description=description, contact=contact, user=user)
 
