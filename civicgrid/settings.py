@@ -320,6 +320,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+    # Redoc with the system's fonts (civicgrid.api.docs serves it without any off-site request).
+    "REDOC_UI_SETTINGS": {
+        "hideDownloadButton": False,
+        "theme": {
+            "typography": {"fontFamily": "system-ui, sans-serif", "headings": {"fontFamily": "system-ui, sans-serif"}}
+        },
+    },
 }
 # Idempotency-Key records (civicgrid.api.idempotency): kept this long, a concurrent retry waits
 # this long for the first request, and a record left unfinished this long is taken over.

@@ -10,7 +10,6 @@ from django.utils import timezone
 from civicgrid.api.keys import display_prefix, generate_key, hash_key
 from civicgrid.api.models import ApiKey, Application, WebhookSubscription
 
-
 # Service accounts are named app-<hash>; they have no usable password and cannot sign in.
 SERVICE_PREFIX = "app-"
 

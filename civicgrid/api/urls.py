@@ -8,9 +8,10 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from civicgrid.api.docs import OfflineRedocView, redoc_bundle
 from civicgrid.api.exceptions import not_found
 from civicgrid.api.v1.auth import MeView, TokenView
 
@@ -43,7 +44,8 @@ v1_patterns = [
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:v1:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:v1:schema"), name="redoc"),
+    path("redoc/", OfflineRedocView.as_view(url_name="api:v1:schema"), name="redoc"),
+    path("redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
     path("", include(build_router().urls)),
 ]
 
