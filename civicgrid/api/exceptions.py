@@ -2,6 +2,9 @@
 "details": field errors or extra facts}. The workflow's own errors (civicgrid.cases.errors) keep
 their translated messages and get their own codes and statuses."""
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -11,6 +14,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from civicgrid.cases import errors as case_errors
 from civicgrid.cases.uploads import UploadError
+
+logger = logging.getLogger("civicgrid.api")
 
 
 class ApiError(exceptions.APIException):
@@ -69,7 +74,11 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        if settings.DEBUG or not isinstance(exc, Exception):
+            return None  # the debug page, with its traceback
+        # Still JSON for the client; the traceback goes to the log.
+        logger.error("API error in %s", context.get("view").__class__.__name__, exc_info=exc)
+        return Response(server_error_body(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     code, message = "error", None
     for cls, (known_code, default_message) in DRF_CODES.items():
         if isinstance(exc, cls):

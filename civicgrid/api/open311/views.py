@@ -345,7 +345,11 @@ def _list_requests(request, fmt):
     )
     page = _positive_int(params.get("page"), "page", 1)
     offset = (page - 1) * page_size
-    rows = list(_with_related(cases).order_by("-reported_at", "-pk")[offset : offset + page_size])
+    # The page's ids first (a narrow sort), then those rows with their related data: joining every
+    # related table before the sort would carry wide rows through it.
+    ids = list(cases.order_by("-reported_at", "-pk").values_list("pk", flat=True)[offset : offset + page_size])
+    by_id = {case.pk: case for case in _with_related(Case.objects.filter(pk__in=ids))}
+    rows = [by_id[pk] for pk in ids]
     events = _events_for(rows) if extensions else None
     return respond(fmt, "service_requests", [_request_row(c, extensions, events) for c in rows])
 

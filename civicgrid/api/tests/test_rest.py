@@ -309,3 +309,17 @@ def test_role_gate_example(world):
     assert make_user("lonely", None).pk  # a user without roles sees nothing
     client = client_for(make_user("lonely2", Role.RESIDENT, world.tree["S2C1"]))
     assert client.get(f"{BASE}/cases/").json()["count"] == 0
+
+
+def test_unexpected_error_is_json_500(world, monkeypatch):
+    from civicgrid.api.v1 import categories
+
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(categories.CategoryViewSet, "get_queryset", broken)
+    client = client_for(world.people.resident)
+    client.raise_request_exception = False
+    response = client.get(f"{BASE}/categories/")
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"

@@ -36,7 +36,7 @@ def test_schema_and_docs_are_served(client):
     assert b"redoc" in client.get("/api/v1/redoc/").content.lower()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_schemathesis_finds_no_server_error(world):
     import hypothesis
     import schemathesis
