@@ -264,10 +264,43 @@ def _visible(key, user):
     return Case.objects.restrict(user, "view")
 
 
+# Only the columns a request row shows: a page of 1,000 requests should not parse every
+# deadline field of every case and its regions.
+ROW_FIELDS = (
+    "number",
+    "status",
+    "description",
+    "address",
+    "region_code",
+    "lat",
+    "lon",
+    "handling_level",
+    "reported_at",
+    "updated_at",
+    "overall_due_at",
+    "closed_at",
+    "step_due_at",
+    "step_warn_at",
+    "step_red_at",
+    "category__code",
+    "category__name",
+    "category__name_en",
+    "category__parent__name",
+    "category__parent__name_en",
+    "grid__name",
+    "community__name",
+    "street__name",
+    "handling_department__name",
+    "merged_into__number",
+    "open311__address_id",
+    "open311__media_url",
+)
+
+
 def _with_related(queryset):
     return queryset.select_related(
         "category__parent", "grid", "community", "street", "handling_department", "merged_into", "open311"
-    ).defer("grid__boundary", "community__boundary", "street__boundary")
+    ).only(*ROW_FIELDS)
 
 
 def _events_for(cases):
