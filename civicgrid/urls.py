@@ -16,6 +16,8 @@ urlpatterns = [
     path("people/", include("civicgrid.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("civicgrid.api.urls")),
+    path("open311/v2/", include("civicgrid.api.open311.urls")),
 ]
 
 if settings.DEBUG:

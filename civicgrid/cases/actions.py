@@ -134,6 +134,11 @@ def _jsonable(details):
     return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
 
 
+# Called as listener(case, event) for every event written, inside the writing transaction, so
+# whatever they record commits or rolls back with the event (the API app's webhook outbox).
+EVENT_LISTENERS = []
+
+
 def _append_event(case, event_type, actor, grant, *, at, from_status, to_status, note="", details=None):
     event = CaseEvent(
         case=case,
@@ -152,6 +157,8 @@ def _append_event(case, event_type, actor, grant, *, at, from_status, to_status,
     event.save(force_insert=True)
     case.event_count = event.seq
     case.head_hash = event.hash
+    for listener in EVENT_LISTENERS:
+        listener(case, event)
     return event
 
 

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.api import extra_fields
 from civicgrid.core.models import TimeStampedModel
 from civicgrid.core.scoping import RestrictedQuerySet, subtree_q
 from civicgrid.regions.models import Department, DepartmentKind, Region
@@ -175,6 +176,14 @@ class Category(TimeStampedModel):
         help_text=_("留空则按部门类别在案件所在区域自动匹配。"),
     )
     resident_selectable = models.BooleanField(_("居民可选"), default=True)
+    # What else a report of this class should say; published as Open311 service attributes.
+    extra_fields = models.JSONField(
+        extra_fields.LABEL,
+        default=list,
+        blank=True,
+        validators=[extra_fields.validate_extra_fields],
+        help_text=extra_fields.HELP_TEXT,
+    )
     edition = models.CharField(_("版本"), max_length=80, help_text=_("本分类所依据的标准或本地版本。"))
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
