@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "civicgrid.accounts",
     "civicgrid.cases",
     "civicgrid.notifications",
+    "civicgrid.dashboard",
 ]
 
 MIDDLEWARE = [
