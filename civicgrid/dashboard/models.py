@@ -61,6 +61,9 @@ class CaseFigure(models.Model):
         verbose_name = _("案件统计快照")
         verbose_name_plural = _("案件统计快照")
 
+    def __str__(self):
+        return f"{self.case_id} · {self.report_day} · {self.region_code}"
+
 
 class DayRollup(models.Model):
     day = models.DateField(_("日期"))
@@ -83,6 +86,9 @@ class DayRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region_code", "day", "category_id"], name="dashboard_day_key"),
         ]
+
+    def __str__(self):
+        return f"{self.day} · {self.region_code} · {self.category_id}"
 
 
 class OwnerKind(models.TextChoices):
@@ -112,6 +118,9 @@ class OwnerRollup(models.Model):
             models.UniqueConstraint(fields=["region_code", "kind", "day", "owner_id"], name="dashboard_owner_key"),
         ]
 
+    def __str__(self):
+        return f"{self.day} · {self.region_code} · {self.kind} {self.owner_id}"
+
 
 class OpenRollup(models.Model):
     region_code = models.CharField(_("区划编码"), max_length=24)
@@ -122,6 +131,9 @@ class OpenRollup(models.Model):
         verbose_name = _("在办汇总")
         verbose_name_plural = _("在办汇总")
         constraints = [models.UniqueConstraint(fields=["region_code", "category_id"], name="dashboard_open_key")]
+
+    def __str__(self):
+        return f"{self.region_code} · {self.category_id}"
 
 
 # --- Warnings --------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ assignee of a case handled at grid level.
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models import Case as When_
+from django.db.models import Count, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
