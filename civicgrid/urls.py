@@ -13,6 +13,7 @@ urlpatterns = [
     path("regions/", include("civicgrid.regions.urls")),
     path("cases/", include("civicgrid.cases.urls")),
     path("notifications/", include("civicgrid.notifications.urls")),
+    path("dashboard/", include("civicgrid.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

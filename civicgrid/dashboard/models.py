@@ -266,3 +266,20 @@ class Task(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class NeedsSnapshot(models.Model):
+    """The needs analytics of one region node (keywords, seasons, areas, profile), computed by the
+    periodic job or on first view, and served from here until it is refreshed."""
+
+    region_code = models.CharField(_("区划编码"), max_length=24, unique=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+    seconds = models.FloatField(_("计算耗时（秒）"), default=0)
+    data = models.JSONField(_("结果"), default=dict)
+
+    class Meta:
+        verbose_name = _("诉求分析快照")
+        verbose_name_plural = _("诉求分析快照")
+
+    def __str__(self):
+        return f"{self.region_code} · {self.computed_at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,20 @@ def schedule():
     return [
         ("raise_deadline_reminders", jobs.raise_deadline_reminders, settings.NOTIFICATIONS_REMINDER_INTERVAL),
         ("send_daily_digests", jobs.send_daily_digests, 3600),
+        *dashboard_jobs(),
+    ]
+
+
+def dashboard_jobs():
+    from django.apps import apps
+
+    if not apps.is_installed("civicgrid.dashboard"):
+        return []
+    from civicgrid.dashboard import needs, warnings
+
+    return [
+        ("run_warning_rules", warnings.run_rules, settings.DASHBOARD_WARNING_INTERVAL),
+        ("refresh_needs", needs.refresh_stale, 600),
     ]
 
 
