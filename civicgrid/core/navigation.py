@@ -122,6 +122,15 @@ NAV_ITEMS = [
         _("结案率、按期结案率、返工率、满意率等指标"),
     ),
     NavItem(
+        _("指挥大屏"),
+        "dashboard:screen",
+        frozenset(
+            {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
+        ),
+        "grid",
+        _("辖区态势一屏总览：地图、指标、排名、预警与诉求分析"),
+    ),
+    NavItem(
         _("消息"),
         "notifications:inbox",
         frozenset(Role),

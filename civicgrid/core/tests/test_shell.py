@@ -73,18 +73,35 @@ INBOX = "notifications:inbox"
                 "regions:map",
                 "cases:tasks",
                 "cases:staff_entry",
+                "dashboard:screen",
                 "notifications:inbox",
             ],
         ),
-        (Role.COMMUNITY_STAFF, "S1C1", [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", INBOX]),
-        (Role.STREET_STAFF, "S1", [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", INBOX]),
+        (
+            Role.COMMUNITY_STAFF,
+            "S1C1",
+            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "dashboard:screen", INBOX],
+        ),
+        (
+            Role.STREET_STAFF,
+            "S1",
+            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "dashboard:screen", INBOX],
+        ),
         (
             Role.COMMAND_OPERATOR,
             "D",
-            [*TREE_AND_MAP, *DISPATCH, "cases:staff_hotline", "cases:staff_entry", "cases:stats", INBOX],
+            [
+                *TREE_AND_MAP,
+                *DISPATCH,
+                "cases:staff_hotline",
+                "cases:staff_entry",
+                "cases:stats",
+                "dashboard:screen",
+                INBOX,
+            ],
         ),
         # No is_staff flag: no link to Django's admin site.
-        (Role.SYSTEM_ADMIN, "D", [*TREE_AND_MAP, *DISPATCH, "cases:stats", INBOX]),
+        (Role.SYSTEM_ADMIN, "D", [*TREE_AND_MAP, *DISPATCH, "cases:stats", "dashboard:screen", INBOX]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(client, tree, role, key, expected):
@@ -112,6 +129,7 @@ def test_system_admin_with_staff_flag_and_superuser_see_administration(client, t
         *TREE_AND_MAP,
         *DISPATCH,
         "cases:stats",
+        "dashboard:screen",
         INBOX,
         "admin:index",
     ]

@@ -365,10 +365,10 @@
       if (area.drill) {
         layer.on("click", function () { drill(area.code); });
       }
-      layer.eachLayer(function (path) {
-        if (path.getElement && path.getElement()) path.getElement().setAttribute("data-drill-area", area.code);
-      });
       layers.addLayer(layer);
+      layer.eachLayer(function (path) {
+        if (path.getElement && path.getElement()) path.getElement().setAttribute("data-area", area.code);
+      });
     });
     data.markers.forEach(function (m) {
       var marker = L.circleMarker([m.lat, m.lon], {
@@ -383,6 +383,7 @@
         window.location.href = config.caseUrl.replace("/0/", "/" + m.id + "/");
       });
       layers.addLayer(marker);
+      if (marker.getElement()) marker.getElement().setAttribute("data-case", m.id);
     });
     var bounds = layers.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
