@@ -48,3 +48,12 @@ def test_rebuild_equals_incremental_and_check_catches_drift(cases):
         call_command("rebuild_rollups", "--check")
     call_command("rebuild_rollups")
     assert no_differences()
+
+
+def test_demo_district_has_rollups_and_rules(db):
+    from civicgrid.dashboard.models import WarningRule
+
+    call_command("seed_demo", "--scale", "small")
+    assert CaseFigure.objects.exists()
+    assert no_differences()
+    assert WarningRule.objects.count() == 5

@@ -1,6 +1,7 @@
 import random
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             departments = seed_departments(district, scale)
             users = seed_users(district, rng, staff_everywhere=scale != "small")
         cases, case_seconds = seed_cases(district, scale, seed, stdout=self.stdout)
+        if apps.is_installed("civicgrid.dashboard"):
+            from civicgrid.dashboard.demo import seed_dashboard
+
+            self.stdout.write(f"dashboard: rollups rebuilt, warning rules {seed_dashboard(district)}")
         counts = Region.objects.subtree(district).values_list("level")
         self.stdout.write(
             self.style.SUCCESS(
