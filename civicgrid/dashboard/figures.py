@@ -302,54 +302,68 @@ def rankings(node, period, limit=RANKING_SIZE):
 MARKER_LIMIT = 200
 
 
-def map_data(node, period, firings_by_code=None):
-    from civicgrid.cases.models import STAGE_LIGHTS
-
+def areas(node):
+    """The shapes the map draws for `node`: its children (or itself, for a grid). Static, so the
+    page fetches them once per node (api/areas/), not at every refresh."""
     kids = children(node)
-    boundaries = dict(Region.objects.filter(pk__in=[k.pk for k in kids]).values_list("code", "boundary"))
-    if not kids:
-        boundaries = {node.code: Region.objects.filter(pk=node.pk).values_list("boundary", flat=True).first()}
+    shown = kids or [node]
+    boundaries = dict(Region.objects.filter(pk__in=[a.pk for a in shown]).values_list("code", "boundary"))
+    return [
+        {
+            "code": area.code,
+            "name": area.name,
+            "level": area.level,
+            "boundary": boundaries.get(area.code),
+            "drill": bool(kids) and area.level in ROLLUP_LEVELS,
+        }
+        for area in shown
+    ]
+
+
+def map_figures(node, firings_by_code=None):
+    """Open cases and open warnings per area of the map (children of `node`, or `node` itself)."""
+    kids = children(node)
+    shown = kids or [node]
     opened = dict(
-        OpenRollup.objects.filter(region_code__in=[k.code for k in kids] or [node.code])
+        OpenRollup.objects.filter(region_code__in=[a.code for a in shown])
         .values_list("region_code")
         .annotate(n=Sum("open"))
         .order_by()
     )
     firings_by_code = firings_by_code or {}
-    areas = []
-    for area in kids or [node]:
-        warnings = sum(n for code, n in firings_by_code.items() if code.startswith(area.code))
-        areas.append(
-            {
-                "code": area.code,
-                "name": area.name,
-                "level": area.level,
-                "open": opened.get(area.code, 0),
-                "warnings": warnings,
-                "boundary": boundaries.get(area.code),
-                "centre": [area.centroid_lat, area.centroid_lon] if area.centroid_lat is not None else None,
-                "drill": bool(kids) and area.level in ROLLUP_LEVELS,
-            }
-        )
-    now = timezone.now()
-    markers = []
-    for case in (
+    return [
+        {
+            "code": area.code,
+            "name": area.name,
+            "open": opened.get(area.code, 0),
+            "warnings": sum(n for code, n in firings_by_code.items() if code.startswith(area.code)),
+        }
+        for area in shown
+    ]
+
+
+def markers(node, now=None):
+    """The newest open cases of `node` with a position, for the map's live markers."""
+    from civicgrid.cases.models import STAGE_LIGHTS
+
+    now = now or timezone.now()
+    rows = (
         open_cases(node)
         .filter(lat__isnull=False, lon__isnull=False)
         .order_by("-reported_at")
         .only("pk", "number", "title", "lat", "lon", "status", "step_red_at", "step_warn_at", "step_due_at")[
             :MARKER_LIMIT
         ]
-    ):
-        markers.append(
-            {
-                "id": case.pk,
-                "number": case.number,
-                "title": case.title,
-                "lat": case.lat,
-                "lon": case.lon,
-                "status": case.get_status_display(),
-                "light": str(case.deadline_light(now) or STAGE_LIGHTS.get(case.status, "")),
-            }
-        )
-    return {"areas": areas, "markers": markers}
+    )
+    return [
+        {
+            "id": case.pk,
+            "number": case.number,
+            "title": case.title,
+            "lat": case.lat,
+            "lon": case.lon,
+            "status": case.get_status_display(),
+            "light": str(case.deadline_light(now) or STAGE_LIGHTS.get(case.status, "")),
+        }
+        for case in rows
+    ]

@@ -185,11 +185,14 @@ def recount_queryset(cases=None):
     )
 
 
+RECOUNT_TABLE = "dashboard_recount"
+
+
 def _source(prefix):
-    """(FROM clause, params) of the per-case figures: the stored table or a fresh recount."""
+    """(FROM clause, params) of the per-case figures: the stored CaseFigure table, or (prefix
+    "f_") the temporary table `check()` fills with a fresh recount."""
     if prefix:
-        sql, params = recount_queryset().query.sql_with_params()
-        return f"({sql}) src", params
+        return f"{RECOUNT_TABLE} src", ()
     return f"{connection.ops.quote_name(CaseFigure._meta.db_table)} src", ()
 
 
@@ -268,22 +271,27 @@ def rebuild():
 
 
 def check():
-    """Compare the stored rollups with a full recount from the cases. Returns {table: differing rows}
-    (rows present on one side only, or with different counts; all-zero stored rows are ignored)."""
+    """Compare the stored rollups with a full recount from the cases, events and evaluations (the
+    recount of every case goes into a temporary table once, then is aggregated like the rebuild).
+    Returns {table: differing rows} (rows on one side only or with other counts; all-zero stored
+    rows are ignored)."""
     qn = connection.ops.quote_name
     differences = {}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql, params = recount_queryset().query.sql_with_params()
+        cursor.execute(f"DROP TABLE IF EXISTS {RECOUNT_TABLE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {RECOUNT_TABLE} AS {sql}", params)
         for model, queries in _aggregates(prefix="f_").items():
             counters = [c for c in COLUMNS[model] if c in (*COUNTERS, "closed_on_day")]
             columns = ", ".join(qn(c) for c in COLUMNS[model])
             recount_sql = " UNION ALL ".join(f"SELECT {columns} FROM ({q}) agg{i}" for i, (q, _p) in enumerate(queries))
-            recount_params = [p for _q, params in queries for p in params]
             nonzero = " OR ".join(f"{qn(c)} <> 0" for c in counters)
             stored = f"SELECT {columns} FROM {qn(model._meta.db_table)} WHERE {nonzero}"
             recount = f"SELECT {columns} FROM ({recount_sql}) r WHERE {nonzero}"
-            cursor.execute(f"SELECT COUNT(*) FROM ({stored} EXCEPT {recount}) a", recount_params)
+            cursor.execute(f"SELECT COUNT(*) FROM ({stored} EXCEPT {recount}) a")
             missing = cursor.fetchone()[0]
-            cursor.execute(f"SELECT COUNT(*) FROM ({recount} EXCEPT {stored}) b", recount_params)
+            cursor.execute(f"SELECT COUNT(*) FROM ({recount} EXCEPT {stored}) b")
             extra = cursor.fetchone()[0]
             differences[model._meta.model_name] = missing + extra
+        cursor.execute(f"DROP TABLE {RECOUNT_TABLE}")
     return differences

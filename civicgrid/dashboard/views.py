@@ -19,7 +19,6 @@ from civicgrid.accounts.scopes import scope_codes
 from civicgrid.core.scoping import subtree_q
 from civicgrid.dashboard import figures, needs, people, warnings
 from civicgrid.dashboard.models import FiringStatus, RuleKind, Task, WarningFiring
-from civicgrid.regions.models import Level
 
 
 def _bad_request(errors):
@@ -71,7 +70,18 @@ def screen(request):
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "endpoints": {
             name: reverse(f"dashboard:{name}")
-            for name in ("summary", "trend", "categories", "rankings", "map", "population", "warnings", "needs")
+            for name in (
+                "summary",
+                "trend",
+                "categories",
+                "rankings",
+                "areas",
+                "map",
+                "markers",
+                "population",
+                "warnings",
+                "needs",
+            )
         },
         "acknowledgeUrl": reverse("dashboard:acknowledge", args=[0]),
         "taskDoneUrl": reverse("dashboard:task_done", args=[0]),
@@ -147,10 +157,18 @@ def _firing_counts(request, node):
 
 
 @endpoint
+def areas(request, node, period):
+    return {"areas": figures.areas(node)}
+
+
+@endpoint
 def map_data(request, node, period):
-    data = figures.map_data(node, period, _firing_counts(request, node))
-    data["drill_levels"] = node.level < Level.GRID
-    return data
+    return {"areas": figures.map_figures(node, _firing_counts(request, node))}
+
+
+@endpoint
+def markers(request, node, period):
+    return {"markers": figures.markers(node)}
 
 
 @endpoint

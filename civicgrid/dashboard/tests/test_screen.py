@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from civicgrid.dashboard.models import NeedsSnapshot
 
-ENDPOINTS = ("summary", "trend", "categories", "rankings", "map", "population", "warnings", "needs")
+ENDPOINTS = ("summary", "trend", "categories", "rankings", "areas", "map", "markers", "population", "warnings", "needs")
 
 
 def test_street_operator_sees_own_street_only(cases, client):
@@ -32,16 +32,20 @@ def test_summary_counts_the_scope(cases, client):
     world = cases
     client.force_login(world.people.street)
     data = client.get(reverse("dashboard:summary")).json()
-    # S1 holds 6 of the 7 cases reported today (one is in S2); one closed one is still open (registered).
+    # S1 holds 6 of the 7 cases reported today (one is in S2); two are open (one registered, one reported in S1C2).
     assert data["counters"]["today_received"] == 6
     assert data["counters"]["today_closed"] == 2
     assert data["counters"]["open"] == 2
     assert data["period"]["received"] == 6
     neighbour = client.get(reverse("dashboard:summary"), {"region": world.tree["S1C1"].code}).json()
     assert neighbour["period"]["received"] == 5
-    areas = client.get(reverse("dashboard:map"), {"region": world.tree["S1C1"].code}).json()["areas"]
+    params = {"region": world.tree["S1C1"].code}
+    areas = client.get(reverse("dashboard:areas"), params).json()["areas"]
     assert {a["code"] for a in areas} == {world.tree["S1C1G1"].code, world.tree["S1C1G2"].code}
-    assert all(a["boundary"] for a in areas)
+    assert all(a["boundary"] and a["drill"] for a in areas)
+    live = {a["code"]: a["open"] for a in client.get(reverse("dashboard:map"), params).json()["areas"]}
+    assert live == {world.tree["S1C1G1"].code: 1, world.tree["S1C1G2"].code: 0}
+    assert len(client.get(reverse("dashboard:markers"), params).json()["markers"]) == 1
 
 
 def test_residents_and_departments_get_no_screen(cases, client):

@@ -342,34 +342,72 @@
 
   var lightColours = { red: "#ff3b3b", yellow: "#ffc857", green: "#3ddc84", blue: "#4fc3f7" };
 
-  function drawMap(data) {
-    var container = document.getElementById("dash-map");
+  var areaLayers = {};
+  var areasRegion = null;
+  var areasPromise = null;
+  var markerLayer = null;
+
+  function ensureMap() {
     if (!map) {
-      map = L.map(container, { zoomControl: true, attributionControl: Boolean(config.tileUrl), preferCanvas: false });
+      map = L.map(document.getElementById("dash-map"), { zoomControl: true, attributionControl: Boolean(config.tileUrl) });
       if (config.tileUrl) L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 19 }).addTo(map);
     }
-    if (layers) layers.remove();
-    layers = L.featureGroup().addTo(map);
-    var max = Math.max.apply(null, data.areas.map(function (a) { return a.open; }).concat([1]));
-    data.areas.forEach(function (area) {
-      if (!area.boundary) return;
-      var layer = L.geoJSON(area.boundary, {
-        style: {
-          color: area.warnings ? "#ff3b3b" : "#5ee1ff",
-          weight: area.warnings ? 3 : 1,
-          fillColor: shade(area.open, max),
-          fillOpacity: 0.55,
-        },
+    return map;
+  }
+
+  // The shapes are static: fetched once per region shown, not at every refresh.
+  function loadAreas() {
+    if (areasRegion === state.region && areasPromise) return areasPromise;
+    areasRegion = state.region;
+    areasPromise = get("areas").then(function (data) {
+      ensureMap();
+      if (layers) layers.remove();
+      layers = L.featureGroup().addTo(map);
+      areaLayers = {};
+      data.areas.forEach(function (area) {
+        if (!area.boundary) return;
+        var layer = L.geoJSON(area.boundary, { style: { color: "#5ee1ff", weight: 1, fillColor: "#123a6b", fillOpacity: 0.55 } });
+        if (area.drill) {
+          layer.on("click", function () { drill(area.code); });
+        }
+        layers.addLayer(layer);
+        layer.eachLayer(function (path) {
+          if (path.getElement && path.getElement()) path.getElement().setAttribute("data-area", area.code);
+        });
+        areaLayers[area.code] = { layer: layer, area: area };
       });
-      layer.bindTooltip(area.name + " · " + text.open + " " + area.open + (area.warnings ? " · " + text.warnings + " " + area.warnings : ""), { sticky: true });
-      if (area.drill) {
-        layer.on("click", function () { drill(area.code); });
-      }
-      layers.addLayer(layer);
-      layer.eachLayer(function (path) {
-        if (path.getElement && path.getElement()) path.getElement().setAttribute("data-area", area.code);
-      });
+      var bounds = layers.getBounds();
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+      var container = document.getElementById("dash-map");
+      container.setAttribute("data-areas", data.areas.map(function (a) { return a.code; }).join(" "));
+      return data;
     });
+    areasPromise.catch(function () { areasPromise = null; });
+    return areasPromise;
+  }
+
+  function drawMap(data) {
+    var max = Math.max.apply(null, data.areas.map(function (a) { return a.open; }).concat([1]));
+    data.areas.forEach(function (live) {
+      var entry = areaLayers[live.code];
+      if (!entry) return;
+      entry.layer.setStyle({
+        color: live.warnings ? "#ff3b3b" : "#5ee1ff",
+        weight: live.warnings ? 3 : 1,
+        fillColor: shade(live.open, max),
+        fillOpacity: 0.55,
+      });
+      entry.layer.unbindTooltip();
+      entry.layer.bindTooltip(
+        live.name + " · " + text.open + " " + live.open + (live.warnings ? " · " + text.warnings + " " + live.warnings : ""),
+        { sticky: true }
+      );
+    });
+  }
+
+  function drawMarkers(data) {
+    if (markerLayer) markerLayer.remove();
+    markerLayer = L.featureGroup().addTo(ensureMap());
     data.markers.forEach(function (m) {
       var marker = L.circleMarker([m.lat, m.lon], {
         radius: 5,
@@ -382,15 +420,10 @@
       marker.on("click", function () {
         window.location.href = config.caseUrl.replace("/0/", "/" + m.id + "/");
       });
-      layers.addLayer(marker);
+      markerLayer.addLayer(marker);
       if (marker.getElement()) marker.getElement().setAttribute("data-case", m.id);
     });
-    var bounds = layers.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
-    container.setAttribute("data-state", "ready");
-    container.setAttribute("data-region", state.region);
-    container.setAttribute("data-areas", data.areas.map(function (a) { return a.code; }).join(" "));
-    container.setAttribute("data-markers", String(data.markers.length));
+    document.getElementById("dash-map").setAttribute("data-markers", String(data.markers.length));
   }
 
   // --- Loading ----------------------------------------------------------------------------------
@@ -401,6 +434,7 @@
     ["categories", drawCategories],
     ["rankings", drawRankings],
     ["map", drawMap],
+    ["markers", drawMarkers],
     ["population", drawPopulation],
     ["warnings", drawWarnings],
     ["needs", drawNeeds],
@@ -408,17 +442,30 @@
 
   function refresh() {
     var errorNode = document.getElementById("dash-period-error");
-    return Promise.all(
-      panels.map(function (panel) {
-        return get(panel[0]).then(panel[1], function (error) {
-          if (error.data && error.data.errors) {
-            errorNode.textContent = Object.values(error.data.errors).join(" ");
-          } else {
-            document.getElementById("dash-updated").textContent = text.loadError;
-          }
-        });
+    var region = state.region;
+    return loadAreas()
+      .then(function () {
+        return Promise.all(
+          panels.map(function (panel) {
+            return get(panel[0]).then(panel[1], function (error) {
+              if (error.data && error.data.errors) {
+                errorNode.textContent = Object.values(error.data.errors).join(" ");
+              } else {
+                document.getElementById("dash-updated").textContent = text.loadError;
+              }
+            });
+          })
+        );
       })
-    );
+      .then(function () {
+        if (region !== state.region) return;
+        var container = document.getElementById("dash-map");
+        container.setAttribute("data-region", region);
+        container.setAttribute("data-state", "ready");
+      })
+      .catch(function () {
+        document.getElementById("dash-updated").textContent = text.loadError;
+      });
   }
 
   function schedule() {
