@@ -40,7 +40,15 @@ INDICATOR_FIELDS = (
 
 
 def roots(user):
-    """The region nodes whose big screen `user` may open (their subtrees are the user's scope)."""
+    """The region nodes whose big screen `user` may open (their subtrees are the user's scope);
+    computed once per user object (i.e. per request)."""
+    cached = getattr(user, "_dashboard_roots", None)
+    if cached is None:
+        cached = user._dashboard_roots = _roots(user)
+    return cached
+
+
+def _roots(user):
     codes = scope_codes(user, PERMISSION)
     nodes = Region.objects.filter(is_active=True).defer("boundary")
     if codes is None:  # superuser
@@ -344,26 +352,33 @@ def map_figures(node, firings_by_code=None):
 
 def markers(node, now=None):
     """The newest open cases of `node` with a position, for the map's live markers."""
-    from civicgrid.cases.models import STAGE_LIGHTS
+    from civicgrid.cases.models import STAGE_LIGHTS, Light, Status
 
     now = now or timezone.now()
     rows = (
         open_cases(node)
         .filter(lat__isnull=False, lon__isnull=False)
         .order_by("-reported_at")
-        .only("pk", "number", "title", "lat", "lon", "status", "step_red_at", "step_warn_at", "step_due_at")[
+        .values_list("pk", "number", "title", "lat", "lon", "status", "step_red_at", "step_warn_at", "step_due_at")[
             :MARKER_LIMIT
         ]
     )
-    return [
-        {
-            "id": case.pk,
-            "number": case.number,
-            "title": case.title,
-            "lat": case.lat,
-            "lon": case.lon,
-            "status": case.get_status_display(),
-            "light": str(case.deadline_light(now) or STAGE_LIGHTS.get(case.status, "")),
-        }
-        for case in rows
-    ]
+    labels = dict(Status.choices)
+    result = []
+    for pk, number, title, lat, lon, status, red_at, warn_at, due_at in rows:
+        if due_at is None:
+            light = STAGE_LIGHTS.get(status, "")
+        else:
+            light = Light.RED if now >= red_at else Light.YELLOW if now >= warn_at else Light.GREEN
+        result.append(
+            {
+                "id": pk,
+                "number": number,
+                "title": title,
+                "lat": lat,
+                "lon": lon,
+                "status": str(labels.get(status, status)),
+                "light": str(light),
+            }
+        )
+    return result
