@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role
+from civicgrid.dashboard.navigation import DASHBOARD_DESCRIPTION, DASHBOARD_LABEL
 
 STAFF_ROLES = frozenset(
     {
@@ -122,13 +123,13 @@ NAV_ITEMS = [
         _("结案率、按期结案率、返工率、满意率等指标"),
     ),
     NavItem(
-        _("指挥大屏"),
+        DASHBOARD_LABEL,
         "dashboard:screen",
         frozenset(
             {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
         ),
         "grid",
-        _("辖区态势一屏总览：地图、指标、排名、预警与诉求分析"),
+        DASHBOARD_DESCRIPTION,
     ),
     NavItem(
         _("消息"),

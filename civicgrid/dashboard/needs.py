@@ -27,20 +27,21 @@ WINDOW_DAYS = 30
 TEXT_SAMPLE = 3000
 PROFILE_DAYS = 90
 TOP_TERMS = 30
-SEASONS = {
-    12: "冬",
-    1: "冬",
-    2: "冬",
-    3: "春",
-    4: "春",
-    5: "春",
-    6: "夏",
-    7: "夏",
-    8: "夏",
-    9: "秋",
-    10: "秋",
-    11: "秋",
+SEASON_OF_MONTH = {
+    12: "winter",
+    1: "winter",
+    2: "winter",
+    3: "spring",
+    4: "spring",
+    5: "spring",
+    6: "summer",
+    7: "summer",
+    8: "summer",
+    9: "autumn",
+    10: "autumn",
+    11: "autumn",
 }
+SEASONS = ("spring", "summer", "autumn", "winter")
 STOPWORDS = {
     "我们",
     "你们",
@@ -164,12 +165,12 @@ def by_season(node, today):
         .annotate(n=Sum("received"))
         .order_by()
     )
-    seasons = ["春", "夏", "秋", "冬"]
+    seasons = list(SEASONS)
     table = {}
     for row in rows:
         if row["n"]:
             key = names.get(row["category_id"], "?")
-            table.setdefault(key, dict.fromkeys(seasons, 0))[SEASONS[row["day"].month]] += row["n"]
+            table.setdefault(key, dict.fromkeys(seasons, 0))[SEASON_OF_MONTH[row["day"].month]] += row["n"]
     categories = sorted(table, key=lambda k: -sum(table[k].values()))[:8]
     return {"seasons": seasons, "series": [{"name": c, "data": [table[c][s] for s in seasons]} for c in categories]}
 

@@ -224,8 +224,12 @@ def warnings_data(request, node, period):
 @endpoint
 def needs_data(request, node, period):
     stored = needs.snapshot(node)
+    labels = {"spring": _("春"), "summer": _("夏"), "autumn": _("秋"), "winter": _("冬")}
+    seasons = dict(stored.data.get("seasons") or {})
+    seasons["seasons"] = [labels.get(key, key) for key in seasons.get("seasons", [])]
     return {
         **stored.data,
+        "seasons": seasons,
         "computed_at": timezone.localtime(stored.computed_at).strftime("%Y-%m-%d %H:%M"),
     }
 
