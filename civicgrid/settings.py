@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "civicgrid.people",
     "rest_framework.authtoken",
     "civicgrid.api",
+    "civicgrid.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -438,4 +439,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+
+# --- Dashboard (指挥大屏, civicgrid.dashboard) -------------------------------------------------
+# The big screen refreshes its figures every DASHBOARD_REFRESH_SECONDS (≤ 30) without reloading.
+DASHBOARD_REFRESH_SECONDS = min(env_int("DASHBOARD_REFRESH_SECONDS", 30), 30)
+# Warning rules run every DASHBOARD_WARNING_INTERVAL seconds (run_scheduler / Celery beat); one
+# rule records at most DASHBOARD_WARNINGS_PER_RUN new firings per run (the rest fire next run).
+DASHBOARD_WARNING_INTERVAL = env_int("DASHBOARD_WARNING_INTERVAL", 300)
+DASHBOARD_WARNINGS_PER_RUN = env_int("DASHBOARD_WARNINGS_PER_RUN", 500)
+# Needs analytics snapshots are recomputed when older than this (seconds).
+DASHBOARD_NEEDS_TTL = env_int("DASHBOARD_NEEDS_TTL", 3600)
+CELERY_BEAT_SCHEDULE["dashboard-warning-rules"] = {
+    "task": "civicgrid.dashboard.tasks.run_warning_rules",
+    "schedule": DASHBOARD_WARNING_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["dashboard-needs-analytics"] = {
+    "task": "civicgrid.dashboard.tasks.refresh_needs",
+    "schedule": 600,
 }

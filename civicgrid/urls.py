@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("civicgrid.cases.urls")),
     path("notifications/", include("civicgrid.notifications.urls")),
     path("people/", include("civicgrid.people.urls")),
+    path("dashboard/", include("civicgrid.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("civicgrid.api.urls")),

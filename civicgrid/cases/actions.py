@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
@@ -169,6 +170,15 @@ def _save(case, fields, *, at, bump=True):
         case.version += 1
         fields.add("version")
     case.save(update_fields=sorted(fields))
+    _rollups(case)
+
+
+def _rollups(case):
+    # The dashboard's rollups move with the case, in this transaction (civicgrid.dashboard.rollups).
+    if apps.is_installed("civicgrid.dashboard"):
+        from civicgrid.dashboard.rollups import case_changed
+
+        case_changed(case)
 
 
 def _transit(case, step, grant, user, event_type, *, at, note="", details=None, fields=(), notices=(), to_status=None):
@@ -590,6 +600,7 @@ def report_case(
         },
     )
     case.save(update_fields=["event_count", "head_hash"])
+    _rollups(case)
     _notify(case, event, [_dispatcher_notice(Kind.NEW_CASE, case)])
     return ReportResult(case=case, duplicates=duplicates)
 

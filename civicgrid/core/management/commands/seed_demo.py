@@ -1,6 +1,7 @@
 import random
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_people(district, scale, seed, stdout=self.stdout)
         self._seed_api(district)
+        if apps.is_installed("civicgrid.dashboard"):
+            from civicgrid.dashboard.demo import seed_dashboard
+
+            self.stdout.write(f"dashboard: rollups rebuilt, warning rules {seed_dashboard(district)}")
         counts = Region.objects.subtree(district).values_list("level")
         self.stdout.write(
             self.style.SUCCESS(
