@@ -104,23 +104,40 @@ def build_dataset(quick):
     generate_cases(live, district=district, seed=SEED, batch_size=10_000)
     generated = time.monotonic() - started
     copied = archive_copies(QUICK_CASES if quick else CASES)
+    copying = time.monotonic() - started - generated
+    persons = seed_persons(district, quick)
+    people_seconds = time.monotonic() - started - generated - copying
+    from django.core.management import call_command
+
+    call_command("rebuild_rollups", verbosity=0)
     return {
         "building the dataset": (
             f"{time.monotonic() - started:.0f} s ({live:,} generated cases in {generated:.0f} s, "
-            f"{copied:,} archive copies in SQL)"
+            f"{copied:,} archive copies in SQL in {copying:.0f} s, {persons:,} persons in {people_seconds:.0f} s, "
+            "then the dashboard rollups rebuilt)"
         )
     }
 
 
+def seed_persons(district, quick):
+    """The residents on record: the people app's demo generator with more buildings per grid than
+    its `district` demo, so the load test's district holds more than a million persons."""
+    from civicgrid.people import demo
+
+    demo.PEOPLE_SCALES["load"] = {**demo.PEOPLE_SCALES["district"], "buildings": 3 if quick else 30}
+    return demo.seed_people(district, "load", SEED)
+
+
 def describe_dataset():
     from civicgrid.cases.models import OPEN_STATUSES, Case, CaseEvent
+    from civicgrid.people.models import Person
     from civicgrid.regions.models import Level, Region
 
     counts = {level: Region.objects.filter(level=level).count() for level in Level.values}
     return (
         f"demo `district` scale (seed {SEED}): {counts[Level.STREET]} streets, {counts[Level.COMMUNITY]} communities, "
         f"{counts[Level.GRID]} grids; {Case.objects.count():,} cases ({Case.objects.filter(status__in=OPEN_STATUSES).count():,} open), "
-        f"{CaseEvent.objects.count():,} case events"
+        f"{CaseEvent.objects.count():,} case events; {Person.objects.count():,} persons on record"
     )
 
 
@@ -185,16 +202,15 @@ def write_plan(screen_paths):
     return path, communities
 
 
+SCREEN_PANELS = ("summary", "trend", "categories", "rankings", "map", "markers", "population", "warnings", "needs")
+
+
 def screen_paths():
-    """What a big screen asks for on each refresh: the command centre's data endpoints when the
-    dashboard is installed, else the statistics page it would otherwise show."""
-    from django.apps import apps
+    """What a big screen asks for on each refresh (civicgrid/dashboard/static/dashboard/screen.js):
+    every panel's data endpoint, for the viewer's own region."""
+    from django.urls import reverse
 
-    if apps.is_installed("civicgrid.dashboard"):
-        from civicgrid.dashboard.loadtest import refresh_paths
-
-        return refresh_paths()
-    return ["/cases/stats/"]
+    return [reverse(f"dashboard:{panel}") for panel in SCREEN_PANELS]
 
 
 # --- The server and its memory -----------------------------------------------------------------------

@@ -187,7 +187,7 @@ class BigScreen(Person):
     @task
     def refresh(self):
         for path in PLAN["screen_paths"]:
-            self.client.get(path, name="big screen: refresh")
+            self.client.get(path, name="big screen: panel data")
 
 
 class PeakReporter(Resident):
