@@ -103,3 +103,28 @@ def test_screen_equals_excel_ledger(generated):
     assert not truncated
     assert written == len(rows) == total.received
     assert closed == total.closed
+
+
+def test_counters_equal_the_queue(generated, client):
+    """Open, overdue and red-light counters equal what the dispatcher queue counts for the scope."""
+    from civicgrid.cases.models import Case
+
+    world = generated
+    user = world.people.street
+    street = world.tree["S1"]
+    now = timezone.now()
+    client.force_login(user)
+    counters = client.get(reverse("dashboard:summary")).json()["counters"]
+    scoped = Case.objects.restrict(user).filter(region_code__startswith=street.code).open()
+    assert counters["open"] == scoped.count() > 0
+    assert counters["red"] == scoped.deadline_light("red", now).count()
+    assert counters["overdue"] == scoped.filter(step_due_at__lte=now).count()
+    today = timezone.localdate()
+    reported_today = Case.objects.restrict(user).filter(
+        region_code__startswith=street.code, reported_at__gte=day_start(today)
+    )
+    assert counters["today_received"] == reported_today.count()
+    closed_today = Case.objects.restrict(user).filter(
+        region_code__startswith=street.code, status=Status.CLOSED, closed_at__gte=day_start(today)
+    )
+    assert counters["today_closed"] == closed_today.count()
