@@ -38,3 +38,13 @@ def _fresh_locator():
 def _private_attachment_folder(settings, tmp_path):
     """Uploaded and demo photos go to the test's own folder, never into the checkout's var/."""
     settings.CASES_ATTACHMENT_ROOT = tmp_path / "attachments"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Figures cached by one test (the command screen's population panel) must not answer another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -173,9 +173,7 @@ def markers(request, node, period):
 
 @endpoint
 def population(request, node, period):
-    if not people.enabled():
-        return {"enabled": False, "message": _("基础数据未启用")}
-    return {"enabled": True, **(people.population_summary(request.user, node) or {})}
+    return {"enabled": True, **people.population_summary(request.user, node)}
 
 
 @endpoint

@@ -185,13 +185,11 @@ def _metres(a, b):
 
 
 def elderly_not_visited(rule, now):
-    """Elderly people living alone not visited for `threshold` days (base-data app; nothing without it)."""
+    """Elderly people living alone whose household was not visited for `threshold` days."""
     roots = [rule.region] if rule.region_id else list(Region.objects.filter(parent__isnull=True).defer("boundary"))
     conditions = []
     for root in roots:
         persons = people.elderly_alone_not_visited(root, int(rule.threshold))
-        if persons is None:
-            return []
         for person in persons:
             region = getattr(person, "region", None)
             code = getattr(person, "region_code", "") or getattr(region, "code", "") or root.code

@@ -35,6 +35,12 @@ def file_cases(district):
 
 
 def test_street_operator_drills_down_to_a_grid(new_page, login, district):
+    from civicgrid.people.testing import add_person, make_building
+
+    worker = make_user("网格员小李", Role.GRID_WORKER, district["S1C1G1"], phone="13600001234")
+    house = make_building(district["S1C1G1"], code="D1").houses.first()
+    add_person(worker, house, name="刘大爷")
+    add_person(worker, house, name="刘奶奶")
     file_cases(district)
     page = new_page(viewport=BIG_SCREEN)
     login(page, "13900001111")
@@ -47,7 +53,8 @@ def test_street_operator_drills_down_to_a_grid(new_page, login, district):
     expect(page.locator('[data-counter="today_received"]')).to_have_text("3")  # S2's case is not shown
     expect(page.locator('[data-counter="open"]')).to_have_text("3")
     expect(page.locator("#dash-crumbs .dash-crumb")).to_have_count(1)
-    expect(page.locator("#population-state")).to_have_text("基础数据未启用")
+    # The population panel: the street's residents on record (two, in one household).
+    expect(page.locator("#population-figures strong").first).to_have_text("2")
     snap(page, "dashboard-street")
 
     # Street → community, from the ranking of its communities.

@@ -64,10 +64,26 @@ def test_bad_period_is_a_clear_error(cases, client):
     assert "2026-13-45" in response.json()["errors"]["from"]
 
 
-def test_population_panel_without_base_data(cases, client):
+def test_population_panel_counts_the_base_data_of_the_viewers_region(cases, client):
+    from civicgrid.people import actions as people_actions
+    from civicgrid.people.testing import add_person, make_building
+
+    worker = cases.people.grid
+    house = make_building(cases.tree["S1C1G1"], code="P1").houses.first()
+    elder = add_person(worker, house, name="王奶奶")
+    add_person(worker, house, name="王小明")  # joins the same household
+    people_actions.set_tags(worker, elder, ["elderly_alone"])
     client.force_login(cases.people.street)
     data = client.get(reverse("dashboard:population")).json()
-    assert data == {**data, "enabled": False, "message": "基础数据未启用"}
+    assert data["enabled"] and (data["persons"], data["households"]) == (2, 1)
+    assert data["houses"] == house.building.houses.count()
+    community = next(row for row in data["by_child"] if row["code"] == cases.tree["S1C1"].code)
+    assert community["persons"] == 2
+    # 独居老人 is a sensitive tag: street staff do not see it, community staff do.
+    assert "elderly_alone" not in {g["code"] for g in data["special_groups"]}
+    client.force_login(cases.people.community)
+    groups = {g["code"]: g["count"] for g in client.get(reverse("dashboard:population")).json()["special_groups"]}
+    assert groups["elderly_alone"] == 1
 
 
 def test_needs_analytics(cases, client):

@@ -2,7 +2,6 @@
 cleared when its condition goes away, and runs its action (notify, escalate, task)."""
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -82,23 +81,36 @@ def test_department_on_time_rate(world):
     assert world.cg.name in WarningFiring.objects.get(rule=r).message
 
 
-def test_elderly_rule_does_nothing_without_base_data(world):
+def _elderly_alone(world, name="张大爷"):
+    """A man of 82 living alone, tagged so, in S1C1G1 — registered through the people actions."""
+    from datetime import date
+
+    from civicgrid.people import actions as people_actions
+    from civicgrid.people.testing import add_person, make_building, make_id_number
+
+    house = make_building(world.tree["S1C1G1"], code=f"E{name}").houses.first()
+    person = add_person(world.people.grid, house, name=name, id_number=make_id_number(birth=date(1944, 3, 1)))
+    people_actions.set_tags(world.people.grid, person, ["elderly_alone"])
+    return person
+
+
+def test_elderly_rule_finds_nobody_when_nobody_is_alone(world):
     rule(RuleKind.ELDERLY_NOT_VISITED, threshold=7)
     assert warnings.run_rules() == {"fired": 0, "cleared": 0}
 
 
-def test_elderly_rule_with_base_data(world, monkeypatch):
-    # The base-data app is another worktree's; stand in for its selector's answer (a queryset of Persons).
-    class Person(SimpleNamespace):
-        def __str__(self):
-            return "张大爷"
+def test_elderly_rule_fires_once_for_someone_not_visited_and_clears_after_a_visit(world):
+    from civicgrid.people import actions as people_actions
 
-    person = Person(pk=42, region=world.tree["S1C1G1"])
-    monkeypatch.setattr(warnings.people, "elderly_alone_not_visited", lambda region, days: [person])
+    person = _elderly_alone(world)
     r = rule(RuleKind.ELDERLY_NOT_VISITED, threshold=7)
     first, second = fire_twice()
     assert (first["fired"], second["fired"]) == (1, 0)
-    assert WarningFiring.objects.get(rule=r).region_code == world.tree["S1C1G1"].code
+    firing = WarningFiring.objects.get(rule=r)
+    assert firing.region_code == world.tree["S1C1G1"].code and person.name in firing.message
+    # The grid worker knocks on the door: the household is verified, the condition goes away.
+    people_actions.verify_house(world.people.grid, person.house, usage="self", present_ids=[person.pk])
+    assert warnings.run_rules()["cleared"] == 1
 
 
 def test_notify_action_tells_the_role(world, django_capture_on_commit_callbacks):
