@@ -210,7 +210,7 @@ def screen_paths():
     every panel's data endpoint, for the viewer's own region."""
     from django.urls import reverse
 
-    return [reverse(f"dashboard:{panel}") for panel in SCREEN_PANELS]
+    return [(panel, reverse(f"dashboard:{panel}")) for panel in SCREEN_PANELS]
 
 
 # --- The server and its memory -----------------------------------------------------------------------

@@ -186,8 +186,8 @@ class BigScreen(Person):
 
     @task
     def refresh(self):
-        for path in PLAN["screen_paths"]:
-            self.client.get(path, name="big screen: panel data")
+        for panel, path in PLAN["screen_paths"]:
+            self.client.get(path, name=f"big screen: {panel}")
 
 
 class PeakReporter(Resident):
