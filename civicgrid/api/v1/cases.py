@@ -101,6 +101,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "updated_at",
             "version",
         ]
+        read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
     def get_deadline_light(self, obj) -> str:
         return getattr(obj, "deadline_colour", None) or obj.deadline_light() or ""
@@ -127,6 +128,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "url",
             "thumbnail_url",
         ]
+        read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
     def get_url(self, obj) -> str:
         return reverse("cases:attachment", args=[obj.pk])
@@ -154,6 +156,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evaluation
         fields = ["id", "case_number", "round", "score", "satisfied", "comment", "on_behalf", "created_at"]
+        read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
 
 class CaseDetailSerializer(CaseSerializer):
@@ -185,6 +188,7 @@ class CaseDetailSerializer(CaseSerializer):
             "evaluation",
             "timeline",
         ]
+        read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
     def _user(self):
         return self.context["request"].user

@@ -26,6 +26,7 @@ class CategorySerializer(serializers.ModelSerializer):
             "resident_selectable",
             "extra_fields",
         ]
+        read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
 
 class CategoryFilter(django_filters.FilterSet):

@@ -17,6 +17,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "kind_display", "title", "body", "case_number", "created_at", "read_at"]
+        read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -23,6 +23,7 @@ class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name", "level", "level_display", "parent_code", "centroid_lon", "centroid_lat", "is_active"]
+        read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
     def get_parent_code(self, obj) -> str | None:
         return obj.parent.code if obj.parent_id else None
@@ -33,6 +34,7 @@ class RegionDetailSerializer(RegionSerializer):
 
     class Meta(RegionSerializer.Meta):
         fields = [*RegionSerializer.Meta.fields, "boundary"]
+        read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
 
 class RegionFilter(django_filters.FilterSet):
