@@ -21,6 +21,7 @@ from civicgrid.people.models import (
     Person,
     PersonTag,
     Rental,
+    ResidenceType,
     Tag,
     Usage,
 )
@@ -136,7 +137,7 @@ def region_stats(user, region, days=None):
         "houses": sum(usage_counts.values()),
         "buildings": in_region(Building.objects.restrict(user, "view"), region).count(),
         "usage": [(label, usage_counts.get(value, 0), value) for value, label in Usage.choices],
-        "residence_types": by_type,
+        "residence_types": [(label, by_type.get(value, 0)) for value, label in ResidenceType.choices],
         "tags": [(tag, tag_counts.get(tag.pk, 0)) for tag in Tag.objects.filter(sensitivity__lte=clearance)],
         "rentals": in_region(Rental.objects.restrict(user, "view"), region)
         .filter(Q(end__isnull=True) | Q(end__gte=today))
