@@ -20,7 +20,7 @@ from shapely.geometry import shape
 
 from civicgrid.accounts.demo import person_name
 from civicgrid.people import protection
-from civicgrid.people.importer import fast_insert, household_number
+from civicgrid.people.importer import fast_insert, household_number, with_hashes
 from civicgrid.people.models import (
     Building,
     BuildingType,
@@ -243,9 +243,7 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     ids = {}
     hashes = [member[0] for member in members_of]
     for start in range(0, len(hashes), 5000):
-        ids.update(
-            Person.objects.filter(id_number_hash__in=hashes[start : start + 5000]).values_list("id_number_hash", "id")
-        )
+        ids.update(with_hashes(Person.objects.all(), hashes[start : start + 5000]).values_list("id_number_hash", "id"))
     table, person_table = Household._meta.db_table, Person._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
