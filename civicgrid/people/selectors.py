@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -41,6 +42,15 @@ def current_persons(user):
     return Person.objects.restrict(user, "view").filter(house__isnull=False)
 
 
+def name_prefix(query):
+    """Names starting with `query`, as a condition an index answers: PostgreSQL's LIKE 'x%' uses the
+    pattern-ops index Django adds to an indexed CharField; SQLite's LIKE is case-insensitive and
+    cannot, so there it is the equivalent range on the binary-collated index."""
+    if connection.vendor == "sqlite":
+        return Q(name__gte=query, name__lt=query + "\U0010ffff")
+    return Q(name__startswith=query)
+
+
 def search_persons(user, query, include_moved_out=False, limit=SEARCH_LIMIT):
     """Persons matching a name (prefix), a phone or an ID number (exact, through the keyed hash).
 
@@ -58,7 +68,7 @@ def search_persons(user, query, include_moved_out=False, limit=SEARCH_LIMIT):
     elif DIGITS_RE.match(query):
         how, condition = "phone", Q(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(query)))
     else:
-        how, condition = "name", Q(name__startswith=query)
+        how, condition = "name", name_prefix(query)
     persons = (
         base.filter(condition)
         .select_related("house__building", "house__unit", "household")
