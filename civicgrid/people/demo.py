@@ -166,7 +166,7 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     ]
     Household.objects.bulk_create(households, batch_size=BATCH)
     stamp = Person._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-    person_rows, members_of = [], []
+    person_rows, members_of, used_numbers = [], [], set()
     for household in households:
         size = _weighted(rng, [(1, 18), (2, 30), (3, 30), (4, 17), (5, 5)])
         rented = household.house.usage == Usage.RENTED
@@ -181,6 +181,9 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
             female = (k == 1) if size > 1 and k < 2 else rng.random() < 0.5
             birth = today - timedelta(days=age * 365 + rng.randrange(0, 365))
             number = _id_number(rng, birth, female)
+            while number in used_numbers:  # ID numbers are unique: draw another sequence
+                number = _id_number(rng, birth, female)
+            used_numbers.add(number)
             phone = f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}" if age >= 16 else ""
             id_hash = sealer.hash("id", number)
             person_rows.append(
