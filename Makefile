@@ -8,7 +8,7 @@ PORT ?= 8000
 SCALE ?= small
 export DJANGO_SETTINGS_MODULE := civicgrid.settings
 
-.PHONY: run dev test lint format assets messages setup setup-dev migrate demo bench clean
+.PHONY: run dev test lint format assets messages setup setup-dev migrate demo bench bench-load bench-peer clean openapi
 
 run: setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0
@@ -35,8 +35,23 @@ format: setup-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup-dev
+bench: setup-dev $(VENV)/.installed-load
 	$(PY) -m bench
+
+# The district load test (locust, PostgreSQL, Redis; restarts the machine's PostgreSQL once for the
+# crash test — run it on a machine nothing else is using) and the side-by-side with django-helpdesk.
+bench-load: setup-dev $(VENV)/.installed-load
+	$(PY) -m bench --only load.sustained_rps
+
+bench-peer: setup-dev
+	$(PY) -m bench --only peer.helpdesk.create
+
+$(VENV)/.installed-load: bench/requirements-load.txt $(VENV)/.installed-dev
+	$(VENV)/bin/pip install -q -r bench/requirements-load.txt
+	touch $@
+# The committed OpenAPI 3 schema of /api/v1/ (a test fails when it drifts from the code).
+openapi: setup-dev
+	$(PY) manage.py spectacular --lang zh-hans --validate --fail-on-warn --file docs/api/openapi.yaml
 
 # --- steps -----------------------------------------------------------------------------------
 $(VENV)/bin/python:

@@ -62,10 +62,12 @@ def _measure(client, url, requests, rounds, by_request=None):
 
 
 def _analyse():
+    """What autovacuum does on a live server after big inserts: statistics, and on PostgreSQL the
+    visibility map that lets the queue's counts be index-only scans."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _run(database, quick):
@@ -130,7 +132,7 @@ def _run(database, quick):
             "p50 per request": ", ".join(
                 f"{key} {statistics.median(times):.0f} ms" for key, times in by_request.items()
             ),
-            "generating the cases": f"{generation:.0f} s ({count / generation:,.0f} cases/s), ANALYZE {analysis:.1f} s",
+            "generating the cases": f"{generation:.0f} s ({count / generation:,.0f} cases/s), (VACUUM) ANALYZE {analysis:.1f} s",
         },
     )
 

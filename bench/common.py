@@ -43,7 +43,8 @@ def benchmark(name):
 def registered():
     """Every benchmark of the package, by name (importing each module registers its benchmarks)."""
     for module in pkgutil.iter_modules([str(BENCH_DIR)]):
-        if module.name not in {"common", "__main__"}:
+        # locustfile is locust's, run in locust's own process (importing locust patches threading).
+        if module.name not in {"common", "__main__", "locustfile"}:
             importlib.import_module(f"bench.{module.name}")
     return dict(sorted(_registry.items()))
 
@@ -64,10 +65,14 @@ class Result:
 
     @property
     def ratio(self):
-        """How many times better than the baseline, in the direction of `better` (> 1 is better)."""
-        if self.better == "higher":
-            return self.value / self.baseline_value
-        return self.baseline_value / self.value
+        """How many times better than the baseline, in the direction of `better` (> 1 is better).
+        Where the goal is zero (lost reports, errors) and both are zero, they are equal: 1."""
+        top, bottom = (
+            (self.value, self.baseline_value) if self.better == "higher" else (self.baseline_value, self.value)
+        )
+        if bottom == 0:
+            return 1.0 if top == 0 else float(10**6)
+        return top / bottom
 
 
 # --- Timing ----------------------------------------------------------------------------------------

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "civicgrid.cases",
     "civicgrid.notifications",
     "civicgrid.people",
+    "rest_framework.authtoken",
+    "civicgrid.api",
+    "civicgrid.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +129,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # Embedded default: one SQLite file in var/. Production: DATABASE_URL=postgres://…
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'civicgrid.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A kept connection is checked before each request reuses it, so a database restart costs
+        # the requests in flight at that moment, not every request on a stale connection after it.
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -156,6 +167,10 @@ else:
 # --- Background work --------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Eager tasks still take a producer from the pool; the in-memory transport keeps that from
+    # reaching for an AMQP broker on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Periodic jobs. A district runs `celery -A civicgrid beat` with this schedule; the embedded default
@@ -175,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "civicgrid.people.tasks.anonymise_moved_out",
         "schedule": 86400,
     },
+    "deliver-webhooks": {
+        "task": "civicgrid.api.tasks.deliver_webhooks",
+        "schedule": env_int("API_WEBHOOK_INTERVAL", 10),
+    },
+    "purge-idempotency-records": {"task": "civicgrid.api.tasks.purge_idempotency_records", "schedule": 3600},
 }
 
 # --- Notifications --------------------------------------------------------------------------
@@ -283,13 +303,29 @@ BOUNDARY_TOLERANCE_METRES = env_int("BOUNDARY_TOLERANCE_METRES", 5)
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # People: a token (POST /api/v1/auth/token/) or the signed-in session (Swagger UI);
+    # applications: an API key bound to a region, a role and a rate limit (civicgrid.api).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "civicgrid.api.authentication.ApiKeyAuthentication",
+        "civicgrid.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "civicgrid.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["civicgrid.api.throttling.CivicGridThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_USER_RATE", "600/min"),
+        "anon": env_str("API_ANON_RATE", "120/min"),
+    },
+    "EXCEPTION_HANDLER": "civicgrid.api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CivicGrid API",
@@ -299,7 +335,35 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+    # Redoc with the system's fonts (civicgrid.api.docs serves it without any off-site request).
+    "REDOC_UI_SETTINGS": {
+        "hideDownloadButton": False,
+        "theme": {
+            "typography": {"fontFamily": "system-ui, sans-serif", "headings": {"fontFamily": "system-ui, sans-serif"}}
+        },
+    },
 }
+# Idempotency-Key records (civicgrid.api.idempotency): kept this long, a concurrent retry waits
+# this long for the first request, and a record left unfinished this long is taken over.
+API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 48)
+API_IDEMPOTENCY_WAIT_SECONDS = env_int("API_IDEMPOTENCY_WAIT_SECONDS", 10)
+API_IDEMPOTENCY_STALE_SECONDS = env_int("API_IDEMPOTENCY_STALE_SECONDS", 120)
+# Webhooks (civicgrid.api.webhooks): how often the scheduler posts due deliveries, the request
+# timeout, and the retry schedule (backoff doubled per attempt, capped; then marked failed).
+API_WEBHOOK_INTERVAL = env_int("API_WEBHOOK_INTERVAL", 10)
+API_WEBHOOK_TIMEOUT = env_int("API_WEBHOOK_TIMEOUT", 5)
+API_WEBHOOK_BACKOFF_SECONDS = env_int("API_WEBHOOK_BACKOFF_SECONDS", 30)
+API_WEBHOOK_BACKOFF_MAX_SECONDS = env_int("API_WEBHOOK_BACKOFF_MAX_SECONDS", 6 * 3600)
+API_WEBHOOK_MAX_ATTEMPTS = env_int("API_WEBHOOK_MAX_ATTEMPTS", 20)
+# Open311 GeoReport v2 (/open311/v2/): the jurisdiction id published in discovery, and the default
+# window and size of GET requests (the specification's 90 days / 1,000 requests).
+OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "civicgrid.local")
+OPEN311_DEFAULT_DAYS = env_int("OPEN311_DEFAULT_DAYS", 90)
+OPEN311_MAX_REQUESTS = env_int("OPEN311_MAX_REQUESTS", 1000)
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
 
 # --- Working time and cases (STANDARDS.md; every figure is local, these are defaults) -----------
 # Office hours on working days (public holidays and make-up days from chinese-calendar).
@@ -375,4 +439,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+
+# --- Dashboard (指挥大屏, civicgrid.dashboard) -------------------------------------------------
+# The big screen refreshes its figures every DASHBOARD_REFRESH_SECONDS (≤ 30) without reloading.
+DASHBOARD_REFRESH_SECONDS = min(env_int("DASHBOARD_REFRESH_SECONDS", 30), 30)
+# Warning rules run every DASHBOARD_WARNING_INTERVAL seconds (run_scheduler / Celery beat); one
+# rule records at most DASHBOARD_WARNINGS_PER_RUN new firings per run (the rest fire next run).
+DASHBOARD_WARNING_INTERVAL = env_int("DASHBOARD_WARNING_INTERVAL", 300)
+DASHBOARD_WARNINGS_PER_RUN = env_int("DASHBOARD_WARNINGS_PER_RUN", 500)
+# Needs analytics snapshots are recomputed when older than this (seconds).
+DASHBOARD_NEEDS_TTL = env_int("DASHBOARD_NEEDS_TTL", 3600)
+CELERY_BEAT_SCHEDULE["dashboard-warning-rules"] = {
+    "task": "civicgrid.dashboard.tasks.run_warning_rules",
+    "schedule": DASHBOARD_WARNING_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["dashboard-needs-analytics"] = {
+    "task": "civicgrid.dashboard.tasks.refresh_needs",
+    "schedule": 600,
 }

@@ -14,8 +14,11 @@ urlpatterns = [
     path("cases/", include("civicgrid.cases.urls")),
     path("notifications/", include("civicgrid.notifications.urls")),
     path("people/", include("civicgrid.people.urls")),
+    path("dashboard/", include("civicgrid.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("civicgrid.api.urls")),
+    path("open311/v2/", include("civicgrid.api.open311.urls")),
 ]
 
 if settings.DEBUG:

@@ -88,3 +88,10 @@ def validate_assignment_target(role, region, department):
         raise ValidationError(
             _("%(role)s只能授予在以下层级：%(levels)s。") % {"role": Role(role).label, "levels": allowed}
         )
+
+
+# Dashboard (指挥大屏, civicgrid.dashboard): the big screen of one's own subtree, and acknowledging
+# its warnings.
+DASHBOARD_WORK = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
+for dashboard_role in (Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR):
+    ROLE_PERMISSIONS[dashboard_role] = ROLE_PERMISSIONS[dashboard_role] | DASHBOARD_WORK

@@ -22,10 +22,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,6 +135,11 @@ def _jsonable(details):
     return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
 
 
+# Called as listener(case, event) for every event written, inside the writing transaction, so
+# whatever they record commits or rolls back with the event (the API app's webhook outbox).
+EVENT_LISTENERS = []
+
+
 def _append_event(case, event_type, actor, grant, *, at, from_status, to_status, note="", details=None):
     event = CaseEvent(
         case=case,
@@ -152,6 +158,8 @@ def _append_event(case, event_type, actor, grant, *, at, from_status, to_status,
     event.save(force_insert=True)
     case.event_count = event.seq
     case.head_hash = event.hash
+    for listener in EVENT_LISTENERS:
+        listener(case, event)
     return event
 
 
@@ -162,6 +170,15 @@ def _save(case, fields, *, at, bump=True):
         case.version += 1
         fields.add("version")
     case.save(update_fields=sorted(fields))
+    _rollups(case)
+
+
+def _rollups(case):
+    # The dashboard's rollups move with the case, in this transaction (civicgrid.dashboard.rollups).
+    if apps.is_installed("civicgrid.dashboard"):
+        from civicgrid.dashboard.rollups import case_changed
+
+        case_changed(case)
 
 
 def _transit(case, step, grant, user, event_type, *, at, note="", details=None, fields=(), notices=(), to_status=None):
@@ -383,6 +400,8 @@ class ReportResult:
     # Open cases of the same category nearby, nearest first: the page asks the reporter "follow
     # the existing case instead?" and shows staff the candidates to merge.
     duplicates: list
+    # True when the submission key named a case filed earlier: nothing new was written.
+    replayed: bool = False
 
 
 def _resolve_category(value, *, for_resident):
@@ -485,6 +504,7 @@ def report_case(
     caller_phone="",
     external_order_no="",
     reporter=None,
+    submission_key="",
 ):
     """上报: file a case and route it automatically.
 
@@ -492,9 +512,18 @@ def report_case(
     community and street; the category gives the default handling level and department. `reporter`
     names the resident a staff member files for (工作人员代录); a hotline caller without an account
     is described by caller_name/caller_phone. Returns a ReportResult with nearby open duplicates.
+
+    A `submission_key` makes the report idempotent for the account that sends it: sending the same
+    key again (a retry after a lost response) returns the case filed the first time, even when the
+    two arrive at once.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         raise ActionNotAllowed()
+    submission_key = _optional(submission_key, 64)
+    if submission_key:
+        earlier = _submitted_before(user, submission_key)
+        if earlier is not None:
+            return ReportResult(case=earlier, duplicates=[], replayed=True)
     at = _now()
     try:
         source = Source(source)
@@ -542,9 +571,18 @@ def report_case(
         handling_department=route.department,
         reported_at=at,
         updated_at=at,
+        submission_key=submission_key,
     )
     _start_step(case, Step.INTAKE, at)
-    case.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            case.save(force_insert=True)
+    except IntegrityError:
+        # The same key arrived twice at once and the other request won: answer with its case.
+        earlier = _submitted_before(user, submission_key) if submission_key else None
+        if earlier is None:
+            raise
+        return ReportResult(case=earlier, duplicates=[], replayed=True)
     event = _append_event(
         case,
         EventType.REPORTED,
@@ -562,8 +600,13 @@ def report_case(
         },
     )
     case.save(update_fields=["event_count", "head_hash"])
+    _rollups(case)
     _notify(case, event, [_dispatcher_notice(Kind.NEW_CASE, case)])
     return ReportResult(case=case, duplicates=duplicates)
+
+
+def _submitted_before(user, submission_key):
+    return Case.objects.filter(entered_by=user, submission_key=submission_key).first()
 
 
 # --- Intake ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.api import extra_fields
 from civicgrid.core.models import TimeStampedModel
 from civicgrid.core.scoping import RestrictedQuerySet, subtree_q
 from civicgrid.regions.models import Department, DepartmentKind, Region
@@ -175,6 +176,14 @@ class Category(TimeStampedModel):
         help_text=_("留空则按部门类别在案件所在区域自动匹配。"),
     )
     resident_selectable = models.BooleanField(_("居民可选"), default=True)
+    # What else a report of this class should say; published as Open311 service attributes.
+    extra_fields = models.JSONField(
+        extra_fields.LABEL,
+        default=list,
+        blank=True,
+        validators=[extra_fields.validate_extra_fields],
+        help_text=extra_fields.HELP_TEXT,
+    )
     edition = models.CharField(_("版本"), max_length=80, help_text=_("本分类所依据的标准或本地版本。"))
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -236,8 +245,27 @@ class Category(TimeStampedModel):
 # --- Cases ----------------------------------------------------------------------------------
 
 
+def _choice_label(choices, value):
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _distribute(condition, within):
+    """(a | b | …) & within, written as (a & within) | (b & within) | … (see CaseQuerySet.restrict)."""
+    if condition.connector != Q.OR or condition.negated:
+        return condition & within
+    branches = Q()
+    branches.connector = Q.OR
+    for child in condition.children:
+        branch = child if isinstance(child, Q) else Q(child)
+        branches = branches | (branch & within) if branches else branch & within
+    return branches
+
+
 class CaseQuerySet(RestrictedQuerySet):
-    def restrict(self, user, action="view"):
+    def restrict(self, user, action="view", within=None):
         """Cases `user` may `action`.
 
         Staff see the subtrees of the regions their roles are on (by the indexed `region_code`).
@@ -245,6 +273,10 @@ class CaseQuerySet(RestrictedQuerySet):
         handles or co-handles. Everyone sees the cases they reported, are assigned or follow.
         (Residents see their community's public cases through `board()`, a separate, public-safe
         listing, not through this.)
+
+        `within` (a Q, e.g. the open statuses) is ANDed into every branch of the scope's OR rather
+        than around it: PostgreSQL and SQLite then seek each branch's index on region and status
+        together, instead of fetching a street's whole history and filtering it afterwards.
         """
         from civicgrid.accounts.models import Role
         from civicgrid.accounts.roles import role_has_permission
@@ -275,7 +307,19 @@ class CaseQuerySet(RestrictedQuerySet):
             condition |= Q(pk__in=list(co_handled))
         if action == "view":
             followed = CaseParticipant.objects.filter(user=user, is_active=True).values_list("case_id", flat=True)
-            condition |= Q(reporter=user) | Q(assignee=user) | Q(pk__in=list(followed))
+            if codes or departments:
+                # Staff: most of what they reported or hold lies in their own area already. Listing
+                # only the rest by id (one index-only lookup each) leaves the big branch alone, so
+                # counts and queues over a street's history are index-only scans, not a heap walk.
+                elsewhere = set(followed)
+                for field in ("reporter", "assignee"):
+                    mine = self.model.objects.filter(**{field: user}).exclude(condition).order_by()
+                    elsewhere.update(mine.values_list("pk", flat=True))
+                condition |= Q(pk__in=sorted(elsewhere))
+            else:
+                condition |= Q(reporter=user) | Q(assignee=user) | Q(pk__in=list(followed))
+        if within is not None:
+            condition = _distribute(condition, within)
         return self.filter(condition)
 
     def open(self):
@@ -442,6 +486,9 @@ class Case(models.Model):
     # The head of the event chain: deleting the newest events is caught by comparing with these.
     event_count = models.PositiveIntegerField(_("事件数"), default=0)
     head_hash = models.CharField(_("最新事件摘要"), max_length=64, blank=True)
+    # The key the report form (or a client) sent with the report: a retried submission, after a
+    # lost response on a bad network or a double tap, finds the case it already made.
+    submission_key = models.CharField(_("提交标识"), max_length=64, blank=True, default="")
 
     objects = CaseQuerySet.as_manager()
     scope_code_field = "region_code"
@@ -451,14 +498,21 @@ class Case(models.Model):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         indexes = [
-            # Dispatcher queues: a region subtree, a status, soonest due first.
-            models.Index(fields=["region_code", "status", "step_due_at"], name="case_queue"),
+            # Dispatcher queues: some statuses in a region subtree, soonest due first. Status leads
+            # so each status is one tight range of the subtree (not the street's whole history),
+            # and the index carries every column the queue sorts on and the light counts read (and
+            # the id), so counting and picking a page are index-only scans.
+            models.Index(
+                fields=["status", "region_code", "step_due_at", "reported_at", "id", "step_warn_at", "step_red_at"],
+                name="case_queue",
+            ),
             models.Index(fields=["region_code", "reported_at"], name="case_region_period"),
             models.Index(fields=["handling_department", "status", "step_due_at"], name="case_department_queue"),
-            models.Index(fields=["assignee", "status"], name="case_assignee"),
+            # With the region code and id: "what do I hold outside my area" is index-only (restrict()).
+            models.Index(fields=["assignee", "status", "region_code", "id"], name="case_assignee"),
             # Near-due and overdue sweeps over open cases.
             models.Index(fields=["status", "step_due_at"], name="case_status_due"),
-            models.Index(fields=["reporter", "reported_at"], name="case_reporter"),
+            models.Index(fields=["reporter", "reported_at", "region_code", "id"], name="case_reporter"),
             # Duplicate check: same category, then a latitude band (bounding box).
             models.Index(fields=["category", "lat"], name="case_category_lat"),
             models.Index(fields=["community", "is_public", "status"], name="case_board"),
@@ -470,6 +524,9 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(lon__isnull=True) | Q(lon__gte=-180, lon__lte=180), name="case_longitude_range"
+            ),
+            models.UniqueConstraint(
+                fields=["entered_by", "submission_key"], condition=~Q(submission_key=""), name="case_submitted_once"
             ),
         ]
 
@@ -483,6 +540,17 @@ class Case(models.Model):
     @property
     def stage_light(self):
         return STAGE_LIGHTS.get(self.status, "")
+
+    # Django's generated get_*_display() flattens the field's choices on every call; a queue page
+    # calls them a few hundred times, so these look the label up in the enum instead.
+    def get_status_display(self):
+        return _choice_label(Status, self.status)
+
+    def get_source_display(self):
+        return _choice_label(Source, self.source)
+
+    def get_handling_level_display(self):
+        return _choice_label(HandlingLevel, self.handling_level)
 
     def deadline_light(self, now=None):
         """The same rule as CaseQuerySet.with_lights(), for one loaded case."""

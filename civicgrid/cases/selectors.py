@@ -1,10 +1,11 @@
 """The read path for cases: what case pages and queues start from. Every function starts from
 Case.objects.restrict(user, "view"), so nothing here can show a case outside the user's scope."""
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from civicgrid.cases.errors import CaseNotFound
 from civicgrid.cases.models import OPEN_STATUSES, PUBLIC_EVENT_TYPES, Case, CaseEvent, Light
+from civicgrid.core.scoping import subtree_q
 
 
 def visible_case(user, key):
@@ -45,7 +46,7 @@ def queue(
     """A dispatcher's queue: open cases (or `statuses`) the user may see, soonest due first, with
     both lights annotated (`deadline_colour`, `stage_colour`). Every filter is a plain indexed
     condition, so the queue stays fast on a street with a million cases."""
-    cases = Case.objects.restrict(user, "view").filter(status__in=statuses or OPEN_STATUSES)
+    cases = Case.objects.restrict(user, "view", within=Q(status__in=statuses or OPEN_STATUSES))
     if deadline_light:
         cases = cases.deadline_light(Light(deadline_light), now=now)
     if stage_light:
@@ -58,7 +59,7 @@ def queue(
             else cases.filter(category=category)
         )
     if region is not None:
-        cases = cases.filter(region_code__startswith=region.code)
+        cases = cases.filter(subtree_q("region_code", [region.code]))
     if source:
         cases = cases.filter(source=source)
     if reported_from:

@@ -326,6 +326,8 @@ def report_with_attachments(user, *, photos=(), videos=(), audios=(), **report_k
 
     checked = check_uploads(photos, videos, audios)
     result = actions.report_case(user, **report_kwargs)
+    if result.replayed:
+        return result  # the files came with the first submission
     event = CaseEvent.objects.filter(case=result.case, seq=1).first()
     save_attachments(result.case, checked, user, event=event, is_public=True)
     return result

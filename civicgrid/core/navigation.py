@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role
+from civicgrid.dashboard.navigation import DASHBOARD_DESCRIPTION, DASHBOARD_LABEL
 
 # Labels kept in the people app's catalogue (core has none of its own).
 from civicgrid.people.labels import NAV_DESCRIPTION as PEOPLE_NAV_DESCRIPTION
@@ -141,6 +142,15 @@ NAV_ITEMS = [
         "building",
         PEOPLE_NAV_DESCRIPTION,
         active_for=("people:*",),
+    ),
+    NavItem(
+        DASHBOARD_LABEL,
+        "dashboard:screen",
+        frozenset(
+            {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
+        ),
+        "grid",
+        DASHBOARD_DESCRIPTION,
     ),
     NavItem(
         _("消息"),

@@ -4,6 +4,7 @@ exactly like them: the API never returns plaintext ID numbers or phones (unmaski
 with a reason and an access-log row)."""
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from civicgrid.core.scoping import subtree_q
@@ -135,7 +136,9 @@ class PersonSerializer(serializers.ModelSerializer):
             "tags",
         ]
 
-    def get_tags(self, person):
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, person) -> list[str]:
+        """Codes of the person's tags the viewer's roles may see (sensitive ones only if granted)."""
         clearance = self.context.get("tag_clearance", 1)
         return [pt.tag.code for pt in person.person_tags.all() if pt.tag.sensitivity <= clearance]
 

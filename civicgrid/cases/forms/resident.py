@@ -1,6 +1,8 @@
 """Forms of the resident and grid-worker phone pages. They parse input only; the writes are
 cases.uploads.report_with_attachments (which calls actions.report_case) and the evaluation actions."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -63,12 +65,15 @@ class ReportForm(forms.Form):
         label=_("语音"), required=False, widget=forms.FileInput(attrs={"accept": "audio/*", "class": "visually-hidden"})
     )
     private = forms.BooleanField(label=_("不在邻里议事板公开"), required=False)
+    # A fresh key with every blank form: sending the same filled form twice files one case.
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = (
             Category.objects.selectable().filter(resident_selectable=True).select_related("parent")
         )
+        self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def clean(self):
         data = super().clean()

@@ -26,10 +26,10 @@ KEYWORD_MAX = 50
 
 
 def _category_choices(selectable_only=True):
-    categories = Category.objects.active().select_related("parent")
+    categories = Category.objects.active()
     if selectable_only:
         categories = categories.filter(parent__isnull=False)
-    return [(c.pk, f"{c.code} {c.name}") for c in categories.order_by("code")]
+    return [(pk, f"{code} {name}") for pk, code, name in categories.order_by("code").values_list("pk", "code", "name")]
 
 
 def day_start(day):

@@ -109,3 +109,17 @@ def test_simultaneous_reports_get_distinct_numbers(transactional_db, world, monk
     numbers = sorted(r.case.number for r in results)
     assert len(set(numbers)) == 2, results
     assert int(numbers[1][-6:]) == int(numbers[0][-6:]) + 1
+
+
+def test_the_same_submission_arriving_twice_at_once_files_one_case(transactional_db, world, monkeypatch):
+    """Two requests with one submission key (a phone retrying while the first is still running):
+    one inserts, the other waits on the unique key and answers with the same case."""
+    from civicgrid.cases.tests.conftest import report
+
+    def submit():
+        return report(world, submission_key="retry-1")
+
+    first, second = race(monkeypatch, submit, submit)
+    assert not isinstance(first, Exception) and not isinstance(second, Exception), (first, second)
+    assert first.pk == second.pk
+    assert Case.objects.filter(submission_key="retry-1").count() == 1

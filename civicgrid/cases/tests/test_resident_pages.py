@@ -57,6 +57,24 @@ def test_report_happy_path_creates_case_with_attachments(client, world):
     assert len(page.context["photos"]) == 2
 
 
+def test_a_resubmitted_report_files_one_case(client, world):
+    """A retry after a lost response (or a double tap) sends the same form, with the same key."""
+    page = _login(client, world.people.resident).get(reverse("cases:report"))
+    key = page.context["form"]["submission_key"].value()
+    assert len(key) == 32 and f'value="{key}"' in page.content.decode()
+    first = client.post(reverse("cases:report"), _form(world, photos=[jpeg("a.jpg")], submission_key=key))
+    again = client.post(reverse("cases:report"), _form(world, photos=[jpeg("a.jpg")], submission_key=key))
+    case = Case.objects.get()
+    assert first["Location"] == again["Location"] == reverse("cases:my_report", args=[case.number]) + "?submitted=1"
+    assert case.attachments.count() == 1 and case.events.count() == 1
+    assert "没有重复登记" in client.get(again["Location"]).content.decode()
+    # Another form (a new key) is another report; another account's identical key is theirs.
+    client.post(reverse("cases:report"), _form(world, submission_key="other-key"))
+    _login(client, world.people.resident2).post(reverse("cases:report"), _form(world, submission_key=key))
+    assert Case.objects.count() == 3
+    assert client.get(reverse("cases:report")).context["form"]["submission_key"].value() != key
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -123,3 +123,21 @@ def test_the_board_shows_a_communitys_public_cases_only(world):
     assert list(Case.objects.board_for(world.people.resident2)) == [public]
     assert not Case.objects.restrict(world.people.resident2).exists()
     assert not Case.objects.board_for(make_user("nobody")).exists()
+
+
+def test_staff_keep_what_they_reported_or_follow_elsewhere_in_their_queue(world, spread):
+    """restrict() lists a staff member's own cases outside their area by id (so the area branch
+    stays index-only); they must still be visible, and in the queue with its status filter."""
+    from civicgrid.cases import selectors
+
+    street = world.people.street
+    mine_elsewhere = report(world, where="S2C1G1M1", user=street)
+    actions.follow_case(spread["street2"], street)
+    visible_ids = set(Case.objects.restrict(street).values_list("pk", flat=True))
+    assert {mine_elsewhere.pk, spread["street2"].pk, spread["home"].pk} <= visible_ids
+    queue_ids = set(selectors.queue(street).values_list("pk", flat=True))
+    assert {mine_elsewhere.pk, spread["street2"].pk} <= queue_ids
+    closed_only = set(selectors.queue(street, statuses=[Status.CLOSED]).values_list("pk", flat=True))
+    assert mine_elsewhere.pk not in closed_only
+    # The neighbour street's own staff see it through their area, as before.
+    assert mine_elsewhere.pk in set(Case.objects.restrict(world.people.street_neighbour).values_list("pk", flat=True))

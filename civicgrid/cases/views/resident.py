@@ -103,6 +103,7 @@ def report(request):
                 address=data["address"],
                 is_public=not data["private"],
                 source=Source.RESIDENT,
+                submission_key=data["submission_key"],
             )
         except RateLimited as error:
             form.add_error(None, error.message)
@@ -111,7 +112,13 @@ def report(request):
             form.add_error(None, error.message)
             status = 400
         else:
-            messages.success(request, _("上报成功，案件编号 %(number)s。") % {"number": result.case.number})
+            if result.replayed:
+                messages.info(
+                    request,
+                    _("这份上报已经提交过，案件编号 %(number)s，没有重复登记。") % {"number": result.case.number},
+                )
+            else:
+                messages.success(request, _("上报成功，案件编号 %(number)s。") % {"number": result.case.number})
             return redirect(f"{reverse('cases:my_report', args=[result.case.number])}?submitted=1")
     elif request.method == "POST":
         status = 400

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from civicgrid.cases.errors import CaseChanged, CaseError, CaseNotFound
 from civicgrid.cases.forms.staff import ACTION_FORMS, IntakeForm, QueueFilterForm
 from civicgrid.cases.models import Case, CaseParticipant, Light, Source, Status
 from civicgrid.cases.workflow import allowed_actions
+from civicgrid.core.pagination import DeferredJoinPaginator
 from civicgrid.core.worktime import default_calendar
 from civicgrid.regions.models import Region
 
@@ -109,11 +109,9 @@ def light_counts(cases, now):
 def queue(request):
     _require_roles(request.user, QUEUE_ROLES)
     now = timezone.now()
-    form = QueueFilterForm(request.GET or None)
-    if not form.is_bound:
-        form = QueueFilterForm({})
+    form = QueueFilterForm(request.GET)  # bound even when empty: no filters is a valid filter
     cases, counts_cases = filtered_queue(request.user, form, now)
-    paginator = Paginator(cases, settings.CASES_QUEUE_PAGE_SIZE)
+    paginator = DeferredJoinPaginator(cases, settings.CASES_QUEUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

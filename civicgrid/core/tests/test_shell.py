@@ -82,18 +82,19 @@ INBOX = "notifications:inbox"
                 "cases:tasks",
                 "cases:staff_entry",
                 "people:index",
+                "dashboard:screen",
                 "notifications:inbox",
             ],
         ),
         (
             Role.COMMUNITY_STAFF,
             "S1C1",
-            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "people:index", INBOX],
+            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "people:index", "dashboard:screen", INBOX],
         ),
         (
             Role.STREET_STAFF,
             "S1",
-            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "people:index", INBOX],
+            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "people:index", "dashboard:screen", INBOX],
         ),
         (
             Role.COMMAND_OPERATOR,
@@ -105,11 +106,12 @@ INBOX = "notifications:inbox"
                 "cases:staff_entry",
                 "cases:stats",
                 "people:index",
+                "dashboard:screen",
                 INBOX,
             ],
         ),
         # No is_staff flag: no link to Django's admin site.
-        (Role.SYSTEM_ADMIN, "D", [*TREE_AND_MAP, *DISPATCH, "cases:stats", "people:index", INBOX]),
+        (Role.SYSTEM_ADMIN, "D", [*TREE_AND_MAP, *DISPATCH, "cases:stats", "people:index", "dashboard:screen", INBOX]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(client, tree, role, key, expected):
@@ -138,6 +140,7 @@ def test_system_admin_with_staff_flag_and_superuser_see_administration(client, t
         *DISPATCH,
         "cases:stats",
         "people:index",
+        "dashboard:screen",
         INBOX,
         "admin:index",
     ]

@@ -1,6 +1,7 @@
 import random
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -34,6 +35,11 @@ class Command(BaseCommand):
         cases, case_seconds = seed_cases(district, scale, seed, stdout=self.stdout)
         with transaction.atomic():
             seed_people(district, scale, seed, stdout=self.stdout)
+        self._seed_api(district)
+        if apps.is_installed("civicgrid.dashboard"):
+            from civicgrid.dashboard.demo import seed_dashboard
+
+            self.stdout.write(f"dashboard: rollups rebuilt, warning rules {seed_dashboard(district)}")
         counts = Region.objects.subtree(district).values_list("level")
         self.stdout.write(
             self.style.SUCCESS(
@@ -41,3 +47,12 @@ class Command(BaseCommand):
                 f"{departments} departments, {users} users, {cases} cases ({case_seconds:.1f}s) in {time.monotonic() - started:.1f}s"
             )
         )
+
+    def _seed_api(self, district):
+        """The open APIs' demo application and its published key `demo-open311-key` (README)."""
+        from django.apps import apps
+
+        if apps.is_installed("civicgrid.api"):
+            from civicgrid.api.demo import seed_api
+
+            self.stdout.write(f"Open311 demo api_key: {seed_api(district)}")

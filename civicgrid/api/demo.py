@@ -1,0 +1,50 @@
+"""Demo data for the open APIs: an Open311 application whose key is the published, demo-only
+`demo-open311-key` (README), and extra fields on two categories so `services/{code}` shows
+attributes. Never use the demo key outside a demo: anyone can read it in the README."""
+
+from civicgrid.api import actions
+from civicgrid.api.models import ApiKey, Application
+from civicgrid.cases.models import Category
+
+DEMO_KEY = "demo-open311-key"
+DEMO_APPLICATION = "演示 Open311 应用"
+
+DEMO_EXTRA_FIELDS = {
+    "01008": [  # 路灯
+        {"code": "pole_no", "description": "灯杆编号", "datatype": "string", "required": False, "order": 1},
+        {
+            "code": "fault",
+            "description": "故障现象",
+            "datatype": "singlevaluelist",
+            "required": True,
+            "order": 2,
+            "values": [
+                {"key": "dark", "name": "不亮"},
+                {"key": "flicker", "name": "闪烁"},
+                {"key": "day", "name": "白天常亮"},
+            ],
+        },
+    ],
+    "06010": [  # 暴露垃圾
+        {
+            "code": "amount",
+            "description": "估计数量（袋）",
+            "datatype": "number",
+            "required": False,
+            "order": 1,
+            "datatype_description": "整数",
+        }
+    ],
+}
+
+
+def seed_api(district):
+    """Returns the raw demo key (idempotent: a second run changes nothing)."""
+    for code, fields in DEMO_EXTRA_FIELDS.items():
+        Category.objects.filter(code=code, extra_fields=[]).update(extra_fields=fields)
+    application = Application.objects.filter(name=DEMO_APPLICATION).first()
+    if application is None:
+        application = actions.create_application(DEMO_APPLICATION, description="演示用，密钥公开，切勿用于生产。")
+    if not ApiKey.objects.filter(application=application).exists():
+        actions.issue_key(application, region=district, rate_per_minute=600, name="demo", raw=DEMO_KEY)
+    return DEMO_KEY

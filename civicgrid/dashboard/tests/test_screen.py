@@ -1,0 +1,81 @@
+"""The big screen's page and endpoints: scope (a node outside the viewer's subtree is a 404, the
+district is not shown to a street), bad input (a clear 400), the people panel without the base-data
+app, and the counters."""
+
+from django.urls import reverse
+
+from civicgrid.dashboard.models import NeedsSnapshot
+
+ENDPOINTS = ("summary", "trend", "categories", "rankings", "areas", "map", "markers", "population", "warnings", "needs")
+
+
+def test_street_operator_sees_own_street_only(cases, client):
+    world = cases
+    client.force_login(world.people.street)
+    page = client.get(reverse("dashboard:screen"))
+    assert page.status_code == 200
+    assert page.context["node"] == world.tree["S1"]
+    for name in ENDPOINTS:
+        response = client.get(reverse(f"dashboard:{name}"))
+        assert response.status_code == 200, name
+        assert response.json()["region"] == world.tree["S1"].code
+    # Drill down inside the street works; the neighbouring street and the district are 404.
+    assert client.get(reverse("dashboard:summary"), {"region": world.tree["S1C1G1"].code}).status_code == 200
+    assert client.get(reverse("dashboard:summary"), {"region": world.tree["S2"].code}).status_code == 404
+    assert client.get(reverse("dashboard:summary"), {"region": world.tree["D"].code}).status_code == 404
+    assert client.get(reverse("dashboard:screen"), {"region": world.tree["S2"].code}).status_code == 404
+    crumbs = client.get(reverse("dashboard:summary")).json()["breadcrumbs"]
+    assert [c["code"] for c in crumbs] == [world.tree["S1"].code]
+
+
+def test_summary_counts_the_scope(cases, client):
+    world = cases
+    client.force_login(world.people.street)
+    data = client.get(reverse("dashboard:summary")).json()
+    # S1 holds 6 of the 7 cases reported today (one is in S2); two are open (one registered, one reported in S1C2).
+    assert data["counters"]["today_received"] == 6
+    assert data["counters"]["today_closed"] == 2
+    assert data["counters"]["open"] == 2
+    assert data["period"]["received"] == 6
+    neighbour = client.get(reverse("dashboard:summary"), {"region": world.tree["S1C1"].code}).json()
+    assert neighbour["period"]["received"] == 5
+    params = {"region": world.tree["S1C1"].code}
+    areas = client.get(reverse("dashboard:areas"), params).json()["areas"]
+    assert {a["code"] for a in areas} == {world.tree["S1C1G1"].code, world.tree["S1C1G2"].code}
+    assert all(a["boundary"] and a["drill"] for a in areas)
+    live = {a["code"]: a["open"] for a in client.get(reverse("dashboard:map"), params).json()["areas"]}
+    assert live == {world.tree["S1C1G1"].code: 1, world.tree["S1C1G2"].code: 0}
+    assert len(client.get(reverse("dashboard:markers"), params).json()["markers"]) == 1
+
+
+def test_residents_and_departments_get_no_screen(cases, client):
+    for user in (cases.people.resident, cases.people.dept):
+        client.force_login(user)
+        assert client.get(reverse("dashboard:screen")).status_code == 403
+        assert client.get(reverse("dashboard:summary")).status_code == 403
+    client.logout()
+    assert client.get(reverse("dashboard:summary")).status_code == 302
+
+
+def test_bad_period_is_a_clear_error(cases, client):
+    client.force_login(cases.people.street)
+    response = client.get(reverse("dashboard:summary"), {"from": "2026-13-45"})
+    assert response.status_code == 400
+    assert "2026-13-45" in response.json()["errors"]["from"]
+
+
+def test_population_panel_without_base_data(cases, client):
+    client.force_login(cases.people.street)
+    data = client.get(reverse("dashboard:population")).json()
+    assert data == {**data, "enabled": False, "message": "基础数据未启用"}
+
+
+def test_needs_analytics(cases, client):
+    client.force_login(cases.people.street)
+    data = client.get(reverse("dashboard:needs")).json()
+    terms = {t["term"] for t in data["topics"]["top"]}
+    assert "纸箱" in terms or "家具" in terms
+    assert data["topics"]["rising"]
+    assert data["seasons"]["series"] and data["areas"]["series"]
+    assert data["profile"][0]["posts"] >= 1
+    assert NeedsSnapshot.objects.filter(region_code=cases.tree["S1"].code).exists()
