@@ -46,8 +46,8 @@ from civicgrid.regions.models import Level, Region
 # buildings per grid, (min floors, max floors), units per building, houses per floor per unit
 PEOPLE_SCALES = {
     "small": {"buildings": 2, "floors": (4, 6), "units": 2, "per_floor": 2},
-    "district": {"buildings": 10, "floors": (5, 7), "units": 2, "per_floor": 2},
-    "erqi": {"buildings": 10, "floors": (5, 7), "units": 2, "per_floor": 2},
+    "district": {"buildings": 10, "floors": (5, 7), "units": 2, "per_floor": 3},
+    "erqi": {"buildings": 10, "floors": (5, 7), "units": 2, "per_floor": 3},
 }
 USAGE_WEIGHTS = [(Usage.SELF, 70), (Usage.RENTED, 15), (Usage.VACANT, 10), (Usage.HOMESTAY, 2), (Usage.COMMERCIAL, 3)]
 ETHNICITIES = ["汉族"] * 18 + ["朝鲜族", "回族", "满族"]

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db.models.functions import Collate, Substr
 from django.utils import timezone
 
 from civicgrid.core.scoping import subtree_q
@@ -51,6 +51,15 @@ def name_prefix(query):
     return Q(name__startswith=query)
 
 
+def name_order():
+    """ORDER BY name, id — on PostgreSQL in the "C" collation, which no index provides: otherwise the
+    planner walks the whole name index in order to fill the LIMIT and filters the prefix on the way
+    (670 ms instead of 15 ms for a common surname over 320,000 persons)."""
+    if connection.vendor == "postgresql":
+        return [Collate("name", "C"), "id"]
+    return ["name", "id"]
+
+
 def search_persons(user, query, include_moved_out=False, limit=SEARCH_LIMIT):
     """Persons matching a name (prefix), a phone or an ID number (exact, through the keyed hash).
 
@@ -72,7 +81,7 @@ def search_persons(user, query, include_moved_out=False, limit=SEARCH_LIMIT):
     persons = (
         base.filter(condition)
         .select_related("house__building", "house__unit", "household")
-        .order_by("name", "id")[:limit]
+        .order_by(*name_order())[:limit]
     )
     return persons, how
 

@@ -54,4 +54,4 @@ def test_buildings_houses_households(api_client, worker, building):
 
 
 def test_anonymous_is_refused(api_client, building):
-    assert api_client.get("/api/v1/people/buildings/").status_code == 403
+    assert api_client.get("/api/v1/people/buildings/").status_code in (401, 403)  # by the authentication classes
