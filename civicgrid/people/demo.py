@@ -20,7 +20,7 @@ from shapely.geometry import shape
 
 from civicgrid.accounts.demo import person_name
 from civicgrid.people import protection
-from civicgrid.people.importer import fast_insert, household_number
+from civicgrid.people.importer import fast_insert, household_number, with_hashes
 from civicgrid.people.models import (
     Building,
     BuildingType,
@@ -46,8 +46,8 @@ from civicgrid.regions.models import Level, Region
 # buildings per grid, (min floors, max floors), units per building, houses per floor per unit
 PEOPLE_SCALES = {
     "small": {"buildings": 2, "floors": (4, 6), "units": 2, "per_floor": 2},
-    "district": {"buildings": 10, "floors": (5, 7), "units": 2, "per_floor": 2},
-    "erqi": {"buildings": 10, "floors": (5, 7), "units": 2, "per_floor": 2},
+    "district": {"buildings": 10, "floors": (5, 7), "units": 2, "per_floor": 3},
+    "erqi": {"buildings": 10, "floors": (5, 7), "units": 2, "per_floor": 3},
 }
 USAGE_WEIGHTS = [(Usage.SELF, 70), (Usage.RENTED, 15), (Usage.VACANT, 10), (Usage.HOMESTAY, 2), (Usage.COMMERCIAL, 3)]
 ETHNICITIES = ["汉族"] * 18 + ["朝鲜族", "回族", "满族"]
@@ -166,7 +166,7 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     ]
     Household.objects.bulk_create(households, batch_size=BATCH)
     stamp = Person._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-    person_rows, members_of = [], []
+    person_rows, members_of, used_numbers = [], [], set()
     for household in households:
         size = _weighted(rng, [(1, 18), (2, 30), (3, 30), (4, 17), (5, 5)])
         rented = household.house.usage == Usage.RENTED
@@ -181,6 +181,9 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
             female = (k == 1) if size > 1 and k < 2 else rng.random() < 0.5
             birth = today - timedelta(days=age * 365 + rng.randrange(0, 365))
             number = _id_number(rng, birth, female)
+            while number in used_numbers:  # ID numbers are unique: draw another sequence
+                number = _id_number(rng, birth, female)
+            used_numbers.add(number)
             phone = f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}" if age >= 16 else ""
             id_hash = sealer.hash("id", number)
             person_rows.append(
@@ -243,9 +246,7 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     ids = {}
     hashes = [member[0] for member in members_of]
     for start in range(0, len(hashes), 5000):
-        ids.update(
-            Person.objects.filter(id_number_hash__in=hashes[start : start + 5000]).values_list("id_number_hash", "id")
-        )
+        ids.update(with_hashes(Person.objects.all(), hashes[start : start + 5000]).values_list("id_number_hash", "id"))
     table, person_table = Household._meta.db_table, Person._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

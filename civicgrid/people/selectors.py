@@ -8,8 +8,9 @@ import re
 from collections import defaultdict
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db.models.functions import Collate, Substr
 from django.utils import timezone
 
 from civicgrid.core.scoping import subtree_q
@@ -21,6 +22,7 @@ from civicgrid.people.models import (
     Person,
     PersonTag,
     Rental,
+    ResidenceType,
     Tag,
     Usage,
 )
@@ -40,6 +42,24 @@ def current_persons(user):
     return Person.objects.restrict(user, "view").filter(house__isnull=False)
 
 
+def name_prefix(query):
+    """Names starting with `query`, as a condition an index answers: PostgreSQL's LIKE 'x%' uses the
+    pattern-ops index Django adds to an indexed CharField; SQLite's LIKE is case-insensitive and
+    cannot, so there it is the equivalent range on the binary-collated index."""
+    if connection.vendor == "sqlite":
+        return Q(name__gte=query, name__lt=query + "\U0010ffff")
+    return Q(name__startswith=query)
+
+
+def name_order():
+    """ORDER BY name, id — on PostgreSQL in the "C" collation, which no index provides: otherwise the
+    planner walks the whole name index in order to fill the LIMIT and filters the prefix on the way
+    (670 ms instead of 15 ms for a common surname over 320,000 persons)."""
+    if connection.vendor == "postgresql":
+        return [Collate("name", "C"), "id"]
+    return ["name", "id"]
+
+
 def search_persons(user, query, include_moved_out=False, limit=SEARCH_LIMIT):
     """Persons matching a name (prefix), a phone or an ID number (exact, through the keyed hash).
 
@@ -57,11 +77,11 @@ def search_persons(user, query, include_moved_out=False, limit=SEARCH_LIMIT):
     elif DIGITS_RE.match(query):
         how, condition = "phone", Q(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(query)))
     else:
-        how, condition = "name", Q(name__startswith=query)
+        how, condition = "name", name_prefix(query)
     persons = (
         base.filter(condition)
         .select_related("house__building", "house__unit", "household")
-        .order_by("name", "id")[:limit]
+        .order_by(*name_order())[:limit]
     )
     return persons, how
 
@@ -136,7 +156,7 @@ def region_stats(user, region, days=None):
         "houses": sum(usage_counts.values()),
         "buildings": in_region(Building.objects.restrict(user, "view"), region).count(),
         "usage": [(label, usage_counts.get(value, 0), value) for value, label in Usage.choices],
-        "residence_types": by_type,
+        "residence_types": [(label, by_type.get(value, 0)) for value, label in ResidenceType.choices],
         "tags": [(tag, tag_counts.get(tag.pk, 0)) for tag in Tag.objects.filter(sensitivity__lte=clearance)],
         "rentals": in_region(Rental.objects.restrict(user, "view"), region)
         .filter(Q(end__isnull=True) | Q(end__gte=today))

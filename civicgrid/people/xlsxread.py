@@ -101,7 +101,10 @@ def _regex_rows(sheet, shared, width):
             values[column] = shared[int(body[start + 3 : body.index("</v>", start)])].strip() if start >= 0 else ""
             continue
         if 't="inlineStr"' in attributes:
-            text = "".join(t or "" for t in T_RE.findall(body))
+            if body.startswith("<is><t>") and body.endswith("</t></is>") and body.count("<t") == 1:
+                text = body[7:-9]
+            else:
+                text = "".join(t or "" for t in T_RE.findall(body))
         else:
             start = body.find("<v>")
             text = body[start + 3 : body.index("</v>", start)] if start >= 0 else ""

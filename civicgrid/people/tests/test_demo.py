@@ -17,6 +17,7 @@ def test_small_demo_is_plausible():
     seed_users(district, random.Random(1))
     count = seed_people(district, "small", 1)
     assert count == Person.objects.count() > 500
+    assert Person.objects.values("id_number_hash").distinct().count() == count
     grids = Region.objects.filter(level=Level.GRID).count()
     assert Building.objects.count() == grids * 2
     assert not Building.objects.filter(lon__isnull=True).exists()
