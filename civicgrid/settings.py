@@ -129,13 +129,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # Embedded default: one SQLite file in var/. Production: DATABASE_URL=postgres://…
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'civicgrid.sqlite3'}")
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
-        # A kept connection is checked before each request reuses it, so a database restart costs
-        # the requests in flight at that moment, not every request on a stale connection after it.
-        conn_health_checks=True,
+        conn_max_age=DB_CONN_MAX_AGE,
+        # A kept connection is checked before a request reuses it, so a database restart costs the
+        # requests in flight at that moment, not every request on a stale connection after it.
+        conn_health_checks=DB_CONN_MAX_AGE > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

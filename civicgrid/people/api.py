@@ -65,8 +65,15 @@ class PersonFilter(RegionFilterMixin):
         return queryset.filter(house__isnull=not value)
 
 
+# Small integers declared with their PostgreSQL range: left to the model, the schema would take
+# the range of whichever database generated it (SQLite's is 64-bit) and drift between the two.
+SMALL_RANGE = {"min_value": -32768, "max_value": 32767}
+
+
 class BuildingSerializer(serializers.ModelSerializer):
     grid_code = serializers.CharField(source="region_code", read_only=True)
+    floors = serializers.IntegerField(min_value=0, max_value=SMALL_RANGE["max_value"])
+    units = serializers.IntegerField(min_value=0, max_value=SMALL_RANGE["max_value"])
 
     class Meta:
         model = Building
@@ -88,6 +95,7 @@ class BuildingSerializer(serializers.ModelSerializer):
 
 class HouseSerializer(serializers.ModelSerializer):
     unit_number = serializers.CharField(source="unit.number", default="", read_only=True)
+    floor = serializers.IntegerField(**SMALL_RANGE)
 
     class Meta:
         model = House

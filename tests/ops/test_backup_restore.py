@@ -25,7 +25,14 @@ def _database_url():
 def _run(script, *args, **env):
     return subprocess.run(
         [str(ROOT / "scripts" / "ops" / script), *args],
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "civicgrid.settings", **env},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "civicgrid.settings",
+            # The operator's environment holds the people keys; the restored copy's checks need them.
+            "PEOPLE_DATA_KEY": settings.PEOPLE_DATA_KEY,
+            "PEOPLE_HASH_KEY": settings.PEOPLE_HASH_KEY,
+            **env,
+        },
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -116,7 +116,9 @@ def test_queue_query_count_does_not_grow_with_rows(world, as_user, django_assert
     client = as_user(world.people.street)
     for _i in range(3):
         make_case(world, Status.DISPATCHED)
-    with django_assert_max_num_queries(15) as few:
+    # Session, user, roles, scope lookups, counts, one page of ids and their rows, the idle-timeout
+    # session save (with its savepoint on PostgreSQL): a fixed number, whatever the rows.
+    with django_assert_max_num_queries(18) as few:
         client.get(reverse("cases:staff_queue"))
     for _i in range(12):
         make_case(world, Status.DISPATCHED)
