@@ -20,7 +20,7 @@ from shapely.geometry import shape
 
 from civicgrid.accounts.demo import person_name
 from civicgrid.people import protection
-from civicgrid.people.importer import fast_insert, household_number, with_hashes
+from civicgrid.people.importer import fast_insert, household_number, insert_persons
 from civicgrid.people.models import (
     Building,
     BuildingType,
@@ -218,35 +218,7 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
                 )
             )
             members_of.append((id_hash, age, size, household.house_id, household.pk))
-    fast_insert(
-        Person,
-        [
-            "name",
-            "gender",
-            "birth_date",
-            "id_number_enc",
-            "id_number_hash",
-            "id_number_masked",
-            "phone_enc",
-            "phone_hash",
-            "phone_masked",
-            "ethnicity",
-            "residence_type",
-            "relation",
-            "political_status",
-            "notes",
-            "house_id",
-            "household_id",
-            "region_code",
-            "created_at",
-            "updated_at",
-        ],
-        person_rows,
-    )
-    ids = {}
-    hashes = [member[0] for member in members_of]
-    for start in range(0, len(hashes), 5000):
-        ids.update(with_hashes(Person.objects.all(), hashes[start : start + 5000]).values_list("id_number_hash", "id"))
+    ids = insert_persons(person_rows, [member[0] for member in members_of])
     table, person_table = Household._meta.db_table, Person._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

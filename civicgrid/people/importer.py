@@ -829,37 +829,7 @@ class PersonImport(BaseImport):
                 residences.append((person.pk, house_id, household[0], today, None, ""))
             updates.append(person)
             changes.append(change_row(user, person, ObjectChange.Action.IMPORT, before, after, at=now))
-        fast_insert(
-            Person,
-            [
-                "name",
-                "gender",
-                "birth_date",
-                "id_number_enc",
-                "id_number_hash",
-                "id_number_masked",
-                "phone_enc",
-                "phone_hash",
-                "phone_masked",
-                "ethnicity",
-                "residence_type",
-                "relation",
-                "political_status",
-                "notes",
-                "house_id",
-                "household_id",
-                "region_code",
-                "created_at",
-                "updated_at",
-            ],
-            new_rows,
-        )
-        ids = {}
-        hashes = [meta[0] for meta in new_meta]
-        for start in range(0, len(hashes), 5000):
-            ids.update(
-                with_hashes(Person.objects.all(), hashes[start : start + 5000]).values_list("id_number_hash", "id")
-            )
+        ids = insert_persons(new_rows, [meta[0] for meta in new_meta])
         if moved:
             for start in range(0, len(moved), 5000):
                 Residence.objects.filter(person_id__in=moved[start : start + 5000], moved_out__isnull=True).exclude(
@@ -937,6 +907,42 @@ def fast_insert(model, columns, rows):
         sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
         for start in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[start : start + 10000])
+
+
+# The columns of a person row as the importer and the demo generator write them (fast_insert).
+PERSON_COLUMNS = [
+    "name",
+    "gender",
+    "birth_date",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "phone_enc",
+    "phone_hash",
+    "phone_masked",
+    "ethnicity",
+    "residence_type",
+    "relation",
+    "political_status",
+    "notes",
+    "house_id",
+    "household_id",
+    "region_code",
+    "created_at",
+    "updated_at",
+]
+
+
+def insert_persons(rows, id_hashes):
+    """Write person rows (values in PERSON_COLUMNS order) the fast way; returns {id_number_hash: id}
+    of the rows written, for the residences and tags that follow."""
+    fast_insert(Person, PERSON_COLUMNS, rows)
+    ids = {}
+    for start in range(0, len(id_hashes), 5000):
+        ids.update(
+            with_hashes(Person.objects.all(), id_hashes[start : start + 5000]).values_list("id_number_hash", "id")
+        )
+    return ids
 
 
 def with_hashes(queryset, hashes):
