@@ -43,6 +43,31 @@ def named_demo_accounts(district):
 
 
 @transaction.atomic
+def save_assignments(assignments):
+    """Bulk-write demo role assignments (their users already saved) with their security-log rows,
+    as granting them one by one would."""
+    for assignment in assignments:
+        assignment.user_id = assignment.user.pk
+    RoleAssignment.objects.bulk_create(assignments, batch_size=1000)
+    SecurityEvent.objects.bulk_create(
+        [
+            SecurityEvent(
+                kind=SecurityEvent.Kind.ROLE_GRANTED,
+                user_id=a.user_id,
+                username=a.user.username,
+                details={
+                    "role": a.role,
+                    "region": a.region.code if a.region else None,
+                    "department": a.department.code if a.department else None,
+                    "source": "seed_demo",
+                },
+            )
+            for a in assignments
+        ],
+        batch_size=1000,
+    )
+
+
 def seed_users(district, rng, *, staff_everywhere=False):
     """Create the named demo accounts and, optionally, a worker per grid and staff per community.
 
@@ -81,24 +106,5 @@ def seed_users(district, rng, *, staff_everywhere=False):
     admin = User.objects.get(username="admin")
     admin.is_superuser = admin.is_staff = True
     admin.save(update_fields=["is_superuser", "is_staff"])
-    for assignment in assignments:
-        assignment.user_id = assignment.user.pk
-    RoleAssignment.objects.bulk_create(assignments, batch_size=1000)
-    SecurityEvent.objects.bulk_create(
-        [
-            SecurityEvent(
-                kind=SecurityEvent.Kind.ROLE_GRANTED,
-                user_id=a.user_id,
-                username=a.user.username,
-                details={
-                    "role": a.role,
-                    "region": a.region.code if a.region else None,
-                    "department": a.department.code if a.department else None,
-                    "source": "seed_demo",
-                },
-            )
-            for a in assignments
-        ],
-        batch_size=1000,
-    )
+    save_assignments(assignments)
     return len(users)

@@ -31,8 +31,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from civicgrid.accounts.demo import DEMO_PASSWORD, person_name
-from civicgrid.accounts.models import Role, RoleAssignment, SecurityEvent, User
+from civicgrid.accounts.demo import DEMO_PASSWORD, person_name, save_assignments
+from civicgrid.accounts.models import Role, RoleAssignment, User
 from civicgrid.cases import actions, uploads
 from civicgrid.cases.models import Category, HandlingLevel, Source, Status
 from civicgrid.regions.models import Department, Level, Region
@@ -289,26 +289,7 @@ def seed_people(district, rng):
         if department.pk not in have_departments:
             add(f"demo_bm_{department.code}", Role.DEPARTMENT_STAFF, department=department)
     User.objects.bulk_create(users, batch_size=1000)
-    for a in assignments:
-        a.user_id = a.user.pk
-    RoleAssignment.objects.bulk_create(assignments, batch_size=1000)
-    SecurityEvent.objects.bulk_create(
-        [
-            SecurityEvent(
-                kind=SecurityEvent.Kind.ROLE_GRANTED,
-                user_id=a.user_id,
-                username=a.user.username,
-                details={
-                    "role": a.role,
-                    "region": a.region.code if a.region else None,
-                    "department": a.department.code if a.department else None,
-                    "source": "seed_demo",
-                },
-            )
-            for a in assignments
-        ],
-        batch_size=1000,
-    )
+    save_assignments(assignments)
     return len(users)
 
 
