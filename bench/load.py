@@ -97,9 +97,8 @@ def build_dataset(quick):
     from bench.datasets import archive_copies
     from civicgrid.accounts.demo import seed_users
     from civicgrid.cases.bulk import generate_cases
-    from civicgrid.regions.demo import seed_departments, seed_regions
-
     from civicgrid.cases.models import Case
+    from civicgrid.regions.demo import seed_departments, seed_regions
     from civicgrid.regions.models import Region
 
     started = time.monotonic()
