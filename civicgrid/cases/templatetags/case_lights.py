@@ -3,16 +3,18 @@ an included template because a queue page draws a hundred of them."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from civicgrid.cases.models import Light
 
 register = template.Library()
+NO_LIGHT = mark_safe('<span class="text-body-secondary">—</span>')
 
 
 @register.simple_tag
 def light(colour):
     if not colour:
-        return format_html('<span class="text-body-secondary">—</span>')
+        return NO_LIGHT
     colour = Light(colour)
     return format_html(
         '<span class="light light-{}" data-light="{}">{}</span>', colour.value, colour.value, colour.label
