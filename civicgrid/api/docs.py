@@ -1,8 +1,10 @@
 """Offline API documentation. Swagger UI comes from drf-spectacular-sidecar as it is; Redoc needs
 two changes to make no request off this server: no Google Fonts link (the page uses the system's
-fonts) and no Redocly logo from cdn.redoc.ly in the sidebar (the bundle is served with that URL
-emptied, so the logo simply hides itself)."""
+fonts) and no asset from off this server inside the bundle — today only the Redocly logo in the
+sidebar — so every quoted absolute URL of an image, font or stylesheet is emptied and the logo
+simply hides itself."""
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -16,13 +18,14 @@ from drf_spectacular.views import SpectacularRedocView
 BUNDLE = (
     Path(drf_spectacular_sidecar.__file__).parent / "static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
 )
-OFFSITE_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+# A quoted absolute URL of something a browser would fetch by itself: "…//host/…/logo.svg".
+OFFSITE_ASSET = re.compile(r"""(?P<quote>["'`])https?:[^"'`\s]+\.(?:svg|png|jpe?g|gif|woff2?|ttf|css)(?P=quote)""")
 
 
 @cache
 def offline_bundle():
     text = BUNDLE.read_text(encoding="utf-8")
-    text = text.replace(OFFSITE_LOGO, "")
+    text = OFFSITE_ASSET.sub(lambda match: match["quote"] * 2, text)
     # split("\n"), not splitlines(): the bundle's string literals hold other line separators.
     return "\n".join(line for line in text.split("\n") if not line.startswith("//# sourceMappingURL="))
 

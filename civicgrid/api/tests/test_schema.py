@@ -36,6 +36,13 @@ def test_schema_and_docs_are_served(client):
     assert b"redoc" in client.get("/api/v1/redoc/").content.lower()
 
 
+def test_the_redoc_bundle_names_no_offsite_asset():
+    from civicgrid.api.docs import BUNDLE, OFFSITE_ASSET, offline_bundle
+
+    assert OFFSITE_ASSET.search(BUNDLE.read_text(encoding="utf-8"))  # the upstream bundle has one (its logo)
+    assert not OFFSITE_ASSET.search(offline_bundle())
+
+
 @pytest.mark.django_db
 def test_schemathesis_finds_no_server_error(world):
     import schemathesis
