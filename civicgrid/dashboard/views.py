@@ -98,7 +98,6 @@ def screen(request):
             "acknowledged": _("已确认"),
             "done": _("完成"),
             "noData": _("暂无数据"),
-            "peopleDisabled": _("基础数据未启用"),
             "persons": _("人口"),
             "households": _("户数"),
             "houses": _("房屋"),

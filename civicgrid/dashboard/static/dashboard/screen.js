@@ -196,13 +196,7 @@
   function drawPopulation(data) {
     var stateNode = document.getElementById("population-state");
     var figures = document.getElementById("population-figures");
-    if (!data.enabled) {
-      stateNode.textContent = data.message || text.peopleDisabled;
-      figures.replaceChildren();
-      chart("chart-groups").clear();
-      return;
-    }
-    stateNode.textContent = "";
+    stateNode.textContent = data.persons ? "" : text.noData;
     figures.replaceChildren.apply(
       figures,
       [["persons", text.persons], ["households", text.households], ["houses", text.houses]].map(function (pair) {
