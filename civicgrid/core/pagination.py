@@ -1,6 +1,6 @@
 """Pagination for long, wide lists (case queues over a street's history)."""
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 
 
 class DeferredJoinPaginator(Paginator):
@@ -9,11 +9,8 @@ class DeferredJoinPaginator(Paginator):
     the database fetch and join every matching row before it sorts and keeps fifty."""
 
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        page = super().page(number)  # its object_list is the page's slice, not yet evaluated
+        ids = list(page.object_list.values_list("pk", flat=True))
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
-        return Page([rows[pk] for pk in ids if pk in rows], number, self)
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return page
