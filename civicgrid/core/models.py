@@ -53,6 +53,11 @@ class ObjectChange(models.Model):
         verbose_name=_(CHANGE_LABELS["记录类型"]),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # core_change_object_idx leads with it
+        # A log row must not slow the write it records: no database-level check (checked at commit,
+        # per row — an import writes one change row per person). Content types and users are never
+        # deleted under a log (PROTECT), as django-simple-history does for its history rows.
+        db_constraint=False,
     )
     object_id = models.CharField(_(CHANGE_LABELS["记录编号"]), max_length=64)
     object_repr = models.CharField(_(CHANGE_LABELS["记录"]), max_length=200, blank=True)
@@ -64,6 +69,7 @@ class ObjectChange(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
     )
     at = models.DateTimeField(_(CHANGE_LABELS["时间"]), db_index=True)
     before = models.JSONField(_(CHANGE_LABELS["修改前"]), null=True, blank=True)

@@ -564,7 +564,7 @@ class PersonImport(BaseImport):
         for tag in Tag.objects.filter(sensitivity__lte=clearance):
             tags[tag.name] = tags[tag.code] = tag.pk
         id_re, phone_re, landline_re = protection.ID_RE, protection.PHONE_RE, protection.LANDLINE_RE
-        weights, check = protection.ID_WEIGHTS, protection.ID_CHECK
+        check_digit = protection.id_check_digit
         today = date.today()
         plan, seen = [], {}
         error = self.error
@@ -590,7 +590,7 @@ class PersonImport(BaseImport):
                 if birth is None or birth > today or birth.year < 1900:
                     error(number, "身份证号", _("身份证号中的出生日期无效。"))
                     id_number = ""
-                elif check[sum(int(c) * w for c, w in zip(id_number, weights)) % 11] != id_number[17]:  # noqa: B905
+                elif check_digit(id_number[:17]) != id_number[17]:
                     error(number, "身份证号", _("身份证号校验位不正确。"))
                     id_number = ""
             if id_number:
@@ -703,33 +703,28 @@ class PersonImport(BaseImport):
             existing_counts = {}
             for start in range(0, len(missing), 5000):
                 existing_counts.update(
-                    Household.objects.filter(house_id__in=missing[start : start + 5000])
+                    any_of(Household.objects.all(), "house_id", missing[start : start + 5000])
                     .values_list("house_id")
                     .annotate(n=Count("id"))
                     .order_by()
                 )
-            fast_insert(
+            new_households = [
+                (
+                    house_id,
+                    region_of[house_id],
+                    household_number(house_id, existing_counts.get(house_id, 0) + 1),
+                    True,
+                    stamp,
+                    stamp,
+                )
+                for house_id in missing
+            ]
+            for house_id, household_id in insert_returning_ids(
                 Household,
                 ["house_id", "region_code", "number", "is_active", "created_at", "updated_at"],
-                [
-                    (
-                        house_id,
-                        region_of[house_id],
-                        household_number(house_id, existing_counts.get(house_id, 0) + 1),
-                        True,
-                        stamp,
-                        stamp,
-                    )
-                    for house_id in missing
-                ],
-            )
-            for start in range(0, len(missing), 5000):
-                for household_id, house_id in (
-                    Household.objects.filter(house_id__in=missing[start : start + 5000], is_active=True)
-                    .order_by("id")
-                    .values_list("id", "house_id")
-                ):
-                    households.setdefault(house_id, [household_id, None])
+                new_households,
+            ):
+                households.setdefault(house_id, [household_id, None])
         new_rows, new_meta, new_tags, updates, residences, moved = [], [], [], [], [], []
         changes = []
         update_fields = set()
@@ -845,16 +840,17 @@ class PersonImport(BaseImport):
         fast_insert(Residence, ["person_id", "house_id", "household_id", "moved_in", "moved_out", "note"], residences)
         fast_insert(PersonTag, ["person_id", "tag_id", "note", "created_at"], tag_rows)
         PersonTag.objects.bulk_create(new_tags, batch_size=BATCH, ignore_conflicts=True)
-        headless = [household_id for household_id, head in households.values() if isinstance(head, str)]
-        table, person_table = Household._meta.db_table, Person._meta.db_table
+        # Households that had no head and got one in this file: the first new member marked as head.
+        heads = [(household_id, ids[head]) for household_id, head in households.values() if isinstance(head, str)]
+        table = connection.ops.quote_name(Household._meta.db_table)
         with connection.cursor() as cursor:
-            for start in range(0, len(headless), 500):
-                chunk = headless[start : start + 500]
+            for start in range(0, len(heads), 2000):
+                chunk = heads[start : start + 2000]
                 cursor.execute(
-                    f"UPDATE {table} SET head_id = (SELECT MIN(p.id) FROM {person_table} p "
-                    f"WHERE p.household_id = {table}.id AND p.relation = %s) "
-                    f"WHERE head_id IS NULL AND id IN ({', '.join(['%s'] * len(chunk))})",
-                    [Relation.HEAD, *chunk],
+                    # VALUES columns are column1, column2 on both PostgreSQL and SQLite.
+                    f"UPDATE {table} SET head_id = v.column2 FROM (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) "
+                    f"AS v WHERE {table}.id = v.column1 AND {table}.head_id IS NULL",
+                    [value for pair in chunk for value in pair],
                 )
         from django.contrib.contenttypes.models import ContentType
 
@@ -873,10 +869,7 @@ class PersonImport(BaseImport):
                     user_id,
                     at,
                     None,
-                    json.dumps(
-                        {"name": name, "phone_masked": phone, "house": house_id, "household": household_id},
-                        ensure_ascii=False,
-                    ),
+                    to_json({"name": name, "phone_masked": phone, "house": house_id, "household": household_id}),
                     "",
                 )
                 for id_hash, name, phone, house_id, household_id, _tags in new_meta
@@ -884,6 +877,10 @@ class PersonImport(BaseImport):
         )
         self.changes(changes)
         return len(new_rows), len(updates)
+
+
+# One encoder for every row (json.dumps with options builds a new one per call).
+to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _db_value(model, field, value):
@@ -933,9 +930,45 @@ PERSON_COLUMNS = [
 ]
 
 
+def reserve_ids(model, count):
+    """`count` new primary keys from the table's sequence (PostgreSQL), so rows can be written with
+    their ids and need not be read back; None elsewhere."""
+    if connection.vendor != "postgresql" or not count:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_returning_ids(model, columns, rows):
+    """fast_insert `rows` and return [(first column's value, new id)] in the same order. The first
+    column must identify a row among those written (a house id for households)."""
+    new_ids = reserve_ids(model, len(rows))
+    if new_ids is not None:
+        fast_insert(model, ["id", *columns], [(pk, *row) for pk, row in zip(new_ids, rows, strict=True)])
+        return [(row[0], pk) for pk, row in zip(new_ids, rows, strict=True)]
+    fast_insert(model, columns, rows)
+    keys = [row[0] for row in rows]
+    found = {}
+    for start in range(0, len(keys), 5000):
+        found.update(
+            model.objects.filter(**{f"{columns[0]}__in": keys[start : start + 5000]})
+            .order_by("id")
+            .values_list(columns[0], "id")
+        )
+    return [(key, found[key]) for key in keys]
+
+
 def insert_persons(rows, id_hashes):
     """Write person rows (values in PERSON_COLUMNS order) the fast way; returns {id_number_hash: id}
     of the rows written, for the residences and tags that follow."""
+    new_ids = reserve_ids(Person, len(rows))
+    if new_ids is not None:
+        fast_insert(Person, ["id", *PERSON_COLUMNS], [(pk, *row) for pk, row in zip(new_ids, rows, strict=True)])
+        return dict(zip(id_hashes, new_ids, strict=True))
     fast_insert(Person, PERSON_COLUMNS, rows)
     ids = {}
     for start in range(0, len(id_hashes), 5000):
@@ -946,11 +979,15 @@ def insert_persons(rows, id_hashes):
 
 
 def with_hashes(queryset, hashes):
-    """Rows whose id_number_hash is one of `hashes`: one array parameter on PostgreSQL (a long IN
-    list costs more to build and parse than to run), IN elsewhere."""
+    return any_of(queryset, "id_number_hash", hashes)
+
+
+def any_of(queryset, column, values):
+    """Rows whose `column` is one of `values`: one array parameter on PostgreSQL (a long IN list
+    costs more to build and parse than to run), IN elsewhere."""
     if connection.vendor == "postgresql":
-        return queryset.extra(where=["id_number_hash = ANY(%s)"], params=[list(hashes)])
-    return queryset.filter(id_number_hash__in=hashes)
+        return queryset.extra(where=[f"{connection.ops.quote_name(column)} = ANY(%s)"], params=[list(values)])
+    return queryset.filter(**{f"{column}__in": values})
 
 
 def household_number(house_id, sequence):

@@ -10,6 +10,7 @@ Persons' ID numbers and phones are stored encrypted (`*_enc`), with a keyed hash
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.core.models import TimeStampedModel
@@ -19,6 +20,27 @@ from civicgrid.regions.models import Region
 
 class ScopedQuerySet(RestrictedQuerySet):
     pass
+
+
+class CodepointIndex(models.Index):
+    """An index on one text column in code-point order, whatever the database's collation: on
+    PostgreSQL the expression `column COLLATE "C"`, which answers both a prefix search (as a range)
+    and ORDER BY in that collation; SQLite's default BINARY collation already is code-point order,
+    so there it is a plain index on the column."""
+
+    def __init__(self, *, field, name):
+        self.column_name = field
+        super().__init__(Collate(field, "C"), name=name)
+
+    def deconstruct(self):
+        path, _args, kwargs = super().deconstruct()
+        return path, (), {"field": self.column_name, "name": self.name}
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using, **kwargs)
+        plain = models.Index(fields=[self.column_name], name=self.name)
+        return plain.create_sql(model, schema_editor, using, **kwargs)
 
 
 class PropertyCompany(TimeStampedModel):
@@ -227,14 +249,14 @@ class Political(models.TextChoices):
 
 
 class Person(TimeStampedModel):
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender, blank=True)
-    birth_date = models.DateField(_("出生日期"), null=True, blank=True, db_index=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     id_number_enc = models.TextField(_("身份证号（密文）"), blank=True)
-    id_number_hash = models.CharField(_("身份证号（检索摘要）"), max_length=64, blank=True, db_index=True)
+    id_number_hash = models.CharField(_("身份证号（检索摘要）"), max_length=64, blank=True)
     id_number_masked = models.CharField(_("身份证号"), max_length=24, blank=True)
     phone_enc = models.TextField(_("手机号（密文）"), blank=True)
-    phone_hash = models.CharField(_("手机号（检索摘要）"), max_length=64, blank=True, db_index=True)
+    phone_hash = models.CharField(_("手机号（检索摘要）"), max_length=64, blank=True)
     phone_masked = models.CharField(_("手机号"), max_length=20, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
     residence_type = models.CharField(
@@ -250,8 +272,8 @@ class Person(TimeStampedModel):
         Household, verbose_name=_("所在户"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     # The grid of the current house; kept after moving out (the last grid answers for the record).
-    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
-    moved_out_at = models.DateField(_("迁出日期"), null=True, blank=True, db_index=True)
+    region_code = models.CharField(_("区域编码"), max_length=24)
+    moved_out_at = models.DateField(_("迁出日期"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
     tags = models.ManyToManyField("Tag", verbose_name=_("标签"), through="PersonTag", related_name="persons")
 
@@ -260,7 +282,19 @@ class Person(TimeStampedModel):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["region_code", "name"], name="people_person_region_name")]
+        # Every index is paid for by each imported row (bench people.import), so only those a query
+        # needs: scope ranges (region_code, name), name search in code-point order, exact search by
+        # the keyed hashes (plain btrees: no LIKE pattern indexes on hashes), moved-out persons for
+        # the anonymisation job (partial: current residents are not in it).
+        indexes = [
+            models.Index(fields=["region_code", "name"], name="people_person_region_name"),
+            CodepointIndex(field="name", name="people_person_name_cp"),
+            models.Index(fields=["id_number_hash"], name="people_person_id_hash"),
+            models.Index(fields=["phone_hash"], name="people_person_phone_hash"),
+            models.Index(
+                fields=["moved_out_at"], name="people_person_moved_out", condition=models.Q(moved_out_at__isnull=False)
+            ),
+        ]
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
 
@@ -319,7 +353,8 @@ class Tag(models.Model):
 
 
 class PersonTag(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="person_tags")
+    # The unique constraint (person, tag) is the index for person look-ups.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="person_tags", db_index=False)
     tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
