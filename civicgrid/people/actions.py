@@ -382,6 +382,17 @@ def move_in(user, person, house, *, household=None, relation="", on=None):
         raise ValidationError({"household": _("该户不在这套房屋中。")})
     if person.house_id == house.pk and (household is None or household.pk == person.household_id):
         raise ValidationError({"house": _("该人员已住在这套房屋。")})
+    on = on or date.today()
+    started = (
+        Residence.objects.filter(person=person, moved_out__isnull=True)
+        .order_by("-moved_in")
+        .values_list("moved_in", flat=True)
+        .first()
+    )
+    if person.house_id and started is not None and on < started:
+        raise ValidationError(
+            {"on": _("迁入日期不能早于现住房屋的入住日期（%(date)s）。") % {"date": started.isoformat()}}
+        )
     if person.house_id:
         move_out(user, person, on=on, note=_("迁往 %(house)s") % {"house": house})
         person.refresh_from_db()
@@ -392,7 +403,7 @@ def move_in(user, person, house, *, household=None, relation="", on=None):
     person.moved_out_at = None
     person.relation = relation or (Relation.HEAD if household.head_id is None else Relation.OTHER)
     person.save()
-    Residence.objects.create(person=person, house=house, household=household, moved_in=on or date.today())
+    Residence.objects.create(person=person, house=house, household=household, moved_in=on)
     if household.head_id is None and person.relation == Relation.HEAD:
         household.head = person
         household.is_active = True

@@ -2,7 +2,7 @@
 companies, merchants, and moving a person to another house. Real database, no mocks: every refusal
 is checked against the rows before and after."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -420,13 +420,13 @@ def test_person_moves_to_a_house_of_another_building(client, tree, worker, build
     assert response.status_code == 200 and 'id="move-form"' in response.content.decode()
     response = client.post(
         url + f"?building={other.pk}",
-        {"house": target.pk, "household": host.household_id, "relation": "spouse", "on": "2026-03-01"},
+        {"house": target.pk, "household": host.household_id, "relation": "spouse", "on": str(date.today())},
     )
     assert response.status_code == 302 and response.url == reverse("people:person", args=[person.pk])
     person.refresh_from_db()
     assert person.house == target and person.household_id == host.household_id and person.relation == "spouse"
     stays = list(Residence.objects.filter(person=person).order_by("id"))
-    assert [(s.house_id, s.moved_out) for s in stays] == [(first.pk, date(2026, 3, 1)), (target.pk, None)]
+    assert [(s.house_id, s.moved_out) for s in stays] == [(first.pk, date.today()), (target.pk, None)]
     html = client.get(response.url).content.decode()
     assert "已迁往" in html and "和平楼" in html
 
@@ -453,6 +453,11 @@ def test_move_refuses_other_scopes_and_foreign_households(client, tree, worker, 
     assert response.status_code == 400 and "household" in response.context["form"].errors
     with pytest.raises(ValidationError):
         actions.move_in(worker, person, other_house, household=elsewhere.household)
+    # A move dated before the current stay began.
+    response = client.post(
+        url + f"?building={building.pk}", {"house": other_house.pk, "on": str(date.today() - timedelta(days=1))}
+    )
+    assert response.status_code == 400 and "on" in response.context["form"].errors
     # Another grid's worker cannot even open the page.
     client.force_login(other_worker)
     assert client.post(url + f"?building={far.pk}", {"house": far_house.pk, "on": "2026-03-01"}).status_code == 404
