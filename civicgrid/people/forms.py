@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.people.models import (
@@ -129,7 +130,9 @@ class HouseForm(forms.Form):
         units = Unit.objects.filter(building=building).order_by("number")
         self.fields["unit"].queryset = units
         self.fields["unit"].required = units.exists()
-        self.fields["floor"].max_value = building.floors
+        floor = self.fields["floor"]
+        floor.max_value = floor.widget.attrs["max"] = building.floors
+        floor.validators.append(MaxValueValidator(building.floors))
 
 
 class GenerateHousesForm(forms.Form):
