@@ -143,7 +143,7 @@ class GenerateHousesForm(forms.Form):
         label=_("单元"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("不选表示全部单元。"),
     )
 
