@@ -20,6 +20,8 @@ CASE_WORK = {"cases.view_case", "cases.add_case"}
 # People (base data). Seeing persons, houses and buildings of one's subtree; changing them (including
 # door-knocking verification); unmasking ID numbers and phones (with a reason, logged); exporting and
 # importing; the access log (auditors). Sensitive special-group tags need their own permissions.
+# Buildings, compounds (小区), property companies and merchants are kept by community staff; houses,
+# households and persons also by grid workers.
 PEOPLE_VIEW = {
     "people.view_building",
     "people.view_house",
@@ -28,6 +30,7 @@ PEOPLE_VIEW = {
     "people.view_enterprise",
     "people.view_rental",
     "people.view_compound",
+    "people.view_propertycompany",
 }
 PEOPLE_WORK = PEOPLE_VIEW | {
     "people.change_person",
@@ -42,6 +45,8 @@ PEOPLE_MANAGE = PEOPLE_WORK | {
     "people.view_restricted_tag",
     "people.view_accesslog",
     "people.change_building",
+    "people.change_compound",
+    "people.change_propertycompany",
     "people.change_enterprise",
 }
 

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicgrid.core.changelog import record_change, snapshot
+from civicgrid.core.changelog import change_row, record_change, snapshot
 from civicgrid.core.models import ObjectChange
-from civicgrid.people import protection
+from civicgrid.people import protection, validators
 from civicgrid.people.models import (
     AccessKind,
     AccessLog,
@@ -27,6 +27,7 @@ from civicgrid.people.models import (
     Relation,
     Residence,
     Tag,
+    Unit,
     Usage,
 )
 from civicgrid.people.policy import allowed, tag_clearance
@@ -45,6 +46,21 @@ BUILDING_FIELDS = (
     "lat",
 )
 HOUSE_FIELDS = ("building", "unit", "floor", "number", "area", "usage", "last_verified_at", "last_verified_by")
+COMPOUND_FIELDS = ("name", "community", "address", "star", "property_company")
+PROPERTY_COMPANY_FIELDS = ("name", "credit_code", "contact", "phone_masked", "region")
+ENTERPRISE_FIELDS = (
+    "name",
+    "kind",
+    "credit_code",
+    "grid",
+    "building",
+    "address",
+    "industry",
+    "contact",
+    "phone_masked",
+    "employees",
+)
+LOWEST_FLOOR = -5
 HOUSEHOLD_FIELDS = ("house", "number", "head", "is_active", "last_verified_at", "last_verified_by")
 PERSON_FIELDS = (
     "name",
@@ -73,9 +89,18 @@ def _require(user, permission, region_code):
 # --- Buildings and houses ---------------------------------------------------------------------------
 
 
+def _numbered_units(building):
+    """The building's units numbered 1, 2, 3… as {number: Unit} (other numbering is left alone)."""
+    return {int(u.number): u for u in Unit.objects.filter(building=building) if u.number.isdigit()}
+
+
 @transaction.atomic
 def save_building(user, building, **fields):
-    """Create (building.pk None) or update a building; the grid must be a grid in the user's scope."""
+    """Create (building.pk None) or update a building; the grid must be a grid in the user's scope.
+
+    A new building gets its units 1..N; raising the unit count adds the missing units, lowering it
+    removes the empty ones above N and is refused while any of them still has houses. Lowering the
+    floor count is refused while houses stand above the new top floor."""
     grid = fields.get("grid", getattr(building, "grid", None) if building.grid_id else None)
     if grid is None or grid.level not in (Level.GRID, Level.MICROGRID):
         raise ValidationError({"grid": _("楼栋必须属于一个网格。")})
@@ -83,11 +108,45 @@ def save_building(user, building, **fields):
     creating = building.pk is None
     before = None if creating else snapshot(building, BUILDING_FIELDS)
     old_code = building.region_code
+    old_units, old_floors = building.units, building.floors
     for name, value in fields.items():
         setattr(building, name, value)
     building.region_code = grid.code
+    try:
+        validators.check_coordinates(building.lon, building.lat)
+    except ValueError as exc:
+        raise ValidationError({"lon": str(exc)}) from None
+    if building.compound_id and not grid.code.startswith(building.compound.region_code):
+        raise ValidationError({"compound": _("所选小区不在该网格所属的社区。")})
+    if not building.units or building.units < 1:
+        raise ValidationError({"units": _("单元数至少为 1。")})
+    if not building.floors or building.floors < 1:
+        raise ValidationError({"floors": _("地上层数至少为 1。")})
     building.full_clean()
+    removed = []
+    if not creating and building.units < old_units:
+        removed = [u for n, u in _numbered_units(building).items() if n > building.units]
+        busy = sorted(int(u.number) for u in removed if u.houses.exists())
+        if busy:
+            raise ValidationError(
+                {
+                    "units": _("%(units)s单元仍有房屋，不能减少单元数（请先调整这些房屋）。")
+                    % {"units": "、".join(str(n) for n in busy)}
+                }
+            )
+    if (
+        not creating
+        and building.floors < old_floors
+        and House.objects.filter(building=building, floor__gt=building.floors).exists()
+    ):
+        raise ValidationError({"floors": _("%(floors)s 层以上仍有房屋，不能减少层数。") % {"floors": building.floors}})
     building.save()
+    if creating or building.units != old_units:
+        existing = _numbered_units(building)
+        Unit.objects.bulk_create(
+            [Unit(building=building, number=str(n)) for n in range(1, building.units + 1) if n not in existing]
+        )
+        Unit.objects.filter(pk__in=[u.pk for u in removed]).delete()
     if not creating and old_code != building.region_code:
         # The building moved to another grid: everything inside follows.
         House.objects.filter(building=building).update(region_code=building.region_code)
@@ -99,20 +158,86 @@ def save_building(user, building, **fields):
     return building
 
 
+def _check_house(house, creating, fields):
+    """Where the house is: its unit in its building, its floor in range, its number free there."""
+    building = house.building
+    if house.unit_id and house.unit.building_id != house.building_id:
+        raise ValidationError({"unit": _("单元不属于该楼栋。")})
+    if (creating or "unit" in fields) and house.unit_id is None and Unit.objects.filter(building=building).exists():
+        raise ValidationError({"unit": _("请选择单元。")})
+    floor_ok = house.floor is not None and LOWEST_FLOOR <= house.floor <= building.floors and house.floor != 0
+    if (creating or {"floor", "building"} & set(fields)) and not floor_ok:
+        raise ValidationError(
+            {
+                "floor": _("楼层应在 %(low)s 到 %(high)s 之间（没有 0 层）。")
+                % {"low": LOWEST_FLOOR, "high": building.floors}
+            }
+        )
+    house.number = (house.number or "").strip()
+    clash = House.objects.filter(building=building, unit=house.unit, number=house.number).exclude(pk=house.pk)
+    if house.number and clash.exists():
+        raise ValidationError({"number": _("该单元已有房号 %(number)s。") % {"number": house.number}})
+
+
 @transaction.atomic
 def save_house(user, house, **fields):
+    """Create (house.pk None) or update a house of a building."""
     creating = house.pk is None
     before = None if creating else snapshot(house, HOUSE_FIELDS)
     for name, value in fields.items():
         setattr(house, name, value)
     house.region_code = house.building.region_code
     _require(user, "people.change_house", house.region_code)
-    if house.unit_id and house.unit.building_id != house.building_id:
-        raise ValidationError({"unit": _("单元不属于该楼栋。")})
+    _check_house(house, creating, fields)
     house.full_clean()
     house.save()
     record_change(user, house, Action.CREATE if creating else Action.UPDATE, before, snapshot(house, HOUSE_FIELDS))
     return house
+
+
+@transaction.atomic
+def generate_houses(user, building, *, per_floor, first_floor=1, last_floor=None, units=None):
+    """Register the houses of a new building in one go: on every floor first..last of each unit (all
+    units, or the given ones), `per_floor` houses numbered floor + two digits (101, 102, … 1201).
+    Numbers already taken in a unit are skipped. Returns the houses created."""
+    _require(user, "people.change_house", building.region_code)
+    last_floor = building.floors if last_floor is None else last_floor
+    if not 1 <= per_floor <= 20:
+        raise ValidationError({"per_floor": _("每层户数应在 1 到 20 之间。")})
+    if not (1 <= first_floor <= last_floor <= building.floors):
+        raise ValidationError({"first_floor": _("楼层范围应在 1 到 %(floors)s 之间。") % {"floors": building.floors}})
+    all_units = list(Unit.objects.filter(building=building).order_by("number"))
+    chosen = all_units if not units else [u for u in all_units if u in units]
+    if units and len(chosen) != len(set(units)):
+        raise ValidationError({"units": _("单元不属于该楼栋。")})
+    targets = chosen or [None]
+    taken = set(House.objects.filter(building=building).values_list("unit_id", "number"))
+    new = [
+        House(
+            building=building,
+            unit=unit,
+            region_code=building.region_code,
+            floor=floor,
+            number=f"{floor}{n:02d}",
+        )
+        for unit in targets
+        for floor in range(first_floor, last_floor + 1)
+        for n in range(1, per_floor + 1)
+        if (unit.pk if unit else None, f"{floor}{n:02d}") not in taken
+    ]
+    created = House.objects.bulk_create(new)
+    rows = [change_row(user, house, Action.CREATE, None, snapshot(house, HOUSE_FIELDS)) for house in created]
+    ObjectChange.objects.bulk_create(rows)
+    if created:
+        record_change(
+            user,
+            building,
+            Action.UPDATE,
+            {"houses": len(taken)},
+            {"houses": len(taken) + len(created)},
+            note=_("批量生成房屋 %(count)s 套") % {"count": len(created)},
+        )
+    return created
 
 
 @transaction.atomic
@@ -253,6 +378,21 @@ def move_in(user, person, house, *, household=None, relation="", on=None):
     _require(user, "people.change_person", house.region_code)
     if person.anonymised_at:
         raise ValidationError(_("该人员信息已匿名化，不能迁入。"))
+    if household is not None and household.house_id != house.pk:
+        raise ValidationError({"household": _("该户不在这套房屋中。")})
+    if person.house_id == house.pk and (household is None or household.pk == person.household_id):
+        raise ValidationError({"house": _("该人员已住在这套房屋。")})
+    on = on or date.today()
+    started = (
+        Residence.objects.filter(person=person, moved_out__isnull=True)
+        .order_by("-moved_in")
+        .values_list("moved_in", flat=True)
+        .first()
+    )
+    if person.house_id and started is not None and on < started:
+        raise ValidationError(
+            {"on": _("迁入日期不能早于现住房屋的入住日期（%(date)s）。") % {"date": started.isoformat()}}
+        )
     if person.house_id:
         move_out(user, person, on=on, note=_("迁往 %(house)s") % {"house": house})
         person.refresh_from_db()
@@ -263,7 +403,7 @@ def move_in(user, person, house, *, household=None, relation="", on=None):
     person.moved_out_at = None
     person.relation = relation or (Relation.HEAD if household.head_id is None else Relation.OTHER)
     person.save()
-    Residence.objects.create(person=person, house=house, household=household, moved_in=on or date.today())
+    Residence.objects.create(person=person, house=house, household=household, moved_in=on)
     if household.head_id is None and person.relation == Relation.HEAD:
         household.head = person
         household.is_active = True
@@ -322,6 +462,122 @@ def register_rental(user, house, *, start, end=None, landlord_name="", tenant_id
     if house.usage != Usage.RENTED:
         save_house(user, house, usage=Usage.RENTED)
     return rental
+
+
+# --- Compounds, property companies, merchants and enterprises ------------------------------------------
+
+
+def _seal_contact_phone(phone):
+    """The sealed fields for a contact phone (mobile or landline); None keeps the current value, ""
+    clears it."""
+    if phone is None:
+        return {}
+    if phone == "":
+        return {"phone_enc": "", "phone_hash": "", "phone_masked": ""}
+    try:
+        phone = protection.validate_phone(phone)
+    except ValueError as exc:
+        raise ValidationError({"phone": str(exc)}) from None
+    return {
+        "phone_enc": protection.encrypt(phone),
+        "phone_hash": protection.keyed_hash("phone", phone),
+        "phone_masked": protection.mask_phone(phone),
+    }
+
+
+def _credit_code(fields):
+    if "credit_code" in fields:
+        try:
+            fields["credit_code"] = validators.validate_credit_code(fields["credit_code"])
+        except ValueError as exc:
+            raise ValidationError({"credit_code": str(exc)}) from None
+
+
+def _require_name(record):
+    record.name = (record.name or "").strip()
+    if not record.name:
+        raise ValidationError({"name": _("请填写名称。")})
+
+
+@transaction.atomic
+def save_compound(user, compound, **fields):
+    """Create or update a compound (小区) of a community in the user's scope."""
+    community = fields.get("community", compound.community if compound.community_id else None)
+    if community is None or community.level != Level.COMMUNITY:
+        raise ValidationError({"community": _("小区必须属于一个社区。")})
+    _require(user, "people.change_compound", community.code)
+    creating = compound.pk is None
+    before = None if creating else snapshot(compound, COMPOUND_FIELDS)
+    for name, value in fields.items():
+        setattr(compound, name, value)
+    compound.region_code = community.code
+    _require_name(compound)
+    if compound.star is None or not 0 <= compound.star <= 5:
+        raise ValidationError({"star": _("星级应在 0 到 5 之间（0 表示未评定）。")})
+    compound.full_clean()
+    compound.save()
+    record_change(
+        user, compound, Action.CREATE if creating else Action.UPDATE, before, snapshot(compound, COMPOUND_FIELDS)
+    )
+    return compound
+
+
+@transaction.atomic
+def save_property_company(user, company, *, phone=None, **fields):
+    """Create or update a property company (物业公司) registered in a region of the user's scope; the
+    contact phone is sealed (None keeps it, "" clears it)."""
+    region = fields.get("region", company.region if company.region_id else None)
+    if region is None:
+        raise ValidationError({"region": _("请选择登记区域。")})
+    _require(user, "people.change_propertycompany", region.code)
+    creating = company.pk is None
+    before = None if creating else snapshot(company, PROPERTY_COMPANY_FIELDS)
+    _credit_code(fields)
+    fields.update(_seal_contact_phone(phone))
+    for name, value in fields.items():
+        setattr(company, name, value)
+    company.region_code = region.code
+    _require_name(company)
+    company.full_clean()
+    company.save()
+    record_change(
+        user,
+        company,
+        Action.CREATE if creating else Action.UPDATE,
+        before,
+        snapshot(company, PROPERTY_COMPANY_FIELDS),
+    )
+    return company
+
+
+@transaction.atomic
+def save_enterprise(user, enterprise, *, phone=None, **fields):
+    """Create or update a merchant or enterprise (商户企业) of a grid in the user's scope, optionally in
+    one of that grid's buildings; the contact phone is sealed (None keeps it, "" clears it)."""
+    grid = fields.get("grid", enterprise.grid if enterprise.grid_id else None)
+    if grid is None or grid.level not in (Level.GRID, Level.MICROGRID):
+        raise ValidationError({"grid": _("商户企业必须属于一个网格。")})
+    _require(user, "people.change_enterprise", grid.code)
+    creating = enterprise.pk is None
+    before = None if creating else snapshot(enterprise, ENTERPRISE_FIELDS)
+    _credit_code(fields)
+    fields.update(_seal_contact_phone(phone))
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    enterprise.region_code = grid.code
+    _require_name(enterprise)
+    if enterprise.building_id and not enterprise.building.region_code.startswith(grid.code):
+        raise ValidationError({"building": _("所选楼栋不在该网格内。")})
+    enterprise.full_clean()
+    enterprise.save()
+    record_change(
+        user,
+        enterprise,
+        Action.CREATE if creating else Action.UPDATE,
+        before,
+        snapshot(enterprise, ENTERPRISE_FIELDS),
+    )
+    return enterprise
 
 
 # --- Door-knocking (敲门行动) -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Admin: reference data (tags, property companies, compounds, merchants, rentals) is edited here;
+"""Admin: reference data (tags, property companies, compounds, merchants, rentals) can be edited here
+(staff use the people pages, which write the change log);
 persons are read-only and masked (their writes go through actions.py with the change log), and the
 access log and imports are read-only."""
 
@@ -22,10 +23,17 @@ class TagAdmin(admin.ModelAdmin):
     list_filter = ("sensitivity",)
 
 
+# Contact phones are sealed: the admin shows the masked form only and never the ciphertext or hash
+# (they are set through the staff pages, actions.save_property_company / save_enterprise).
+SEALED_PHONE = ("phone_enc", "phone_hash")
+
+
 @admin.register(PropertyCompany)
 class PropertyCompanyAdmin(admin.ModelAdmin):
-    list_display = ("name", "credit_code", "contact", "region_code")
+    list_display = ("name", "credit_code", "contact", "phone_masked", "region_code")
     search_fields = ("name", "credit_code")
+    exclude = SEALED_PHONE
+    readonly_fields = ("phone_masked",)
 
 
 @admin.register(Compound)
@@ -38,10 +46,12 @@ class CompoundAdmin(admin.ModelAdmin):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "region_code", "industry", "employees")
+    list_display = ("name", "kind", "region_code", "industry", "contact", "phone_masked", "employees")
     list_filter = ("kind",)
     search_fields = ("name", "credit_code")
     raw_id_fields = ("grid", "building")
+    exclude = SEALED_PHONE
+    readonly_fields = ("phone_masked",)
 
 
 @admin.register(Rental)

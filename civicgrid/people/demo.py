@@ -83,6 +83,15 @@ def _id_number(rng, birth, female):
     return first17 + protection.id_check_digit(first17)
 
 
+def sealed_phone(sealer, phone):
+    """A contact phone as stored: ciphertext, keyed hash and masked form (never the plain number)."""
+    return {
+        "phone_enc": sealer.encrypt(phone),
+        "phone_hash": sealer.hash("phone", phone),
+        "phone_masked": protection.mask_phone(phone),
+    }
+
+
 def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     """Create the demo base data under `district`; returns the number of persons."""
     started = time.monotonic()
@@ -96,7 +105,12 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     # Property companies and compounds: one compound per grid, a company per few communities.
     companies = PropertyCompany.objects.bulk_create(
         [
-            PropertyCompany(name=f"{word}物业服务有限公司", region=district, region_code=district.code)
+            PropertyCompany(
+                name=f"{word}物业服务有限公司",
+                region=district,
+                region_code=district.code,
+                **sealed_phone(sealer, f"03716{rng.randrange(0, 10**7):07d}"),
+            )
             for word in COMPOUND_WORDS[:6]
         ]
     )
@@ -287,6 +301,7 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
                     region_code=grid.code,
                     industry=rng.choice(["零售", "餐饮", "服务", "教育"]),
                     contact=person_name(rng),
+                    **sealed_phone(sealer, f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}"),
                     employees=rng.randint(1, 30),
                 )
             )

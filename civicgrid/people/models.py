@@ -4,8 +4,9 @@ compound (小区) → building (楼栋, in one grid) → unit (单元) → house
 Every row that can be scoped carries `region_code`, the code of the grid its building lies in (a
 copy kept by the actions), so `restrict()` is one indexed range condition and never a join.
 
-Persons' ID numbers and phones are stored encrypted (`*_enc`), with a keyed hash for exact search
-(`*_hash`) and the masked form for display (`*_masked`); see protection.py.
+Persons' ID numbers and phones, and the contact phones of merchants and property companies, are stored
+encrypted (`*_enc`), with a keyed hash for exact search (`*_hash`) and the masked form for display
+(`*_masked`); see protection.py.
 """
 
 from django.conf import settings
@@ -47,7 +48,10 @@ class PropertyCompany(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=100)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Contact phones are sealed like persons' (protection.py): never stored in plain text.
+    phone_enc = models.TextField(_("联系电话（密文）"), blank=True)
+    phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     region = models.ForeignKey(Region, verbose_name=_("登记区域"), on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
 
@@ -410,7 +414,9 @@ class Enterprise(TimeStampedModel):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     industry = models.CharField(_("行业"), max_length=50, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone_enc = models.TextField(_("联系电话（密文）"), blank=True)
+    phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     employees = models.PositiveIntegerField(_("从业人数"), default=0)
 
     objects = ScopedQuerySet.as_manager()

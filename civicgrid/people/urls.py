@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicgrid.people.views import data, pages
+from civicgrid.people.views import data, edit, pages
 
 app_name = "people"
 urlpatterns = [
@@ -10,17 +10,29 @@ urlpatterns = [
     path("map/", pages.map_page, name="map"),
     path("map/data/", pages.map_data, name="map_data"),
     path("access-log/", pages.access_log, name="access_log"),
+    path("buildings/new/", edit.building_new, name="building_new"),
     path("buildings/<int:pk>/", pages.building, name="building"),
+    path("buildings/<int:pk>/edit/", edit.building_edit, name="building_edit"),
+    path("buildings/<int:pk>/houses/new/", edit.house_new, name="house_new"),
+    path("buildings/<int:pk>/houses/generate/", edit.houses_generate, name="houses_generate"),
+    path("houses/<int:pk>/edit/", edit.house_edit, name="house_edit"),
     path("houses/<int:pk>/", pages.house, name="house"),
     path("houses/<int:pk>/verify/", pages.verify, name="verify"),
     path("houses/<int:pk>/persons/", pages.add_person, name="add_person"),
     path("houses/<int:pk>/rentals/", pages.add_rental, name="add_rental"),
     path("persons/<int:pk>/tags/", pages.person_tags, name="person_tags"),
     path("enterprises/", pages.enterprises, name="enterprises"),
+    path("enterprises/new/", edit.enterprise_new, name="enterprise_new"),
+    path("enterprises/<int:pk>/edit/", edit.enterprise_edit, name="enterprise_edit"),
+    path("compounds/new/", edit.compound_new, name="compound_new"),
+    path("compounds/<int:pk>/edit/", edit.compound_edit, name="compound_edit"),
+    path("companies/new/", edit.company_new, name="company_new"),
+    path("companies/<int:pk>/edit/", edit.company_edit, name="company_edit"),
     path("households/<int:pk>/", pages.household, name="household"),
     path("persons/<int:pk>/", pages.person, name="person"),
     path("persons/<int:pk>/edit/", pages.person_edit, name="person_edit"),
     path("persons/<int:pk>/move-out/", pages.person_move_out, name="person_move_out"),
+    path("persons/<int:pk>/move/", edit.person_move, name="person_move"),
     path("persons/<int:pk>/unmask/", pages.unmask, name="unmask"),
     path("import/", data.import_page, name="import"),
     path("import/template/<slug:kind>/", data.template, name="template"),

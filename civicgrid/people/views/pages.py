@@ -27,10 +27,11 @@ from civicgrid.people.models import (
     House,
     Household,
     Person,
+    PropertyCompany,
     Residence,
     Usage,
 )
-from civicgrid.people.policy import allowed, visible_tags
+from civicgrid.people.policy import allowed, allowed_within, visible_tags
 from civicgrid.people.views.common import chosen_region, client_ip
 from civicgrid.regions.models import Level, Region
 
@@ -78,6 +79,7 @@ def index(request):
             "can_import": allowed(request.user, "people.import_person", region.code),
             "can_export": allowed(request.user, "people.export_person", region.code),
             "can_audit": allowed(request.user, "people.view_accesslog"),
+            "can_add_building": allowed_within(request.user, "people.change_building", region.code),
             "is_grid": region.level >= Level.GRID,
         },
     )
@@ -98,6 +100,8 @@ def building(request, pk):
             "mode": mode,
             "usages": Usage.choices,
             "changes": changes_for(building)[:20],
+            "can_edit": allowed(request.user, "people.change_building", building.region_code),
+            "can_add_house": allowed(request.user, "people.change_house", building.region_code),
         },
     )
 
@@ -117,6 +121,7 @@ def _house_context(request, house):
         "history": Residence.objects.filter(house=house).select_related("person")[:30],
         "changes": changes_for(house)[:20],
         "can_change": allowed(request.user, "people.change_person", house.region_code),
+        "can_edit_house": allowed(request.user, "people.change_house", house.region_code),
     }
 
 
@@ -468,8 +473,27 @@ def enterprises(request):
         .annotate(building_count=Count("buildings"))
         .order_by("region_code", "name")[:200]
     )
+    companies = selectors.in_region(PropertyCompany.objects.restrict(request.user, "view"), region).order_by("name")
+    user = request.user
+    for item in page.object_list:
+        item.can_edit = allowed(user, "people.change_enterprise", item.region_code)
+    compounds = list(compounds)
+    for item in compounds:
+        item.can_edit = allowed(user, "people.change_compound", item.region_code)
+    companies = list(companies[:200])
+    for item in companies:
+        item.can_edit = allowed(user, "people.change_propertycompany", item.region_code)
     return render(
         request,
         "people/enterprises.html",
-        {"region": region, "page": page, "query": query, "compounds": compounds},
+        {
+            "region": region,
+            "page": page,
+            "query": query,
+            "compounds": compounds,
+            "companies": companies,
+            "can_add_enterprise": allowed_within(user, "people.change_enterprise", region.code),
+            "can_add_compound": allowed_within(user, "people.change_compound", region.code),
+            "can_add_company": allowed_within(user, "people.change_propertycompany", region.code),
+        },
     )
