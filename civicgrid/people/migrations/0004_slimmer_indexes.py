@@ -8,7 +8,7 @@ import civicgrid.people.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0002_default_tags"),
+        ("people", "0003_seal_contact_phones"),
     ]
 
     operations = [
