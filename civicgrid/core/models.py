@@ -1,8 +1,34 @@
+import functools
+
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 
-class TimeStampedModel(models.Model):
+@functools.cache
+def _choice_labels(field):
+    # The labels are lazy strings, so one table per field serves every language.
+    return dict(field.flatchoices)
+
+
+class ChoiceLabels(models.Model):
+    """get_FOO_display() from a table built once per field: Django's own rebuilds a hashable copy of
+    the field's choices on every call, which a list of 50 rows × 4 choice columns pays for in
+    milliseconds (the person search, the dispatcher queue)."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        try:
+            label = _choice_labels(field).get(value, value)
+        except TypeError:  # an unhashable value (a list in a JSON field): Django's general way
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
+
+
+class TimeStampedModel(ChoiceLabels):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from civicgrid.core.scoping import subtree_q
-from civicgrid.people import protection
+from civicgrid.people import protection, selectors
 from civicgrid.people.models import Building, House, Household, Person
 from civicgrid.people.policy import tag_clearance
 
@@ -41,7 +41,7 @@ class HouseholdFilter(RegionFilterMixin):
 
 
 class PersonFilter(RegionFilterMixin):
-    name = django_filters.CharFilter(field_name="name", lookup_expr="startswith")
+    name = django_filters.CharFilter(method="filter_name", label="name starts with")
     id_number = django_filters.CharFilter(method="filter_id_number", label="exact ID number")
     phone = django_filters.CharFilter(method="filter_phone", label="exact phone")
     tag = django_filters.CharFilter(method="filter_tag", label="tag code")
@@ -50,6 +50,9 @@ class PersonFilter(RegionFilterMixin):
     class Meta:
         model = Person
         fields = ["region", "name", "house", "household", "residence_type", "gender"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(*selectors.name_prefix(value))
 
     def filter_id_number(self, queryset, name, value):
         return queryset.filter(id_number_hash=protection.keyed_hash("id", protection.normalise_id(value)))

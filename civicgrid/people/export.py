@@ -23,7 +23,7 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
     if tag:
         persons = persons.filter(person_tags__tag__code=tag, person_tags__tag__sensitivity__lte=clearance)
     if query:
-        persons = persons.filter(name__startswith=query)
+        persons = persons.filter(*selectors.name_prefix(query))
     persons = persons.select_related("house__building", "house__unit").order_by("region_code", "house_id", "id")
     persons = list(persons[: settings.PEOPLE_EXPORT_MAX_ROWS])
     tags = {}

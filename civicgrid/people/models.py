@@ -11,6 +11,7 @@ encrypted (`*_enc`), with a keyed hash for exact search (`*_hash`) and the maske
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
@@ -24,23 +25,26 @@ class ScopedQuerySet(RestrictedQuerySet):
 
 
 class CodepointIndex(models.Index):
-    """An index on one text column in code-point order, whatever the database's collation: on
+    """An index ending in one text column in code-point order, whatever the database's collation: on
     PostgreSQL the expression `column COLLATE "C"`, which answers both a prefix search (as a range)
     and ORDER BY in that collation; SQLite's default BINARY collation already is code-point order,
-    so there it is a plain index on the column."""
+    so there it is a plain index on the columns. `fields` are plain leading columns."""
 
-    def __init__(self, *, field, name):
-        self.column_name = field
-        super().__init__(Collate(field, "C"), name=name)
+    def __init__(self, *, field, name, fields=()):
+        self.column_name, self.leading = field, tuple(fields)
+        super().__init__(*(F(f) for f in self.leading), Collate(field, "C"), name=name)
 
     def deconstruct(self):
         path, _args, kwargs = super().deconstruct()
-        return path, (), {"field": self.column_name, "name": self.name}
+        kwargs = {"field": self.column_name, "name": self.name}
+        if self.leading:
+            kwargs["fields"] = list(self.leading)
+        return path, (), kwargs
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
         if schema_editor.connection.vendor == "postgresql":
             return super().create_sql(model, schema_editor, using, **kwargs)
-        plain = models.Index(fields=[self.column_name], name=self.name)
+        plain = models.Index(fields=[*self.leading, self.column_name], name=self.name)
         return plain.create_sql(model, schema_editor, using, **kwargs)
 
 
@@ -287,11 +291,12 @@ class Person(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         # Every index is paid for by each imported row (bench people.import), so only those a query
-        # needs: scope ranges (region_code, name), name search in code-point order, exact search by
-        # the keyed hashes (plain btrees: no LIKE pattern indexes on hashes), moved-out persons for
-        # the anonymisation job (partial: current residents are not in it).
+        # needs: scope ranges with the name (a grid's persons by name, checked in the index), name
+        # search over a wide scope in code-point order, exact search by the keyed hashes (plain
+        # btrees: no LIKE pattern indexes on hashes), moved-out persons for the anonymisation job
+        # (partial: current residents are not in it).
         indexes = [
-            models.Index(fields=["region_code", "name"], name="people_person_region_name"),
+            CodepointIndex(fields=["region_code"], field="name", name="people_person_region_name_cp"),
             CodepointIndex(field="name", name="people_person_name_cp"),
             models.Index(fields=["id_number_hash"], name="people_person_id_hash"),
             models.Index(fields=["phone_hash"], name="people_person_phone_hash"),

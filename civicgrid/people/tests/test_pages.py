@@ -194,3 +194,29 @@ def test_tags_rental_and_enterprises_pages(client, worker, community, resident, 
     assert "小卖部" in html and "外区店" not in html
     stats = client.get(reverse("people:index")).content.decode()
     assert 'data-stat="rentals">1<' in stats
+
+
+def test_search_pages_through_many_matches_in_name_order(client, worker, building):
+    from civicgrid.people.selectors import SEARCH_PAGE
+
+    houses = list(building.houses.order_by("floor", "number"))
+    names = [f"欧阳{index:02d}" for index in range(SEARCH_PAGE + 5)]
+    for index, name in enumerate(reversed(names)):
+        add_person(worker, houses[index % len(houses)], name=name)
+    add_person(worker, houses[0], name="欧文")  # another prefix: not a match for 欧阳
+    client.force_login(worker)
+    url = reverse("people:search")
+
+    first = client.get(url, {"q": "欧阳"}).content.decode()
+    shown = [name for name in names if name in first]
+    assert shown == names[:SEARCH_PAGE]
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert "现住址" in first and houses[0].number in first
+
+    second = client.get(url, {"q": "欧阳", "page": 2}).content.decode()
+    assert [name for name in names if name in second] == names[SEARCH_PAGE:]
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert "欧文" not in first + second
+
+    for bad in ("x", "-3", "0"):
+        assert client.get(url, {"q": "欧阳", "page": bad}).status_code == 200

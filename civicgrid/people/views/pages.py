@@ -350,15 +350,34 @@ def search(request):
     _require_people(request.user)
     query = request.GET.get("q", "").strip()[:50]
     include_moved_out = request.GET.get("all") == "1"
-    persons, how = selectors.search_persons(request.user, query, include_moved_out=include_moved_out)
+    try:
+        page = max(1, min(selectors.SEARCH_MAX_PAGES, int(request.GET.get("page") or 1)))
+    except ValueError:
+        page = 1
+    size = selectors.SEARCH_PAGE
+    # One row more than the page shows says whether there is a next page, without counting matches.
+    persons, how = selectors.search_persons(
+        request.user, query, include_moved_out=include_moved_out, limit=size + 1, offset=(page - 1) * size
+    )
     persons = list(persons)
+    has_next = len(persons) > size and page < selectors.SEARCH_MAX_PAGES
+    persons = persons[:size]
     tags = selectors.visible_person_tags(request.user, persons)
     for person in persons:
         person.visible_tags = tags.get(person.pk, [])
     return render(
         request,
         "people/search.html",
-        {"query": query, "persons": persons, "how": how, "include_moved_out": include_moved_out},
+        {
+            "query": query,
+            "persons": persons,
+            "how": how,
+            "include_moved_out": include_moved_out,
+            "page": page,
+            "has_next": has_next,
+            "first_row": (page - 1) * size + 1,
+            "last_row": (page - 1) * size + len(persons),
+        },
     )
 
 
