@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.api import extra_fields
-from civicgrid.core.models import TimeStampedModel
+from civicgrid.core.models import ChoiceLabels, TimeStampedModel
 from civicgrid.core.scoping import RestrictedQuerySet, subtree_q
 from civicgrid.regions.models import Department, DepartmentKind, Region
 
@@ -245,13 +245,6 @@ class Category(TimeStampedModel):
 # --- Cases ----------------------------------------------------------------------------------
 
 
-def _choice_label(choices, value):
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def _distribute(condition, within):
     """(a | b | …) & within, written as (a & within) | (b & within) | … (see CaseQuerySet.restrict)."""
     if condition.connector != Q.OR or condition.negated:
@@ -379,7 +372,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return self.filter(status__in=[s for s, c in STAGE_LIGHTS.items() if c == Light(colour)])
 
 
-class Case(models.Model):
+class Case(ChoiceLabels):
     number = models.CharField(_("案件编号"), max_length=16, unique=True)
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("描述"), max_length=4000)
@@ -540,17 +533,6 @@ class Case(models.Model):
     @property
     def stage_light(self):
         return STAGE_LIGHTS.get(self.status, "")
-
-    # Django's generated get_*_display() flattens the field's choices on every call; a queue page
-    # calls them a few hundred times, so these look the label up in the enum instead.
-    def get_status_display(self):
-        return _choice_label(Status, self.status)
-
-    def get_source_display(self):
-        return _choice_label(Source, self.source)
-
-    def get_handling_level_display(self):
-        return _choice_label(HandlingLevel, self.handling_level)
 
     def deadline_light(self, now=None):
         """The same rule as CaseQuerySet.with_lights(), for one loaded case."""
