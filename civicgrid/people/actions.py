@@ -468,14 +468,14 @@ def register_rental(user, house, *, start, end=None, landlord_name="", tenant_id
 
 
 def _seal_contact_phone(phone):
-    """The sealed fields for a contact phone (mobile or landline); None keeps the current value, ""
-    clears it."""
+    """The sealed fields for a contact phone (mobile, landline or 400/800); None keeps the current
+    value, "" clears it."""
     if phone is None:
         return {}
     if phone == "":
         return {"phone_enc": "", "phone_hash": "", "phone_masked": ""}
     try:
-        phone = protection.validate_phone(phone)
+        phone = protection.validate_phone(phone, service=True)
     except ValueError as exc:
         raise ValidationError({"phone": str(exc)}) from None
     return {

@@ -27,6 +27,7 @@ PREFIX = "g1:"
 ID_RE = re.compile(r"^\d{17}[\dX]$")
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+SERVICE_RE = re.compile(r"^[48]00\d{7}$")  # 400/800 business service numbers
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
@@ -146,11 +147,17 @@ def normalise_phone(value):
     return re.sub(r"[\s-]", "", str(value or "").strip()) if value else ""
 
 
-def validate_phone(value):
+def validate_phone(value, service=False):
+    """A normalised mobile or landline number; `service` also accepts 400/800 numbers (a company's
+    contact phone, not a person's)."""
     phone = normalise_phone(value)
     if phone.startswith("+86"):
         phone = phone[3:]
+    if service and SERVICE_RE.match(phone):
+        return phone
     if not (PHONE_RE.match(phone) or LANDLINE_RE.match(phone)):
+        if service:
+            raise ValueError(_("联系电话应为手机号、带区号的固定电话或 400/800 服务电话。"))
         raise ValueError(_("手机号应为 11 位中国大陆手机号码（或带区号的固定电话）。"))
     return phone
 

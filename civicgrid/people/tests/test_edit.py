@@ -322,6 +322,12 @@ def test_property_company_credit_code_and_sealed_phone(client, tree, community):
     company.refresh_from_db()
     assert company.phone_enc == company.phone_hash == company.phone_masked == ""
     assert all("67891234" not in str(c.before) + str(c.after) for c in changes_for(company))
+    # A company's 400/800 service number is a contact phone too (not a person's phone).
+    client.post(reverse("people:company_edit", args=[company.pk]), {**data, "phone": "400-810-8888"})
+    company.refresh_from_db()
+    assert protection.decrypt(company.phone_enc) == "4008108888" and company.phone_masked == "400****8888"
+    with pytest.raises(ValueError):
+        protection.validate_phone("4008108888")
 
 
 # --- Merchants and enterprises ------------------------------------------------------------------------
