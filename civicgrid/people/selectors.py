@@ -9,11 +9,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.db.models.functions import Collate, Substr
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
+from civicgrid.accounts.scopes import scope_codes
 from civicgrid.core.scoping import subtree_q
 from civicgrid.people import protection
 from civicgrid.people.models import (
@@ -46,22 +47,46 @@ def current_persons(user):
     return Person.objects.restrict(user, "view").filter(house__isnull=False)
 
 
-def name_prefix(query):
+# A community's code has 12 digits (district 6 + street 3 + community 3); grids and micro-grids
+# add to it.
+COMMUNITY_CODE_LENGTH = 12
+
+
+class Unindexed(Func):
+    """`+column` on SQLite: the same value, but no index on the column may answer for it."""
+
+    template = "+%(expressions)s"
+
+
+def _name_expression(narrow):
+    if connection.vendor == "postgresql":
+        return Collate("name", "C")
+    # SQLite has no statistics to weigh a community's few thousand persons against the ten thousand
+    # bearers of a common surname and would walk the name index: within a narrow scope it is told to
+    # take the scope index (region_code, name) and sort the few matches.
+    return Unindexed("name") if narrow else F("name")
+
+
+def name_prefix(query, narrow=False):
     """Conditions for names starting with `query` that an index answers: on PostgreSQL a range on
     `name COLLATE "C"` (the people_person_name_cp index; LIKE could only use a pattern-ops index,
     whatever the database's collation), on SQLite the same range on the binary-collated name index
-    (SQLite's LIKE is case-insensitive and uses no index)."""
-    name = Collate("name", "C") if connection.vendor == "postgresql" else F("name")
+    (SQLite's LIKE is case-insensitive and uses no index). `narrow`: see _name_expression."""
+    name = _name_expression(narrow)
     return [GreaterThanOrEqual(name, query), LessThan(name, query + "\U0010ffff")]
 
 
-def name_order():
+def name_order(narrow=False):
     """ORDER BY name, id in code-point order, as people_person_name_cp holds it — on PostgreSQL the
     "C" collation, so a common surname searched over a whole street reads the first matches from
     the index instead of sorting every match."""
-    if connection.vendor == "postgresql":
-        return [Collate("name", "C"), "id"]
-    return ["name", "id"]
+    return [_name_expression(narrow), "id"]
+
+
+def narrow_scope(user):
+    """Whether the user sees persons of one community or less (not a street, not everything)."""
+    codes = scope_codes(user, "people.view_person")
+    return codes is not None and all(len(code) >= COMMUNITY_CODE_LENGTH for code in codes)
 
 
 # What a search result shows (people/_person_rows.html with the address): no ciphertexts, no notes.
@@ -86,6 +111,7 @@ def search_persons(user, query, include_moved_out=False, limit=SEARCH_PAGE, offs
     Returns (persons, how) where how is "id", "phone" or "name".
     """
     query = (query or "").strip()
+    narrow = False
     base = Person.objects.restrict(user, "view")
     if not include_moved_out:
         base = base.filter(house__isnull=False)
@@ -97,12 +123,13 @@ def search_persons(user, query, include_moved_out=False, limit=SEARCH_PAGE, offs
     elif DIGITS_RE.match(query):
         how, conditions = "phone", [Q(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(query)))]
     else:
-        how, conditions = "name", name_prefix(query)
+        narrow = narrow_scope(user)
+        how, conditions = "name", name_prefix(query, narrow)
     persons = (
         base.filter(*conditions)
         .select_related("house__building", "house__unit")
         .only(*SEARCH_COLUMNS)
-        .order_by(*name_order())[offset : offset + limit]
+        .order_by(*name_order(narrow))[offset : offset + limit]
     )
     return persons, how
 

@@ -149,6 +149,15 @@ def test_search_by_name_phone_and_id(worker, other_worker, building):
     assert protection.keyed_hash("id", number) == person.id_number_hash
 
 
+def test_a_grid_or_community_scope_is_narrow_a_district_is_not(worker, community, admin, building):
+    # Narrow scopes search their own index first on SQLite; the answers are the same either way.
+    assert selectors.narrow_scope(worker) and selectors.narrow_scope(community)
+    assert not selectors.narrow_scope(admin)
+    person = add_person(worker, building.houses.first(), name="钱多多")
+    for user in (worker, community, admin):
+        assert list(selectors.search_persons(user, "钱")[0]) == [person]
+
+
 def test_population_summary_and_elderly_contract(worker, community, tree, building, far_building):
     house = building.houses.first()
     old = add_person(worker, house, name="独居", id_number=make_id_number(birth=date(1940, 1, 1)))
