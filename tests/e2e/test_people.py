@@ -106,3 +106,36 @@ def test_buildings_on_the_map(page, login, district):
     page.wait_for_selector('#people-map[data-state="ready"]')
     assert page.get_attribute("#people-map", "data-buildings") == "1"
     expect(page.locator("#people-map .leaflet-interactive")).not_to_have_count(0)
+
+
+def test_person_search_by_name_phone_and_id_with_pages(new_page, login, district):
+    from civicgrid.people.selectors import SEARCH_PAGE
+
+    building, _house, _elder, _son = _people(district)
+    worker = district["worker"]
+    houses = list(building.houses.order_by("unit__number", "floor", "number"))
+    for index in range(SEARCH_PAGE + 2):
+        add_person(worker, houses[index % len(houses)], name=f"孙{index:02d}")
+    page = new_page()
+    login(page, "13812345678")
+    page.get_by_role("link", name="人房数据").first.click()
+    page.get_by_role("link", name="查找人员").click()
+
+    page.get_by_label("姓名、手机号或身份证号").fill("孙")
+    page.get_by_role("button", name="查找").click()
+    rows = page.locator(".person-table tbody tr")
+    expect(rows).to_have_count(SEARCH_PAGE)
+    expect(page.locator("#result-range")).to_contain_text("还有更多")
+    expect(rows.first).to_contain_text("幸福小区1号楼")  # the address column
+    page.get_by_role("link", name="下一页").click()
+    expect(rows).to_have_count(4)  # 22 numbered + 孙奶奶 + 孙小明, 20 on the first page
+    expect(page.get_by_role("link", name="上一页")).to_be_visible()
+
+    page.get_by_label("姓名、手机号或身份证号").fill("137 0000 1234")
+    page.get_by_role("button", name="查找").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("孙奶奶")
+    expect(rows.first).to_contain_text("137****1234")
+    assert "13700001234" not in page.locator(".person-table").inner_html()
+    rows.first.get_by_role("link", name="孙奶奶").click()
+    expect(page.locator("h1")).to_contain_text("孙奶奶")
