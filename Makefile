@@ -8,7 +8,7 @@ PORT ?= 8000
 SCALE ?= small
 export DJANGO_SETTINGS_MODULE := civicgrid.settings
 
-.PHONY: run dev test lint format assets messages setup setup-dev migrate demo bench bench-load bench-peer clean openapi
+.PHONY: run dev test system-deps lint format assets messages setup setup-dev migrate demo bench bench-load bench-peer clean openapi
 
 run: setup migrate demo
 	$(PY) manage.py collectstatic --noinput -v0
@@ -24,8 +24,13 @@ run: setup migrate demo
 dev: setup-dev migrate demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup-dev
-	$(PY) -m pytest -n auto; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+# pytest exits 5 when it collected no test: that is a broken run, not a green one.
+test: setup-dev system-deps
+	$(PY) -m pytest -n auto; rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: no test was collected" >&2; fi; exit $$rc
+
+# Debian's chromium, a Chinese font and gettext (installed when missing, or a clear message).
+system-deps:
+	@scripts/system-deps.sh
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -9,6 +9,31 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Tests that must never be skipped: a browser test that did not run proves nothing about the pages.
+MUST_RUN = ("tests/e2e/",)
+
+
+def pytest_runtest_logreport(report):
+    """Remember skipped tests that must run (with xdist this runs in the controller for every worker)."""
+    if report.skipped and report.nodeid.startswith(MUST_RUN):
+        _SKIPPED_MUST_RUN.append(report.nodeid)
+
+
+_SKIPPED_MUST_RUN = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _SKIPPED_MUST_RUN and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SKIPPED_MUST_RUN:
+        terminalreporter.section("browser tests were skipped: the run fails", red=True)
+        for nodeid in _SKIPPED_MUST_RUN:
+            terminalreporter.line(nodeid)
+
+
 def pytest_configure(config):
     from django.conf import settings
 
