@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",
+    "civicgrid.site",
 ]
 
 MIDDLEWARE = [
@@ -174,29 +175,11 @@ if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
-# Periodic jobs. A district runs `celery -A civicgrid beat` with this schedule; the embedded default
-# (no broker) runs the same jobs with `manage.py run_scheduler`, which `make run` starts.
+# Periodic jobs (each app registers its own, civicgrid.core.jobs). A district runs `celery -A civicgrid
+# beat`; the embedded default (no broker) runs the same jobs with `manage.py run_scheduler` (`make run`).
 NOTIFICATIONS_REMINDER_INTERVAL = env_int("NOTIFICATIONS_REMINDER_INTERVAL", 300)  # seconds
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 8)  # local time of the daily digest
-CELERY_BEAT_SCHEDULE = {
-    "raise-deadline-reminders": {
-        "task": "civicgrid.notifications.tasks.raise_deadline_reminders",
-        "schedule": NOTIFICATIONS_REMINDER_INTERVAL,
-    },
-    "send-daily-digests": {
-        "task": "civicgrid.notifications.tasks.send_daily_digests",
-        "schedule": 3600,  # hourly; the job itself sends once a day, from NOTIFICATIONS_DIGEST_HOUR
-    },
-    "anonymise-moved-out-persons": {
-        "task": "civicgrid.people.tasks.anonymise_moved_out",
-        "schedule": 86400,
-    },
-    "deliver-webhooks": {
-        "task": "civicgrid.api.tasks.deliver_webhooks",
-        "schedule": env_int("API_WEBHOOK_INTERVAL", 10),
-    },
-    "purge-idempotency-records": {"task": "civicgrid.api.tasks.purge_idempotency_records", "schedule": 3600},
-}
+# CELERY_BEAT_SCHEDULE is built from the apps' registered jobs (civicgrid.core.jobs, civicgrid/celery.py).
 
 # --- Notifications --------------------------------------------------------------------------
 # Channels beyond the in-app inbox (always on): "console" (logging), "email", "webhook" (an SMS or
@@ -452,11 +435,3 @@ DASHBOARD_WARNING_INTERVAL = env_int("DASHBOARD_WARNING_INTERVAL", 300)
 DASHBOARD_WARNINGS_PER_RUN = env_int("DASHBOARD_WARNINGS_PER_RUN", 500)
 # Needs analytics snapshots are recomputed when older than this (seconds).
 DASHBOARD_NEEDS_TTL = env_int("DASHBOARD_NEEDS_TTL", 3600)
-CELERY_BEAT_SCHEDULE["dashboard-warning-rules"] = {
-    "task": "civicgrid.dashboard.tasks.run_warning_rules",
-    "schedule": DASHBOARD_WARNING_INTERVAL,
-}
-CELERY_BEAT_SCHEDULE["dashboard-needs-analytics"] = {
-    "task": "civicgrid.dashboard.tasks.refresh_needs",
-    "schedule": 600,
-}

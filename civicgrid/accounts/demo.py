@@ -108,3 +108,9 @@ def seed_users(district, rng, *, staff_everywhere=False):
     admin.save(update_fields=["is_superuser", "is_staff"])
     save_assignments(assignments)
     return len(users)
+
+
+def seed_demo_users(run):
+    """Seeder (civicgrid.core.demo): the demo accounts of every role."""
+    users = seed_users(run.made["district"], run.rng, staff_everywhere=run.scale != "small")
+    return f"accounts: {users} users"

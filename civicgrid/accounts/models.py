@@ -50,6 +50,20 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
 
 
+# Everyone who works cases, i.e. every role but residents.
+STAFF_ROLES = frozenset(
+    {
+        Role.GRID_WORKER,
+        Role.MICROGRID_MEMBER,
+        Role.COMMUNITY_STAFF,
+        Role.STREET_STAFF,
+        Role.DEPARTMENT_STAFF,
+        Role.COMMAND_OPERATOR,
+        Role.SYSTEM_ADMIN,
+    }
+)
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)

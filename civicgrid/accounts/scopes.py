@@ -1,7 +1,9 @@
 """The read side of role assignments: which subtrees a user may act in, per permission."""
 
-from civicgrid.accounts.models import Role
+from civicgrid.accounts.models import STAFF_ROLES, Role
 from civicgrid.accounts.roles import role_has_permission
+
+__all__ = ["STAFF_ROLES", "active_assignments", "forget_assignments", "has_role", "roles_of", "scope_codes"]
 
 
 def active_assignments(user):

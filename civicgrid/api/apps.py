@@ -15,3 +15,13 @@ class ApiConfig(AppConfig):
 
         if webhooks.enqueue_case_event not in actions.EVENT_LISTENERS:
             actions.EVENT_LISTENERS.append(webhooks.enqueue_case_event)
+
+        from civicgrid.api import demo
+        from civicgrid.core import demo as demo_registry
+        from civicgrid.core import jobs
+
+        demo_registry.register(demo_registry.Seeder("api", demo.seed_demo, order=60))
+        jobs.register(
+            jobs.Job("deliver_webhooks", "civicgrid.api.webhooks.deliver_due", "API_WEBHOOK_INTERVAL"),
+            jobs.Job("purge_idempotency_records", "civicgrid.api.idempotency.purge_expired", 3600),
+        )

@@ -48,3 +48,8 @@ def seed_api(district):
     if not ApiKey.objects.filter(application=application).exists():
         actions.issue_key(application, region=district, rate_per_minute=600, name="demo", raw=DEMO_KEY)
     return DEMO_KEY
+
+
+def seed_demo(run):
+    """Seeder (civicgrid.core.demo): the Open311 demo application and its published key (README)."""
+    return f"Open311 demo api_key: {seed_api(run.made['district'])}"

@@ -9,4 +9,72 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # Settings checks only (see checks.py); no signals: writes go through actions.py.
-        from civicgrid.cases import checks  # noqa: F401
+        from civicgrid.cases import (
+            checks,  # noqa: F401
+            demo,
+        )
+        from civicgrid.core import demo as demo_registry
+
+        register_navigation()
+        demo_registry.register(demo_registry.Seeder("cases", demo.seed_demo, order=40, atomic=False))
+
+
+def register_navigation():
+    from civicgrid.accounts.models import Role
+    from civicgrid.core import navigation
+    from civicgrid.core.navigation import NavItem
+
+    resident = frozenset({Role.RESIDENT})
+    field_workers = frozenset({Role.GRID_WORKER, Role.MICROGRID_MEMBER})
+    office = frozenset(
+        {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DEPARTMENT_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
+    )
+    navigation.register(
+        NavItem(_("我要上报"), "cases:report", resident, "pin", _("拍照上报身边的问题"), order=20),
+        NavItem(
+            _("我的上报"),
+            "cases:my_reports",
+            resident,
+            "layers",
+            _("查看办理进度、评价结果"),
+            active_for=("cases:my_report",),
+            order=30,
+        ),
+        NavItem(
+            _("邻里议事板"),
+            "cases:board_home",
+            resident,
+            "people",
+            _("本社区公开的问题：留言、我也遇到、我能帮忙"),
+            active_for=("cases:board", "cases:board_case"),
+            order=40,
+        ),
+        NavItem(_("随手拍"), "cases:quick_report", field_workers, "eye", _("巡查发现问题，拍照即报"), order=50),
+        NavItem(_("我的任务"), "cases:tasks", field_workers, "grid", _("待签收、处置中和待核查的案件"), order=80),
+        NavItem(
+            _("案件受理派遣"),
+            "cases:staff_queue",
+            office,
+            "layers",
+            _("按时限灯和阶段灯筛选、派遣和督办案件"),
+            active_for=("cases:staff_detail",),
+            order=90,
+        ),
+        NavItem(
+            _("热线登记"),
+            "cases:staff_hotline",
+            frozenset({Role.COMMAND_OPERATOR}),
+            "phone",
+            _("12345 热线来电登记"),
+            order=100,
+        ),
+        NavItem(
+            _("代居民登记"),
+            "cases:staff_entry",
+            frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR}),
+            "user",
+            _("替居民登记反映的问题"),
+            order=110,
+        ),
+        NavItem(_("统计分析"), "cases:stats", office, "eye", _("结案率、按期结案率、返工率、满意率等指标"), order=120),
+    )

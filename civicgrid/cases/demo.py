@@ -512,3 +512,9 @@ def seed_cases(district, scale="small", seed=2026, now=None, stdout=None):
             clock.at = min(clock.at, now)
             actions.merge_duplicate(case, target, people.operator, version=case.version, note="与已有案件重复。")
     return len(specs), time.monotonic() - started
+
+
+def seed_demo(run):
+    """Seeder (civicgrid.core.demo): cases in every state (manages its own transactions)."""
+    cases, seconds = seed_cases(run.made["district"], run.scale, run.seed, stdout=run.stdout)
+    return f"cases: {cases} ({seconds:.1f}s)"

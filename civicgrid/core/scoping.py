@@ -37,12 +37,40 @@ def collapse_codes(codes):
     return sorted(kept)
 
 
+# Who holds which role where is the accounts app's business; it registers itself here at start-up
+# (AccountsConfig.ready), so the base asks without importing it.
+_resolver = None
+
+
+def set_resolver(resolver):
+    """`resolver` offers scope_codes(user, permission), roles_of(user), active_assignments(user) and
+    STAFF_ROLES."""
+    global _resolver
+    _resolver = resolver
+
+
+def scope_codes(user, permission):
+    """Region codes whose subtrees `user` holds `permission` in; None = unrestricted, [] = nothing."""
+    return _resolver.scope_codes(user, permission)
+
+
+def roles_of(user):
+    """The role values `user` holds anywhere."""
+    return _resolver.roles_of(user)
+
+
+def active_assignments(user):
+    return _resolver.active_assignments(user)
+
+
+def staff_roles():
+    """The role values of staff (everyone who works cases, i.e. every role but residents)."""
+    return _resolver.STAFF_ROLES
+
+
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action="view"):
         """Limit rows to what `user` may `action` (a permission codename such as "view")."""
-        # Imported here: accounts depends on core, not the other way round at import time.
-        from civicgrid.accounts.scopes import scope_codes
-
         field = getattr(self.model, "scope_code_field", None)
         if field is None:
             raise TypeError(f"{self.model.__name__} has no scope_code_field; it cannot be restricted")

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from civicgrid.accounts.scopes import active_assignments
 from civicgrid.core.navigation import navigation_for
+from civicgrid.core.scoping import active_assignments
 from civicgrid.regions import selectors as region_selectors
 
 

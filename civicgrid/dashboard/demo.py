@@ -39,3 +39,8 @@ def seed_dashboard(district):
     for name, kind, options in DEFAULT_RULES:
         WarningRule.objects.get_or_create(name=name, kind=kind, defaults={"region": district, **options})
     return warnings.run_rules()
+
+
+def seed_demo(run):
+    """Seeder (civicgrid.core.demo): rollups rebuilt and the demo warning rules."""
+    return f"dashboard: rollups rebuilt, warning rules {seed_dashboard(run.made['district'])}"

@@ -9,7 +9,29 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from civicgrid.cases.notifications import register
+        from civicgrid.core import jobs, navigation
         from civicgrid.notifications.actions import deliver_notice
 
         # Every Notice the case actions schedule on commit lands in the inbox and the channels.
         register(deliver_notice)
+        navigation.register(
+            navigation.NavItem(
+                _("消息"),
+                "notifications:inbox",
+                None,
+                "info",
+                _("案件派遣、时限提醒等消息"),
+                active_for=("notifications:*",),
+                order=150,
+            )
+        )
+        jobs.register(
+            jobs.Job(
+                "raise_deadline_reminders",
+                "civicgrid.notifications.jobs.raise_deadline_reminders",
+                "NOTIFICATIONS_REMINDER_INTERVAL",
+                order=10,
+            ),
+            # Hourly; the job itself sends once a day, from NOTIFICATIONS_DIGEST_HOUR.
+            jobs.Job("send_daily_digests", "civicgrid.notifications.jobs.send_daily_digests", 3600, order=20),
+        )

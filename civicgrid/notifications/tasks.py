@@ -1,4 +1,5 @@
-"""Celery tasks: channel delivery with retry and exponential backoff, and the periodic jobs.
+"""Celery task: channel delivery with retry and exponential backoff (the periodic jobs run through
+civicgrid.core.jobs).
 
 Without a broker (the embedded default) they run eagerly, in-process; a retry then runs at once.
 """
@@ -46,17 +47,3 @@ def send_via_channel(self, channel, user_id, notification_ids):
         countdown = settings.NOTIFICATIONS_RETRY_BACKOFF * 2**self.request.retries
         logger.warning("channel %s failed for user %s (%s); retrying in %ss", channel, user_id, exc, countdown)
         raise self.retry(exc=exc, countdown=countdown) from exc
-
-
-@shared_task
-def raise_deadline_reminders():
-    from civicgrid.notifications.jobs import raise_deadline_reminders as job
-
-    return job()
-
-
-@shared_task
-def send_daily_digests():
-    from civicgrid.notifications.jobs import send_daily_digests as job
-
-    return job()

@@ -9,4 +9,31 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         # Settings checks only; no signals: writes go through actions.py.
-        from civicgrid.people import checks  # noqa: F401
+        from civicgrid.accounts.models import Role
+        from civicgrid.core import demo as demo_registry
+        from civicgrid.core import jobs, navigation
+        from civicgrid.people import checks, demo, labels  # noqa: F401 - checks registers itself
+
+        navigation.register(
+            navigation.NavItem(
+                labels.NAV_LABEL,
+                "people:index",
+                frozenset(
+                    {
+                        Role.GRID_WORKER,
+                        Role.MICROGRID_MEMBER,
+                        Role.COMMUNITY_STAFF,
+                        Role.STREET_STAFF,
+                        Role.COMMAND_OPERATOR,
+                        Role.SYSTEM_ADMIN,
+                    }
+                ),
+                "building",
+                labels.NAV_DESCRIPTION,
+                active_for=("people:*",),
+                order=130,
+            )
+        )
+        demo_registry.register(demo_registry.Seeder("people", demo.seed_demo, order=50))
+        # Persons who moved out longer ago than PEOPLE_RETENTION_DAYS.
+        jobs.register(jobs.Job("anonymise_moved_out", "civicgrid.people.actions.anonymise_moved_out", 86400))

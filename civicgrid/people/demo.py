@@ -312,3 +312,8 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
             f"{len(persons)} persons in {time.monotonic() - started:.1f}s"
         )
     return len(persons)
+
+
+def seed_demo(run):
+    """Seeder (civicgrid.core.demo): buildings, houses, households and persons."""
+    seed_people(run.made["district"], run.scale, run.seed, stdout=run.stdout)

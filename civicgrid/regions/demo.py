@@ -425,3 +425,11 @@ class _Names:
                 f"{self.rng.choice(VILLAGE_PREFIXES)}{self.rng.choice(SURNAMES)}{self.rng.choice(VILLAGE_SUFFIXES)}村"
             )
         )
+
+
+def seed_demo(run):
+    """Seeder (civicgrid.core.demo): the district's tree and its departments."""
+    district = seed_regions(run.scale, run.seed)
+    run.made["district"] = district
+    departments = seed_departments(district, run.scale)
+    return f"regions: {Region.objects.subtree(district).count()} regions, {departments} departments"

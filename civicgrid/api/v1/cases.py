@@ -18,6 +18,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from civicgrid.accounts.models import STAFF_ROLES
 from civicgrid.accounts.scopes import roles_of
 from civicgrid.api.exceptions import ApiError
 from civicgrid.api.idempotency import fingerprint, idempotent
@@ -35,7 +36,6 @@ from civicgrid.cases.models import (
     Status,
 )
 from civicgrid.cases.workflow import Action, allowed_actions
-from civicgrid.core.navigation import STAFF_ROLES
 
 PUBLIC_NOTE_TYPES = {EventType.FED_BACK, EventType.REJECTED, EventType.EVALUATED}
 # Sources a client may file under; each is checked against the workflow's REPORT_RULES.

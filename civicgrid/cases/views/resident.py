@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civicgrid.accounts.models import Role
+from civicgrid.accounts.models import STAFF_ROLES, Role
 from civicgrid.accounts.scopes import active_assignments, has_role, roles_of
 from civicgrid.cases import actions, uploads
 from civicgrid.cases.errors import CaseError, CaseNotFound, RateLimited
@@ -35,7 +35,6 @@ from civicgrid.cases.models import (
     Status,
 )
 from civicgrid.cases.selectors import timeline
-from civicgrid.core.navigation import STAFF_ROLES
 from civicgrid.regions.models import Region
 
 PAGE_SIZE = 20

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from civicgrid.accounts.scopes import active_assignments
+from civicgrid.core.scoping import active_assignments
 
 register = template.Library()
 

@@ -8,29 +8,14 @@ import signal
 import threading
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from civicgrid.notifications import jobs
+from civicgrid.core import jobs
 
 
 def schedule():
-    """(name, job, interval in seconds) of every periodic job; the same jobs as CELERY_BEAT_SCHEDULE."""
-    from civicgrid.api.idempotency import purge_expired
-    from civicgrid.api.webhooks import deliver_due
-    from civicgrid.dashboard import needs, warnings
-    from civicgrid.people.actions import anonymise_moved_out
-
-    return [
-        ("raise_deadline_reminders", jobs.raise_deadline_reminders, settings.NOTIFICATIONS_REMINDER_INTERVAL),
-        ("send_daily_digests", jobs.send_daily_digests, 3600),
-        # Persons who moved out longer ago than PEOPLE_RETENTION_DAYS.
-        ("anonymise_moved_out", anonymise_moved_out, 86400),
-        ("deliver_webhooks", deliver_due, settings.API_WEBHOOK_INTERVAL),
-        ("purge_idempotency_records", purge_expired, 3600),
-        ("run_warning_rules", warnings.run_rules, settings.DASHBOARD_WARNING_INTERVAL),
-        ("refresh_needs", needs.refresh_stale, 600),
-    ]
+    """(name, job, interval in seconds) of every registered periodic job (the same as Celery beat's)."""
+    return [(job.name, job.run, job.interval) for job in jobs.schedule()]
 
 
 class Command(BaseCommand):
