@@ -30,8 +30,6 @@ def test_a_marker_tooltip_shows_the_address_as_text(new_page, login, district):
     ).case
     assert PAYLOAD in case.title
     page = new_page(viewport=BIG_SCREEN)
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     login(page, "13900001111")
     page.goto("/dashboard/")
     expect(page.locator("#dash-map")).to_have_attribute("data-state", "ready")
@@ -40,5 +38,4 @@ def test_a_marker_tooltip_shows_the_address_as_text(new_page, login, district):
     tooltip = page.locator(".leaflet-tooltip").last
     expect(tooltip).to_contain_text(PAYLOAD)
     expect(page.locator(".leaflet-tooltip img")).to_have_count(0)
-    page.wait_for_timeout(300)
-    assert dialogs == []
+    page.wait_for_timeout(300)  # an alert would have opened by now: new_page fails the test on any dialog
