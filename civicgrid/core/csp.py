@@ -29,7 +29,7 @@ def inline_style_hashes(template=ERROR_TEMPLATE):
     """'sha256-…' sources for the <style> blocks of a template that holds no template tags inside them."""
     text = template.read_text(encoding="utf-8")
     return [
-        "'sha256-{}'".format(base64.b64encode(hashlib.sha256(block.encode()).digest()).decode())
+        f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
         for block in STYLE_BLOCK.findall(text)
     ]
 
