@@ -234,6 +234,8 @@ def test_command_screen_shows_payloads_as_text(new_page, login, stored):
             for fx, fy in ((0.5, 0.5), (0.3, 0.6), (0.7, 0.4)):
                 page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
                 page.wait_for_timeout(80)
+        # Only the canvas layer: no HTML tooltip element next to it.
+        assert chart.locator(":scope > *").count() == 1, chart.get_attribute("id")
     # Drill down (street, then the community with the hostile name) and hover again.
     community = stored["community"].code
     for code in (community[:9], community):
