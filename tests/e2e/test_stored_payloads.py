@@ -4,7 +4,7 @@ Every text field a resident, an application or staff can write gets a payload, p
 the real entry points (the Open311 endpoint over HTTP, the action functions the forms call):
 case title (from the address), description, address, Open311 address_string, description and the
 caller's names, staff notes, a board comment, person and building names, a person's notes, tag
-names and colours, category and region names, staff names, warning rule names (warning text,
+names and colours, an enterprise's name, address and contact, category and region names, staff names, warning rule names (warning text,
 tasks, notifications) and an application's name. Then residents (390 px), staff (1280 px) and the
 command screen (1920×1080) open every page that shows them, hover the map markers and areas,
 open the popups and chart tooltips. `new_page` fails the test on any dialog (a payload that ran),
@@ -24,7 +24,7 @@ from civicgrid.core.testing import make_user
 from civicgrid.dashboard.models import RuleAction, RuleKind, WarningRule
 from civicgrid.dashboard.warnings import run_rules
 from civicgrid.people import actions as people_actions
-from civicgrid.people.models import Tag
+from civicgrid.people.models import Enterprise, Tag
 from civicgrid.people.testing import add_person, ensure_tags, make_building
 from civicgrid.regions import locator
 from civicgrid.regions.models import Region
@@ -112,6 +112,14 @@ def stored(district, settings):
     tag = Tag.objects.order_by("sensitivity", "order").first()
     Tag.objects.filter(pk=tag.pk).update(name="标签" + IMG, colour='"><i>X')
     people_actions.set_tags(district["worker"], person, [tag.code])
+    people_actions.save_enterprise(
+        community,
+        Enterprise(),
+        grid=district["S1C1G1"],
+        name="商户" + IMG,
+        address="地址" + SVG,
+        contact="联系人" + JS,
+    )
 
     # Warnings: a rule's text reaches the warning list, a task and notifications.
     for action, role in ((RuleAction.TASK, Role.COMMAND_OPERATOR), (RuleAction.NOTIFY, Role.COMMUNITY_STAFF)):
@@ -204,6 +212,8 @@ def test_base_data_pages_show_payloads_as_text(new_page, login, stored):
     shows(page, "刘" + IMG, "备注" + SVG, "标签" + IMG)
     page.goto(f"/people/buildings/{stored['building'].pk}/")
     shows(page, "楼" + SVG)
+    page.goto("/people/enterprises/")
+    shows(page, "商户" + IMG)
     for url in ("/people/", f"/people/houses/{stored['house'].pk}/", "/people/search/?q=刘", "/cases/tasks/"):
         page.goto(url)
         page.wait_for_load_state("networkidle")
