@@ -53,9 +53,7 @@ def _api(user):
 def _leaks(text, a):
     """The private details of A that appear in `text`."""
     found = [s for s in (A_DESCRIPTION, A_ADDRESS, f"{a.lon:.5f}", f"{a.lat:.5f}") if s in text]
-    found += [
-        f"/cases/attachments/{p.pk}/" for p in a.attachments.all() if f"/cases/attachments/{p.pk}/" in text
-    ]
+    found += [f"/cases/attachments/{p.pk}/" for p in a.attachments.all() if f"/cases/attachments/{p.pk}/" in text]
     if a.reporter.name and f">{a.reporter.name}<" in text:
         found.append(a.reporter.name)
     return found
