@@ -13,6 +13,7 @@ import django_filters
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -111,7 +112,7 @@ class CaseSerializer(serializers.ModelSerializer):
 class AttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
-    is_public = serializers.SerializerMethodField()
+    is_public = serializers.SerializerMethodField(label=gettext_lazy("公开"))
 
     class Meta:
         model = Attachment
