@@ -100,6 +100,10 @@ def _check_after(client, world, a, b):
     assert body["description"] == "" and body["address"] == "" and body["lon"] is None and body["lat"] is None
     assert body["reporter_name"] == "" and not body["is_reporter"]
     assert all(not event["attachments"] for event in body["timeline"])
+    # The list of followed cases shows the same public version.
+    listed = _api(world.people.resident2).get("/api/v1/cases/", {"mine": "following"})
+    assert [row["number"] for row in listed.json()["results"]] == [a.number]
+    assert _leaks(listed.content.decode(), a) == []
 
 
 def test_merge_through_the_api_does_not_open_the_original_to_the_duplicates_reporter(client, world, pair):

@@ -1,8 +1,9 @@
 """Resident phone pages (我要上报, 我的上报), the grid worker's 随手拍, and the attachment view.
 
 Views parse input and call actions (cases.uploads.report_with_attachments → actions.report_case,
-actions.evaluate_case / reopen_case / follow_case). Reads start from Case.objects.restrict(user):
-another resident's private report, or a case outside the user's scope, answers 404.
+actions.evaluate_case / reopen_case / follow_case). 我的上报 opens the user's own reports and, in
+their public version only, the cases they follow (cases.access); attachments are served by their
+own visibility against how much of the case the user reads. Anything else answers 404.
 
 Nearby duplicates are shown after the report is filed (report_case returns them): the reporter's
 case exists either way, and the "follow the existing case" prompt on the confirmation page lets

@@ -3,7 +3,8 @@ forms, the 12345 hotline form and staff entry, and the ledger export.
 
 Views parse input and call `civicgrid.cases.actions`; every read starts from
 `Case.objects.restrict(user, "view")` (through `cases.selectors`), so a case outside the user's
-scope answers 404 exactly like a number that does not exist.
+scope answers 404 exactly like a number that does not exist. The case page is for those who read
+the case in full (cases.access); its reporter and followers are sent to their own page.
 """
 
 from django.conf import settings
