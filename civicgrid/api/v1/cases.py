@@ -198,7 +198,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     def _level(self):
         # How much of the case the user reads (cases.access), decided by the view.
-        return self.context["level"]
+        return self.context.get("level", access.Reading.NONE)  # without one: the least
 
     def _staff(self, obj):
         return access.staff_view(self._user(), obj, self._level())
