@@ -273,13 +273,18 @@ def _random_name(extension, at, suffix=""):
     return f"cases/{at:%Y/%m}/{secrets.token_hex(16)}{suffix}.{extension}"
 
 
-def save_attachments(case, checked, user, *, event=None, is_public=True):
+def save_attachments(case, checked, user, *, event=None, visibility=None):
     """Write the checked files and their Attachment rows (inside the caller's transaction).
+
+    Each file carries its own `visibility` (cases.access): by default public for a public case and
+    the parties' only (its reporter and staff) for a private one.
 
     If writing fails half-way, the files already written are removed again.
     """
+    from civicgrid.cases.access import default_visibility
     from civicgrid.cases.models import Attachment
 
+    visibility = visibility or default_visibility(case)
     storage = attachment_storage()
     at = timezone.now()
     written, rows = [], []
@@ -306,7 +311,7 @@ def save_attachments(case, checked, user, *, event=None, is_public=True):
                     height=item.height,
                     uploaded_by=user,
                     created_at=at,
-                    is_public=is_public,
+                    visibility=visibility,
                 )
             )
     except Exception:
@@ -329,5 +334,5 @@ def report_with_attachments(user, *, photos=(), videos=(), audios=(), **report_k
     if result.replayed:
         return result  # the files came with the first submission
     event = CaseEvent.objects.filter(case=result.case, seq=1).first()
-    save_attachments(result.case, checked, user, event=event, is_public=True)
+    save_attachments(result.case, checked, user, event=event)
     return result
