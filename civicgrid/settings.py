@@ -388,6 +388,11 @@ CASES_EXPORT_MAX_ROWS = env_int("CASES_EXPORT_MAX_ROWS", 50000)
 # access), size limits per kind in megabytes, counts per report, thumbnail size in pixels.
 CASES_ATTACHMENT_ROOT = Path(env_str("CASES_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
 CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 10)
+# Decompression bombs: a photo whose header declares more pixels, a longer side or (animated) more
+# frames is refused before it is decoded.
+CASES_PHOTO_MAX_MEGAPIXELS = env_int("CASES_PHOTO_MAX_MEGAPIXELS", 40)
+CASES_PHOTO_MAX_SIDE = env_int("CASES_PHOTO_MAX_SIDE", 12000)
+CASES_PHOTO_MAX_FRAMES = env_int("CASES_PHOTO_MAX_FRAMES", 100)
 CASES_VIDEO_MAX_MB = env_int("CASES_VIDEO_MAX_MB", 50)
 CASES_AUDIO_MAX_MB = env_int("CASES_AUDIO_MAX_MB", 10)
 CASES_MAX_PHOTOS = env_int("CASES_MAX_PHOTOS", 9)

@@ -9,7 +9,7 @@ from civicgrid.accounts.models import Role
 from civicgrid.api import actions as api_actions
 from civicgrid.cases.models import Attachment, Case, CaseEvent, Evaluation, HandlingLevel, Status
 from civicgrid.cases.tests.conftest import fresh
-from civicgrid.cases.tests.media_files import jpeg_bytes
+from civicgrid.cases.tests.media_files import jpeg_bytes, png_bomb_bytes
 from civicgrid.core.testing import TEST_PASSWORD, make_user
 
 from .conftest import client_for, make_case, point_in, report
@@ -81,6 +81,17 @@ def test_upload_checks_apply(world):
     assert response.status_code == 400
     assert response.json()["code"] == "upload_rejected"
     assert not Case.objects.exists()
+
+
+def test_a_decompression_bomb_photo_is_refused(world):
+    client = client_for(world.people.resident)
+    body = _report_body(world)
+    body["photos"] = [SimpleUploadedFile("bomb.png", png_bomb_bytes(), "image/png")]
+    response = client.post(f"{BASE}/cases/", body, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["code"] == "upload_rejected"
+    assert "像素过多" in response.json()["message"]
+    assert not Case.objects.exists() and not Attachment.objects.exists()
 
 
 def test_bad_input_lists_field_errors(world):
