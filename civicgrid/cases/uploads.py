@@ -162,8 +162,8 @@ def _refuse_type(upload, expected):
 
 def _refuse_size(upload):
     return UploadError(
-        _("“%(name)s”像素过多：照片不能超过 %(limit)d 万像素。请缩小后再上传。")
-        % {"name": upload.name, "limit": settings.CASES_PHOTO_MAX_MEGAPIXELS * 100}
+        _("“%(name)s”像素过多：照片不能超过 %(limit)d 百万像素。请缩小后再上传。")
+        % {"name": upload.name, "limit": settings.CASES_PHOTO_MAX_MEGAPIXELS}
     )
 
 
@@ -196,14 +196,14 @@ def _check_dimensions(upload, image):
     if width * height > max_pixels or max(width, height) > max_side:
         raise UploadError(
             _(
-                "“%(name)s”像素过多（%(width)d × %(height)d）：照片不能超过 %(limit)d 万像素，"
+                "“%(name)s”像素过多（%(width)d × %(height)d）：照片不能超过 %(limit)d 百万像素，"
                 "最长边不能超过 %(side)d 像素。请缩小后再上传。"
             )
             % {
                 "name": upload.name,
                 "width": width,
                 "height": height,
-                "limit": settings.CASES_PHOTO_MAX_MEGAPIXELS * 100,
+                "limit": settings.CASES_PHOTO_MAX_MEGAPIXELS,
                 "side": max_side,
             }
         )
