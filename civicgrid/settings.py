@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",
+    "civicgrid.ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -159,11 +160,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
 else:
+    # Only figures that may be a little stale live here (per process). Counters that must hold
+    # across gunicorn workers (rate limits, lockouts) never do: see RATE_LIMIT_STORE and AXES_HANDLER.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Where rate-limit counters live, shared by every worker: "redis" (the default cache's Redis) or
+# "database" (the ratelimit_counter table: SQLite or PostgreSQL, one atomic upsert per request).
+RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database")
 
 # --- Background work --------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -240,6 +248,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Failures and lockouts are counted in the database (shared by every worker, one row locked per
+# account), never in a process's cache.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 # Lock the account, not the address: a street office's staff share one NAT address, and one
