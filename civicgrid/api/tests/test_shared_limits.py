@@ -3,6 +3,7 @@
 
 import secrets
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
@@ -33,6 +34,7 @@ def test_limits_and_lockouts_hold_across_two_servers(tmp_path, settings, store):
     tree = build_tree()
     application = api_actions.create_application("限流测试")
     _key, raw = api_actions.issue_key(application, region=tree["S1"], rate_per_minute=5)
+    _key, burst_raw = api_actions.issue_key(application, region=tree["S1"], rate_per_minute=5)
     make_user("lockme")
     prefix = f"test-limits-{uuid.uuid4().hex}" if store == "redis" else None
     try:
@@ -44,6 +46,15 @@ def test_limits_and_lockouts_hold_across_two_servers(tmp_path, settings, store):
                 response = requests.get(servers[i % 2] + path, headers={"X-API-Key": raw}, timeout=30)
                 statuses.append(response.status_code)
             assert statuses == [200] * 5 + [429] * 5, statuses
+
+            # At once: 16 requests in parallel on both servers, still exactly 5 through.
+            def get(i):
+                url = servers[i % 2] + "/api/v1/categories/"
+                return requests.get(url, headers={"X-API-Key": burst_raw}, timeout=60).status_code
+
+            with ThreadPoolExecutor(8) as pool:
+                statuses = list(pool.map(get, range(16)))
+            assert sorted(statuses) == [200] * 5 + [429] * 11, statuses
 
             if store == "database":  # lockouts are in the database whatever the store (AXES_HANDLER)
                 # Five wrong passwords, alternately, lock the account on both servers (a wrong
