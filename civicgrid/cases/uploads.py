@@ -2,9 +2,10 @@
 
 - Photos are opened with Pillow and refused from their header alone when they declare more pixels,
   a longer side or more frames than CASES_PHOTO_MAX_MEGAPIXELS / _SIDE / _FRAMES allow (a
-  decompression bomb is a few kB of PNG that decodes to gigabytes); then they are verified, turned upright by their EXIF orientation, and re-encoded
-  (JPEG, or PNG when they have transparency) with no metadata at all: no EXIF, no GPS. The
-  original upload is not kept, so no copy with the location exists.
+  decompression bomb is a few kB of PNG that decodes to gigabytes). Then they are verified, turned
+  upright by their EXIF orientation, and re-encoded (JPEG, or PNG when they have transparency)
+  with no metadata at all: no EXIF, no GPS. The original upload is not kept, so no copy with the
+  location exists.
 - Videos and voice clips are recognised by their container's magic bytes (MP4/MOV/M4A ``ftyp``,
   WebM/Matroska EBML, Ogg, MP3 with or without ID3, WAV RIFF, AAC ADTS).
 - Size limits per kind and counts per report come from settings (CASES_*).
