@@ -331,6 +331,10 @@ REST_FRAMEWORK = {
         "user": env_str("API_USER_RATE", "600/min"),
         "anon": env_str("API_ANON_RATE", "120/min"),
     },
+    # The address an anonymous caller is counted under: REMOTE_ADDR, or behind PROXY_COUNT proxies
+    # the address the nearest of them forwarded. Unset, DRF would take the whole X-Forwarded-For
+    # header, which any caller can forge to get a fresh limit on every request.
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
     "EXCEPTION_HANDLER": "civicgrid.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [

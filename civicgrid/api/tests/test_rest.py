@@ -288,6 +288,18 @@ def test_user_rate_limit_from_settings(world):
         assert [client.get(f"{BASE}/me/").status_code for _ in range(3)] == [200, 200, 429]
 
 
+def test_a_forged_forwarded_for_header_gets_no_fresh_anonymous_limit(world):
+    from rest_framework.settings import api_settings
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "2/min"}
+    with override_settings(REST_FRAMEWORK={**_rest(), "DEFAULT_THROTTLE_RATES": rates}):
+        client = client_for(None)
+        statuses = [client.get(f"{BASE}/schema/", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(3)]
+        assert statuses == [200, 200, 429]
+        # Open311's public reads count under the same address.
+        assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
+
+
 def _rest():
     from django.conf import settings
 
