@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",
+    "civicgrid.ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -163,11 +164,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
 else:
+    # Only figures that may be a little stale live here (per process). Counters that must hold
+    # across gunicorn workers (rate limits, lockouts) never do: see RATE_LIMIT_STORE and AXES_HANDLER.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Where rate-limit counters live, shared by every worker: "redis" (the default cache's Redis) or
+# "database" (the ratelimit_counter table: SQLite or PostgreSQL, one atomic upsert per request).
+RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database")
 
 # --- Background work --------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -230,7 +238,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "civicgrid.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8)},
     },
     {
@@ -244,6 +252,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Failures and lockouts are counted in the database (shared by every worker, one row locked per
+# account), never in a process's cache.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 # Lock the account, not the address: a street office's staff share one NAT address, and one
@@ -327,6 +338,10 @@ REST_FRAMEWORK = {
         "user": env_str("API_USER_RATE", "600/min"),
         "anon": env_str("API_ANON_RATE", "120/min"),
     },
+    # The address an anonymous caller is counted under: REMOTE_ADDR, or behind PROXY_COUNT proxies
+    # the address the nearest of them forwarded. Unset, DRF would take the whole X-Forwarded-For
+    # header, which any caller can forge to get a fresh limit on every request.
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
     "EXCEPTION_HANDLER": "civicgrid.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -395,6 +410,11 @@ CASES_EXPORT_MAX_ROWS = env_int("CASES_EXPORT_MAX_ROWS", 50000)
 # access), size limits per kind in megabytes, counts per report, thumbnail size in pixels.
 CASES_ATTACHMENT_ROOT = Path(env_str("CASES_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
 CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 10)
+# Decompression bombs: a photo whose header declares more pixels, a longer side or (animated) more
+# frames is refused before it is decoded.
+CASES_PHOTO_MAX_MEGAPIXELS = env_int("CASES_PHOTO_MAX_MEGAPIXELS", 40)
+CASES_PHOTO_MAX_SIDE = env_int("CASES_PHOTO_MAX_SIDE", 12000)
+CASES_PHOTO_MAX_FRAMES = env_int("CASES_PHOTO_MAX_FRAMES", 100)
 CASES_VIDEO_MAX_MB = env_int("CASES_VIDEO_MAX_MB", 50)
 CASES_AUDIO_MAX_MB = env_int("CASES_AUDIO_MAX_MB", 10)
 CASES_MAX_PHOTOS = env_int("CASES_MAX_PHOTOS", 9)

@@ -30,6 +30,7 @@ def test_committed_schema_has_not_drifted():
     )
 
 
+@pytest.mark.django_db  # the rate limit is counted in the database
 def test_schema_and_docs_are_served(client):
     assert client.get("/api/v1/schema/").status_code == 200
     assert b"swagger-ui" in client.get("/api/v1/docs/").content.lower()
