@@ -15,7 +15,7 @@ events. `page`/`page_size` page through the (at most 1,000 per page) results.
 
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from civicgrid.api.authentication import key_user, resolve_key
+from civicgrid.api.exceptions import ApiError
 from civicgrid.api.extra_fields import LIST_TYPES
 from civicgrid.api.idempotency import fingerprint, idempotent
 from civicgrid.api.models import Open311Request
@@ -68,6 +69,10 @@ def _endpoint(view):
             return view(request, fmt, *args, **kwargs)
         except Open311Error as problem:
             return error(fmt, problem.status, problem.description)
+        except ApiError as problem:
+            # Shared API machinery (Idempotency-Key: reused 422, in progress 409, malformed 400)
+            # answers in Open311's own error format.
+            return error(fmt, problem.status_code, problem.message)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -313,29 +318,46 @@ def _events_for(cases):
     return events
 
 
+# Dates a request may name: wide enough for any real query, narrow enough that the default window
+# (start = end − OPEN311_DEFAULT_DAYS) and time-zone shifts never leave Python's or the database's range.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, tzinfo=UTC)
+# Pages beyond this are refused: the offset must fit the database's integers (a 20-digit page made
+# SQLite raise OverflowError), and no client pages a million pages deep.
+MAX_PAGE = 1_000_000
+
+
 def _parse_time(value, name):
     if not value:
         return None
-    parsed = parse_datetime(value.replace(" ", "+"))
-    if parsed is None:
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise Open311Error(400, _("%(name)s 应为 ISO 8601 日期时间。") % {"name": name}) from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+    message = _("%(name)s 应为 ISO 8601 日期时间。") % {"name": name}
+    try:
+        # A `+` in a query string arrives as a space.
+        parsed = parse_datetime(value.replace(" ", "+")) or datetime.fromisoformat(value)
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+    except (ValueError, OverflowError):
+        # Well-formed but impossible (2026-99-99, 2026-02-30, +99:00) or not a date at all.
+        raise Open311Error(400, message) from None
+    try:
+        in_range = EARLIEST <= parsed <= LATEST
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise Open311Error(400, _("%(name)s 应在 1970 年至 2999 年之间。") % {"name": name})
     return parsed
 
 
-def _positive_int(value, name, default, maximum=None):
+def _positive_int(value, name, default, maximum=None, refuse_above=None):
+    """A positive integer in ASCII digits: `maximum` caps it silently, above `refuse_above` is a 400."""
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise Open311Error(400, _("%(name)s 应为正整数。") % {"name": name}) from None
-    if number < 1:
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) < 1:
         raise Open311Error(400, _("%(name)s 应为正整数。") % {"name": name})
+    number = int(value)
+    if refuse_above and number > refuse_above:
+        raise Open311Error(400, _("%(name)s 不能超过 %(max)s。") % {"name": name, "max": refuse_above})
     return min(number, maximum) if maximum else number
 
 
@@ -376,7 +398,7 @@ def _list_requests(request, fmt):
     page_size = _positive_int(
         params.get("page_size"), "page_size", settings.OPEN311_MAX_REQUESTS, settings.OPEN311_MAX_REQUESTS
     )
-    page = _positive_int(params.get("page"), "page", 1)
+    page = _positive_int(params.get("page"), "page", 1, refuse_above=MAX_PAGE)
     offset = (page - 1) * page_size
     # The page's ids first (a narrow sort), then those rows with their related data: joining every
     # related table before the sort would carry wide rows through it.
@@ -393,9 +415,12 @@ def _location(request, key):
     lat, lon = data.get("lat", "").strip(), data.get("long", "").strip()
     if lat or lon:
         try:
-            return float(lon), float(lat), None
+            lon, lat = float(lon), float(lat)
         except ValueError:
             raise Open311Error(400, _("lat 与 long 应为数字。")) from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also refuses nan and inf
+            raise Open311Error(400, _("lat 应在 -90 至 90 之间，long 应在 -180 至 180 之间。"))
+        return lon, lat, None
     address_id = data.get("address_id", "").strip()
     if address_id:
         region = Region.objects.filter(code=address_id, is_active=True).defer("boundary").first()
