@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "civicgrid.accounts.middleware.IdleTimeoutMiddleware",
+    "civicgrid.core.middleware.AdminBadInputMiddleware",  # ids the admin's forms cannot look up → 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.

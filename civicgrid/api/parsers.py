@@ -1,6 +1,8 @@
 """The API's JSON parser: DRF's, with a nesting limit (civicgrid.core.safejson)."""
 
 import io
+import json
+import re
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -8,6 +10,8 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 from civicgrid.core import safejson
+
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class JSONParser(parsers.JSONParser):
@@ -26,5 +30,11 @@ class JSONParser(parsers.JSONParser):
             safejson.check_depth(text, settings.API_JSON_MAX_DEPTH)
         except safejson.TooDeep:
             raise ParseError(_("JSON 嵌套超过 %(depth)s 层。") % {"depth": settings.API_JSON_MAX_DEPTH}) from None
-        utf8 = text.encode("utf-8", "surrogatepass")
-        return super().parse(io.BytesIO(utf8), media_type, {**parser_context, "encoding": "utf-8"})
+        data = super().parse(io.BytesIO(text.encode("utf-8")), media_type, {**parser_context, "encoding": "utf-8"})
+        if SURROGATE_ESCAPE.search(text):
+            try:
+                # A lone surrogate (\ud800) decodes to a str no database or encoder accepts.
+                json.dumps(data, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                raise ParseError(_("JSON 含有无效的 Unicode 代理字符。")) from None
+        return data

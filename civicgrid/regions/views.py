@@ -45,7 +45,7 @@ def parse_level(value):
     value = (value or "").strip().lower()
     if value in LEVEL_KEYS:
         return LEVEL_KEYS[value]
-    if value.isdigit() and int(value) in Level.values:
+    if value.isascii() and value.isdigit() and len(value) <= 2 and int(value) in Level.values:
         return Level(int(value))
     return None
 

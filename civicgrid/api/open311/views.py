@@ -52,6 +52,12 @@ MAX_DESCRIPTION = 4000
 ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
 
+def _echo(value, limit=20):
+    """A client's value quoted in an error: printable characters only (no control characters in
+    the XML or JSON answer), at most `limit` of them."""
+    return "".join(c for c in value[:limit] if c.isprintable())
+
+
 class Open311Error(Exception):
     def __init__(self, status, description):
         self.status, self.description = status, str(description)
@@ -61,7 +67,7 @@ class Open311Error(Exception):
 def _endpoint(view):
     def wrapper(request, *args, fmt="json", **kwargs):
         if fmt not in FORMATS:
-            return error("json", 404, _("不支持的格式“%(fmt)s”，请使用 .json 或 .xml。") % {"fmt": fmt[:10]})
+            return error("json", 404, _("不支持的格式“%(fmt)s”，请使用 .json 或 .xml。") % {"fmt": _echo(fmt, 10)})
         try:
             jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
             if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
@@ -126,7 +132,7 @@ def _services():
 def _service(code):
     category = _services().filter(code=code).first()
     if category is None:
-        raise Open311Error(404, _("服务代码“%(code)s”不存在。") % {"code": code[:20]})
+        raise Open311Error(404, _("服务代码“%(code)s”不存在。") % {"code": _echo(code)})
     return category
 
 
@@ -481,7 +487,7 @@ def _create_request(request, fmt, key, user):
         raise Open311Error(400, _("缺少 service_code。"))
     category = _services().filter(code=code).first()
     if category is None:
-        raise Open311Error(400, _("服务代码“%(code)s”不存在。") % {"code": code[:20]})
+        raise Open311Error(400, _("服务代码“%(code)s”不存在。") % {"code": _echo(code)})
     lon, lat, region = _location(request, key)
     answers, lines = _attribute_values(request, category)
     description = data.get("description", "").strip()
@@ -567,7 +573,7 @@ def request_detail(request, fmt, request_id):
     _throttle(request, key, user)
     case = _with_related(_visible(key, user)).filter(number=request_id).first()
     if case is None:
-        raise Open311Error(404, _("服务请求“%(id)s”不存在。") % {"id": request_id[:20]})
+        raise Open311Error(404, _("服务请求“%(id)s”不存在。") % {"id": _echo(request_id)})
     extensions = request.GET.get("extensions", "").lower() == "true"
     events = _events_for([case]) if extensions else None
     return respond(fmt, "service_requests", [_request_row(case, extensions, events)])
