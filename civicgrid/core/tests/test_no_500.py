@@ -382,6 +382,24 @@ def _admin_sampled(endpoint):
     return not re.search(r"(history|delete|password)/?$", endpoint.route)
 
 
+def _schema_query_names():
+    """Every query parameter the API's schemas name (filters, ordering, pages): a new filter is
+    fuzzed without touching this file."""
+    import yaml
+    from django.conf import settings
+
+    names = set()
+    for schema in ("openapi.yaml", "open311.yaml"):
+        document = yaml.safe_load((settings.BASE_DIR / "docs" / "api" / schema).read_text(encoding="utf-8"))
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                    if parameter.get("in") == "query":
+                        names.add(parameter["name"])
+    return sorted(names)
+
+
+QUERY_KEYS = sorted(set(QUERY_KEYS) | set(_schema_query_names()))
 NASTY_QUERY = [dict.fromkeys(QUERY_KEYS, value) for value in (HUGE, "2026-99-99", "9" * 5000, "a\x00b", "１２", "{}")]
 
 
