@@ -552,6 +552,9 @@ FOUND = [
     ("resident", "get", "/regions/map/", {"level": "9" * 5000}),
     # A lone surrogate in JSON decodes to a str the database cannot store (UnicodeEncodeError).
     ("resident", "json", "/api/v1/cases/", b'{"description": "\\ud800", "category": 1}'),
+    # A NUL in a lookup: PostgreSQL raises DataError (text fields cannot contain NUL).
+    ("staff", "get", "/regions/", {"q": "a\x00b", "parent": "a\x00b"}),
+    ("resident", "get", "/regions/geojson/", {"parent": "a\x00b"}),
     # Model.clean() ran on fields that had already failed: Role("") and None <= int.
     ("admin", "post", "/admin/accounts/roleassignment/add/", {"role": "nonsense", "user": "1"}),
     ("admin", "post", "/admin/regions/regionlevel/add/", {"level": "x", "code_digits": "x"}),
