@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "civicgrid.accounts.middleware.IdleTimeoutMiddleware",
+    "civicgrid.core.middleware.AdminBadInputMiddleware",  # ids the admin's forms cannot look up → 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -320,6 +321,8 @@ LOCATE_REFRESH_SECONDS = env_int("LOCATE_REFRESH_SECONDS", 10)
 BOUNDARY_TOLERANCE_METRES = env_int("BOUNDARY_TOLERANCE_METRES", 5)
 
 # --- API --------------------------------------------------------------------------------------
+# A CSRF failure under /api/ answers JSON like every other API error.
+CSRF_FAILURE_VIEW = "civicgrid.api.exceptions.csrf_failure"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # People: a token (POST /api/v1/auth/token/) or the signed-in session (Swagger UI);
@@ -345,7 +348,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "civicgrid.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "civicgrid.api.parsers.JSONParser",  # DRF's, with a nesting limit
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -371,6 +374,8 @@ SPECTACULAR_SETTINGS = {
 }
 # Idempotency-Key records (civicgrid.api.idempotency): kept this long, a concurrent retry waits
 # this long for the first request, and a record left unfinished this long is taken over.
+# JSON bodies nested deeper than this are refused with a 400 (civicgrid.api.parsers).
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
 API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 48)
 API_IDEMPOTENCY_WAIT_SECONDS = env_int("API_IDEMPOTENCY_WAIT_SECONDS", 10)
 API_IDEMPOTENCY_STALE_SECONDS = env_int("API_IDEMPOTENCY_STALE_SECONDS", 120)

@@ -111,6 +111,8 @@ class RoleAssignment(models.Model):
     def clean(self):
         from civicgrid.accounts.roles import validate_assignment_target
 
+        if self.role not in Role.values:
+            return  # the field's own error says so; clean() runs after field errors too
         validate_assignment_target(self.role, self.region, self.department)
 
 

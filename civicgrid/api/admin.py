@@ -85,6 +85,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     inlines = [WebhookAttemptInline]
     actions = ["requeue"]
 
+    def has_add_permission(self, request):
+        return False  # deliveries are made by the system (every field is read-only)
+
     @admin.action(description=_("重新投递"))
     def requeue(self, request, queryset):
         count = webhooks.requeue(queryset)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicgrid.core import safejson
 from civicgrid.regions import locator
 from civicgrid.regions.boundaries import (
     COORDINATE_DECIMALS,
@@ -233,7 +234,9 @@ def _read_feature_collection(data):
             raise ValidationError(_("文件不是 UTF-8 编码的文本。")) from exc
     if isinstance(data, str):
         try:
-            data = json.loads(data)
+            data = safejson.loads(data)  # a nesting limit: deep input would raise RecursionError
+        except safejson.TooDeep as exc:
+            raise ValidationError(_("文件不是有效的 JSON：%(error)s") % {"error": exc}) from exc
         except json.JSONDecodeError as exc:
             raise ValidationError(
                 _("文件不是有效的 JSON：第 %(line)d 行第 %(column)d 列附近有错误（%(error)s）。")

@@ -10,6 +10,7 @@ public timeline of their own report.
 """
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,8 +22,10 @@ from rest_framework.response import Response
 
 from civicgrid.api.exceptions import ApiError
 from civicgrid.api.idempotency import fingerprint, idempotent
+from civicgrid.api.jsonform import check_types
 from civicgrid.cases import access, actions, export, selectors, uploads
 from civicgrid.cases.errors import CaseNotFound
+from civicgrid.cases.forms.resident import EvaluateForm as ResidentEvaluateForm
 from civicgrid.cases.forms.staff import ACTION_FORMS
 from civicgrid.cases.models import (
     Attachment,
@@ -292,6 +295,12 @@ class ReportSerializer(serializers.Serializer):
         return data
 
 
+class ReporterEvaluateFields(ResidentEvaluateForm):
+    """The fields a reporter's own rating reads (`text` stands for `comment`), for check_types."""
+
+    text = forms.CharField(required=False)
+
+
 class ActionRequestSerializer(serializers.Serializer):
     """The fields each action takes (the same as the case page's forms): every action needs the
     `version` the client last saw; `text` is the note or reason where one applies."""
@@ -506,6 +515,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             )
         case = self._case(key)
         data = request.data
+        check_types(data, form_class, *([ReporterEvaluateFields] if name == Action.EVALUATE else []))
         if name == Action.EVALUATE and case.reporter_id == request.user.pk:
             return self._evaluate_as_reporter(case, data)
         form = form_class(data, request.FILES, case=case, user=request.user)

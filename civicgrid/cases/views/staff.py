@@ -234,7 +234,8 @@ def _assignments(user):
 
 def _next_url(request, default):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a path on this site: redirect() would take a bare word ("0", "nan") for a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
 
