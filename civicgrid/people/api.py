@@ -1,16 +1,21 @@
 """Read-only API for buildings, houses, households and persons (`register(router)` adds them under
 people/…). Scoped exactly like the pages (`restrict(user, "view")`, out of scope is 404) and masked
 exactly like them: the API never returns plaintext ID numbers or phones (unmasking is page-only,
-with a reason and an access-log row)."""
+with a reason and an access-log row).
+
+Base data is for people only: a person's token (or session) whose roles hold the model's view
+permission somewhere. An application's API key is refused (403) whatever its role — applications
+file and read cases, never the register (issue 12)."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import permissions, serializers, viewsets
 
 from civicgrid.core.scoping import subtree_q
 from civicgrid.people import protection, selectors
 from civicgrid.people.models import Building, House, Household, Person
-from civicgrid.people.policy import tag_clearance
+from civicgrid.people.policy import allowed, tag_clearance
 
 
 class RegionFilterMixin(django_filters.FilterSet):
@@ -154,7 +159,24 @@ class PersonSerializer(serializers.ModelSerializer):
         return [pt.tag.code for pt in person.person_tags.all() if pt.tag.sensitivity <= clearance]
 
 
+class PersonWithBaseDataPermission(permissions.IsAuthenticated):
+    """A signed-in person (token or session, never an API key) holding the view permission of the
+    viewset's model somewhere; what they see within it is then scoped by `restrict`."""
+
+    message = _("基础数据只对具有相应权限的工作人员开放，API 密钥不能访问。")
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if getattr(request.user, "_api_key", None) is not None:
+            return False
+        model = view.queryset.model
+        return allowed(request.user, f"{model._meta.app_label}.view_{model._meta.model_name}")
+
+
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [PersonWithBaseDataPermission]
+
     def get_queryset(self):
         return self.queryset.model.objects.restrict(self.request.user, "view").order_by("pk")
 

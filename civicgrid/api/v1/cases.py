@@ -43,7 +43,10 @@ API_SOURCES = [Source.RESIDENT, Source.GRID_PHOTO, Source.HOTLINE, Source.STAFF_
 
 
 def is_staff_view(user, case):
-    """Staff who can see the case get the full record; its reporter and followers the public one."""
+    """Staff who can see the case get the full record; its reporter, its followers and every
+    application (API key) the public one: no reporter's name or phone, no staff names."""
+    if getattr(user, "_api_key", None) is not None:
+        return False
     return (bool(roles_of(user) & STAFF_ROLES) or user.is_superuser) and case.reporter_id != user.pk
 
 
