@@ -27,9 +27,7 @@ def create_application(name, *, description="", contact=""):
 
 
 @transaction.atomic
-def issue_key(
-    application, *, region, role=Role.INTEGRATION, rate_per_minute=120, name="", raw=None, expires_at=None
-):
+def issue_key(application, *, region, role=Role.INTEGRATION, rate_per_minute=120, name="", raw=None, expires_at=None):
     """A new key; returns (ApiKey, the raw key — shown once, never stored). `role` must be an
     application role (KEY_ROLES): a key never acts as a person's role, least of all an admin."""
     validate_key_role(role)
