@@ -297,7 +297,7 @@ def _call(seeded, kind, call):
 def test_endpoint_with_every_kind_of_credential(seeded, endpoint):
     call = ENDPOINTS[endpoint]
     answers = {}
-    for kind, expected in zip(KINDS, call.expected, strict=True):
+    for kind in KINDS:
         response = _call(seeded, kind, call)
         body = response.content.decode("utf-8", "replace")
         answers[kind] = response.status_code
