@@ -8,6 +8,7 @@ permission somewhere. An application's API key is refused (403) whatever its rol
 file and read cases, never the register (issue 12)."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
@@ -15,7 +16,7 @@ from rest_framework import permissions, serializers, viewsets
 from civicgrid.core.scoping import subtree_q
 from civicgrid.people import protection, selectors
 from civicgrid.people.models import Building, House, Household, Person
-from civicgrid.people.policy import allowed, tag_clearance
+from civicgrid.people.policy import allowed, tag_visibility, visible_tag_q
 
 
 class RegionFilterMixin(django_filters.FilterSet):
@@ -66,8 +67,9 @@ class PersonFilter(RegionFilterMixin):
         return queryset.filter(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(value)))
 
     def filter_tag(self, queryset, name, value):
-        clearance = tag_clearance(self.request.user)
-        return queryset.filter(person_tags__tag__code=value, person_tags__tag__sensitivity__lte=clearance)
+        # One filter() call: the code and the clearance apply to the same tag row.
+        visible = visible_tag_q(self.request.user, "region_code", "person_tags__tag__sensitivity")
+        return queryset.filter(Q(person_tags__tag__code=value) & visible)
 
     def filter_current(self, queryset, name, value):
         return queryset.filter(house__isnull=not value)
@@ -154,9 +156,9 @@ class PersonSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, person) -> list[str]:
-        """Codes of the person's tags the viewer's roles may see (sensitive ones only if granted)."""
-        clearance = self.context.get("tag_clearance", 1)
-        return [pt.tag.code for pt in person.person_tags.all() if pt.tag.sensitivity <= clearance]
+        """Codes of the person's tags the viewer may see (sensitive ones only where cleared)."""
+        visible = self.context.get("tag_visibility") or (lambda _code, sensitivity: sensitivity <= 1)
+        return [pt.tag.code for pt in person.person_tags.all() if visible(person.region_code, pt.tag.sensitivity)]
 
 
 class PersonWithBaseDataPermission(permissions.IsAuthenticated):
@@ -212,7 +214,7 @@ class PersonViewSet(ScopedViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["tag_clearance"] = tag_clearance(self.request.user)
+        context["tag_visibility"] = tag_visibility(self.request.user)
         return context
 
 

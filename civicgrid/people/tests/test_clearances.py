@@ -91,3 +91,54 @@ def test_application_roles_cannot_be_granted_to_a_person(tree, role):
     with pytest.raises(ValidationError):
         grant_role(user, role, region=tree["S1"])
     assert not user.role_assignments.exists()
+
+
+def test_a_clearance_covers_only_the_region_it_is_held_in(tree, worker, building):
+    """Street staff on S1 who are also community staff on S1C1 see restricted tags of S1C1's
+    persons only — not of the rest of the street, which they may see but hold no clearance for."""
+    from civicgrid.people import selectors
+    from civicgrid.people.testing import make_building
+
+    user = make_user("both", Role.STREET_STAFF, tree["S1"])
+    grant_role(user, Role.COMMUNITY_STAFF, region=tree["S1C1"])
+    near = add_person(worker, building.houses.first(), name="近邻")
+    elsewhere = make_building(tree["S1C2G1"], code="B2")
+    far_worker = make_user("far", Role.GRID_WORKER, tree["S1C2G1"])
+    far = add_person(far_worker, elsewhere.houses.first(), name="远邻")
+    for person in (near, far):
+        PersonTag.objects.create(person=person, tag=Tag.objects.get(code="disabled"))
+    client = APIClient()
+    client.force_authenticate(user)
+    rows = {r["name"]: r["tags"] for r in client.get("/api/v1/people/persons/").json()["results"]}
+    assert rows == {"近邻": ["disabled"], "远邻": []}
+    assert [r["name"] for r in client.get("/api/v1/people/persons/", {"tag": "disabled"}).json()["results"]] == ["近邻"]
+    tags = selectors.visible_person_tags(user, [near, far])
+    assert [t.code for t in tags[near.pk]] == ["disabled"] and far.pk not in tags
+    stats = {t.code: n for t, n in selectors.region_stats(user, tree["S1"])["tags"]}
+    assert stats["disabled"] == 1
+    summary = {g["code"]: g["count"] for g in selectors.population_summary(user, tree["S1"])["special_groups"]}
+    assert summary["disabled"] == 1
+    table = selectors.building_table(user, elsewhere)
+    assert table["tags"] == []
+
+
+def test_an_export_shows_restricted_tags_only_where_cleared(tree, worker, building):
+    import io
+
+    from openpyxl import load_workbook
+
+    from civicgrid.people.export import persons_workbook
+    from civicgrid.people.testing import make_building
+
+    user = make_user("both", Role.STREET_STAFF, tree["S1"])
+    grant_role(user, Role.COMMUNITY_STAFF, region=tree["S1C1"])
+    near = add_person(worker, building.houses.first(), name="近邻")
+    far_worker = make_user("far", Role.GRID_WORKER, tree["S1C2G1"])
+    far = add_person(far_worker, make_building(tree["S1C2G1"], code="B2").houses.first(), name="远邻")
+    for person in (near, far):
+        PersonTag.objects.create(person=person, tag=Tag.objects.get(code="disabled"))
+    content, _rows = persons_workbook(user, tree["S1"], reason="核对")
+    rows = {row[0]: row[-1] for row in list(load_workbook(io.BytesIO(content)).active.values)[2:]}
+    assert rows == {"近邻": "残疾人", "远邻": None} or rows == {"近邻": "残疾人", "远邻": ""}
+    content, _rows = persons_workbook(user, tree["S1"], tag="disabled", reason="核对")
+    assert [row[0] for row in list(load_workbook(io.BytesIO(content)).active.values)[2:]] == ["近邻"]
