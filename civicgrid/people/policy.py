@@ -6,6 +6,8 @@ where the viewer holds its clearance (roles.CLEARANCES) over that person's regio
 by the system-admin role or superuser status, and never carried over from one area the viewer is
 cleared for to another they merely see (`visible_tag_q`, `tag_visibility`)."""
 
+import hashlib
+
 from django.db.models import Q
 
 from civicgrid.accounts.scopes import scope_codes
@@ -92,3 +94,14 @@ def tag_visibility(user):
         return held is None or any(region_code.startswith(code) for code in held)
 
     return visible
+
+
+def clearance_fingerprint(user):
+    """A short stable digest of where `user` is cleared for which tags: figures cached per viewer
+    group (the command screen's population panel) are keyed by it, so that two viewers cleared for
+    different areas never share a cached count."""
+    parts = []
+    for sensitivity in (Sensitivity.SENSITIVE, Sensitivity.RESTRICTED):
+        codes = clearance_codes(user, sensitivity)
+        parts.append(f"{int(sensitivity)}:{'*' if codes is None else ','.join(codes)}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -142,3 +142,20 @@ def test_an_export_shows_restricted_tags_only_where_cleared(tree, worker, buildi
     assert rows == {"近邻": "残疾人", "远邻": None} or rows == {"近邻": "残疾人", "远邻": ""}
     content, _rows = persons_workbook(user, tree["S1"], tag="disabled", reason="核对")
     assert [row[0] for row in list(load_workbook(io.BytesIO(content)).active.values)[2:]] == ["近邻"]
+
+
+def test_the_cached_screen_summary_is_not_shared_between_clearance_areas(tree, worker, building):
+    """The command screen caches its population panel; two viewers of one street cleared for
+    different communities must not see each other's special-group counts."""
+    from civicgrid.dashboard.people import population_summary
+
+    near_staff = make_user("near", Role.STREET_STAFF, tree["S1"])
+    grant_role(near_staff, Role.COMMUNITY_STAFF, region=tree["S1C1"])
+    far_staff = make_user("far_staff", Role.STREET_STAFF, tree["S1"])
+    grant_role(far_staff, Role.COMMUNITY_STAFF, region=tree["S1C2"])
+    PersonTag.objects.create(person=add_person(worker, building.houses.first()), tag=Tag.objects.get(code="disabled"))
+    counts = {}
+    for user in (near_staff, far_staff):
+        groups = population_summary(user, tree["S1"])["special_groups"]
+        counts[user.username] = {g["code"]: g["count"] for g in groups}["disabled"]
+    assert counts == {"near": 1, "far_staff": 0}
