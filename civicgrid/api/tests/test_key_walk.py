@@ -175,7 +175,8 @@ def _routes():
         if not route.lstrip("^").startswith(PREFIXES):
             continue
         if getattr(callback, "actions", None):  # a viewset route: its method → action map
-            methods = set(callback.actions)
+            # (DRF adds "head" for "get" once the route has served a request: HEAD is GET.)
+            methods = set(callback.actions) - {"head", "options"}
         elif getattr(callback, "view_class", None) is not None:  # an APIView
             view = callback.view_class
             methods = {m for m in view.http_method_names if hasattr(view, m) and m not in {"options", "head"}}
