@@ -118,3 +118,23 @@ def test_the_migration_moves_existing_keys_to_application_roles(world):
     executor.migrate(executor.loader.graph.leaf_nodes())
     roles = dict(ApiKey.objects.values_list("key_hash", "role"))
     assert roles == {old["system_admin"]: Role.INTEGRATION, old["command_operator"]: Role.HOTLINE_INTEGRATION}
+
+
+def test_webhooks_carry_only_the_public_notes(world):
+    """An application reads the public version of a case, through the API and through webhooks: a
+    staff member's internal note (here with a resident's phone) never leaves in a payload."""
+    from civicgrid.api.models import WebhookDelivery
+    from civicgrid.cases import actions as case_actions
+
+    from .conftest import report
+
+    application = api_actions.create_application("热线系统")
+    api_actions.subscribe(application, url="http://127.0.0.1:9/hook", region=world.tree["S1"])
+    case = report(world)
+    case_actions.accept_case(case, world.people.community, version=case.version, note="已电话联系 13911112222")
+    notes = {d.payload["event"]["type"]: d.payload["event"]["note"] for d in WebhookDelivery.objects.all()}
+    assert notes["accepted"] == "" and "13911112222" not in str(notes)
+    from civicgrid.api.v1.cases import PUBLIC_NOTE_TYPES
+    from civicgrid.api.webhooks import PUBLIC_NOTE_TYPES as WEBHOOK_PUBLIC_NOTES
+
+    assert set(WEBHOOK_PUBLIC_NOTES) == set(PUBLIC_NOTE_TYPES)
