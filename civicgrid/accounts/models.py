@@ -48,6 +48,9 @@ class Role(models.TextChoices):
     DEPARTMENT_STAFF = "department_staff", _("部门工作人员")
     COMMAND_OPERATOR = "command_operator", _("指挥中心值班员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    # Application roles: held only by API keys (civicgrid.api), never granted to a person.
+    INTEGRATION = "integration", _("接入应用（上报与查询）")
+    HOTLINE_INTEGRATION = "hotline_integration", _("热线对接（登记与派遣）")
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

@@ -28,6 +28,10 @@ from django.utils import timezone
 
 from civicgrid.api.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
+# An application sees the public version of a case (as through the API, v1/cases.PUBLIC_NOTE_TYPES):
+# the note of a feedback, a refusal or a rating; staff's internal notes stay inside.
+PUBLIC_NOTE_TYPES = frozenset({"fed_back", "rejected", "evaluated"})
+
 SIGNATURE_HEADER = "X-CivicGrid-Signature"
 TIMESTAMP_HEADER = "X-CivicGrid-Timestamp"
 BATCH = 100
@@ -68,7 +72,7 @@ def case_payload(case, event):
             "type": event.type,
             "from_status": event.from_status,
             "to_status": event.to_status,
-            "note": event.note,
+            "note": event.note if event.type in PUBLIC_NOTE_TYPES else "",
             "actor_role": event.actor_role,
             "created_at": event.created_at,
         },

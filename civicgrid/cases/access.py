@@ -93,7 +93,10 @@ def reading(user, case, *, board=False):
 
 def staff_view(user, case, level):
     """Whether to show the staff record: read in full, and not as the case's own reporter (a grid
-    worker's own 随手拍 shows as theirs on the reporter's pages)."""
+    worker's own 随手拍 shows as theirs on the reporter's pages). An application (an API key) reads
+    the public record however far its region reaches: no reporter, caller or staff names."""
+    if getattr(user, "_api_key", None) is not None:
+        return False
     return level >= Reading.FULL and case.reporter_id != user.pk
 
 

@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from civicgrid.accounts.models import Role
 from civicgrid.api.authentication import key_user, resolve_key
 from civicgrid.api.exceptions import ApiError
 from civicgrid.api.extra_fields import LIST_TYPES
@@ -501,7 +502,7 @@ def _create_request(request, fmt, key, user):
         p for p in (description or _service_name(category), extra and f"【{_('附加信息')}】\n{extra}") if p
     )
     name = " ".join(p for p in (data.get("last_name", "").strip(), data.get("first_name", "").strip()) if p)
-    source = Source.API if key.role == "system_admin" else Source.HOTLINE
+    source = Source.HOTLINE if key.role == Role.HOTLINE_INTEGRATION else Source.API
     try:
         with transaction.atomic():
             result = actions.report_case(

@@ -118,7 +118,7 @@ def test_a_hotline_order_keeps_the_caller_and_external_number(world):
         ("community_neighbour", Source.STAFF_ENTRY, False),  # staff file only where they work
         ("street", Source.DEPUTIES, True),
         ("grid", Source.DEPUTIES, False),
-        ("admin", Source.API, True),
+        ("admin", Source.API, False),  # only an application (an intake integration key) files as API
         ("community", Source.API, False),
     ],
 )
