@@ -84,11 +84,11 @@ def test_xml_writer_is_well_formed_for_any_text(text, other):
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=ANY_TEXT, key=ANY_TEXT)
-def test_json_writer_is_valid_for_any_text(text, key):
-    response = respond("json", "service_requests", [{"description": text, "attributes": {key: [text]}}])
+@given(text=ANY_TEXT, name=ANY_TEXT)
+def test_json_writer_is_valid_for_any_text(text, name):
+    response = respond("json", "service_requests", [{"description": text, "attributes": {name: [text]}}])
     body = json.loads(response.content.decode("utf-8"))
-    assert body == [{"description": _legal(text), "attributes": {_legal(key): [_legal(text)]}}]
+    assert body == [{"description": _legal(text), "attributes": {_legal(name): [_legal(text)]}}]
 
 
 @settings(max_examples=100, deadline=None)
