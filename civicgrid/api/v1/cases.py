@@ -36,6 +36,8 @@ from civicgrid.cases.models import (
 )
 from civicgrid.cases.workflow import Action, allowed_actions
 from civicgrid.core.navigation import STAFF_ROLES
+from civicgrid.core.serializers import ModelSerializer, Serializer
+from civicgrid.core.text import CONTROL_MESSAGE, has_forbidden
 
 PUBLIC_NOTE_TYPES = {EventType.FED_BACK, EventType.REJECTED, EventType.EVALUATED}
 # Sources a client may file under; each is checked against the workflow's REPORT_RULES.
@@ -50,18 +52,18 @@ def is_staff_view(user, case):
 # --- Serializers ----------------------------------------------------------------------------
 
 
-class CategoryRefSerializer(serializers.Serializer):
+class CategoryRefSerializer(Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class RegionRefSerializer(serializers.Serializer):
+class RegionRefSerializer(Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     category = CategoryRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
@@ -110,7 +112,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return getattr(obj, "stage_colour", None) or obj.stage_light or ""
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
@@ -137,7 +139,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("cases:attachment_thumb", args=[obj.pk]) if obj.thumbnail else None
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(Serializer):
     seq = serializers.IntegerField()
     type = serializers.CharField()
     type_display = serializers.CharField()
@@ -150,7 +152,7 @@ class EventSerializer(serializers.Serializer):
     attachments = AttachmentSerializer(many=True)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
 
     class Meta:
@@ -252,7 +254,7 @@ class CaseDetailSerializer(CaseSerializer):
         return rows
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(Serializer):
     """上报. Send multipart/form-data to attach files (photos: up to 9, video: 1, audio: 1)."""
 
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.selectable())
@@ -281,7 +283,7 @@ class ReportSerializer(serializers.Serializer):
         return data
 
 
-class ActionRequestSerializer(serializers.Serializer):
+class ActionRequestSerializer(Serializer):
     """The fields each action takes (the same as the case page's forms): every action needs the
     `version` the client last saw; `text` is the note or reason where one applies."""
 
@@ -499,6 +501,8 @@ class CaseViewSet(viewsets.GenericViewSet):
         """The reporter's own rating (我的上报): a score, a comment, and optionally reopen."""
         reopen = str(data.get("reopen", "")).lower() in {"1", "true", "on", "yes"}
         comment = data.get("comment") or data.get("text") or ""
+        if has_forbidden(comment):
+            raise ApiError("invalid", CONTROL_MESSAGE, 400, {"comment": [CONTROL_MESSAGE]})
         updated = actions.evaluate_case(
             case,
             self.request.user,
