@@ -30,6 +30,7 @@ from openpyxl.styles import Font, PatternFill
 from civicgrid.accounts.scopes import scope_codes
 from civicgrid.core import xlsx
 from civicgrid.core.changelog import change_row
+from civicgrid.core.text import FORBIDDEN_RE, strip_forbidden
 from civicgrid.core.models import ObjectChange
 from civicgrid.core.scoping import subtree_q
 from civicgrid.people import protection
@@ -195,11 +196,13 @@ def errors_workbook(run):
 
 
 def _text(value):
+    from civicgrid.people.xlsxread import unescape_cell
+
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unescape_cell(str(value)).strip()
 
 
 def read_rows(data, kind):
@@ -253,6 +256,10 @@ def _rows_from(rows, kind):
     for number, values in rows:
         if not any(values):
             continue
+        if FORBIDDEN_RE.search("".join(values)):
+            # Invisible control characters are dropped silently: a file from another system should
+            # not fail for what nobody can see in Excel (civicgrid.core.text).
+            values = [strip_forbidden(value) for value in values]
         result.append((number, dict(zip(keys, values, strict=True))))
         if len(result) > limit:
             raise RowErrors([{"row": number, "column": "", "message": _("文件超过 %(n)d 行上限。") % {"n": limit}}])
