@@ -30,9 +30,9 @@ from openpyxl.styles import Font, PatternFill
 from civicgrid.accounts.scopes import scope_codes
 from civicgrid.core import xlsx
 from civicgrid.core.changelog import change_row
-from civicgrid.core.text import FORBIDDEN_RE, strip_forbidden
 from civicgrid.core.models import ObjectChange
 from civicgrid.core.scoping import subtree_q
+from civicgrid.core.text import FORBIDDEN_RE, strip_forbidden
 from civicgrid.people import protection
 from civicgrid.people.models import (
     AccessKind,
