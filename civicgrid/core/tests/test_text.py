@@ -118,9 +118,7 @@ def test_every_serializer_refuses_control_characters():
     _civicgrid_modules()
     found = _subclasses(serializers.BaseSerializer)
     assert len(found) > 10
-    missing = sorted(
-        f"{c.__module__}.{c.__name__}" for c in found if not issubclass(c, core_serializers.HygieneMixin)
-    )
+    missing = sorted(f"{c.__module__}.{c.__name__}" for c in found if not issubclass(c, core_serializers.HygieneMixin))
     assert not missing, f"derive these from civicgrid.core.serializers.Serializer/ModelSerializer: {missing}"
 
 
