@@ -54,6 +54,7 @@ from civicgrid.people.models import (
     Usage,
 )
 from civicgrid.people.policy import tag_clearance
+from civicgrid.people.xlsxread import unescape_cell
 from civicgrid.regions.models import Level, Region
 
 BATCH = 2000
@@ -196,8 +197,6 @@ def errors_workbook(run):
 
 
 def _text(value):
-    from civicgrid.people.xlsxread import unescape_cell
-
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -259,7 +258,7 @@ def _rows_from(rows, kind):
         if FORBIDDEN_RE.search("".join(values)):
             # Invisible control characters are dropped silently: a file from another system should
             # not fail for what nobody can see in Excel (civicgrid.core.text).
-            values = [strip_forbidden(value) for value in values]
+            values = [strip_forbidden(value).strip() for value in values]
         result.append((number, dict(zip(keys, values, strict=True))))
         if len(result) > limit:
             raise RowErrors([{"row": number, "column": "", "message": _("文件超过 %(n)d 行上限。") % {"n": limit}}])
