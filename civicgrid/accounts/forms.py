@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.core.forms import HygieneMixin
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(HygieneMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("手机号或用户名"),
         max_length=150,

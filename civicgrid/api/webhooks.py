@@ -27,10 +27,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from civicgrid.api.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from civicgrid.cases import access
 
-# An application sees the public version of a case (as through the API, v1/cases.PUBLIC_NOTE_TYPES):
-# the note of a feedback, a refusal or a rating; staff's internal notes stay inside.
-PUBLIC_NOTE_TYPES = frozenset({"fed_back", "rejected", "evaluated"})
+# An application reads a case as the API shows it to a key (cases.access.shown_note): the note of a
+# feedback, a refusal or a rating; staff's internal notes stay inside.
+PUBLIC_NOTE_TYPES = access.REPORTER_NOTE_TYPES
 
 SIGNATURE_HEADER = "X-CivicGrid-Signature"
 TIMESTAMP_HEADER = "X-CivicGrid-Timestamp"

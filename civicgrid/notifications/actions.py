@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role, RoleAssignment
+from civicgrid.cases import access
 from civicgrid.notifications import channels
 from civicgrid.notifications.models import DeliveryMode, Kind, Notification, NotificationPreference
 
 logger = logging.getLogger("civicgrid.notifications")
 
 # Notes a follower hears (the public timeline's: the handler's reply, the reason for rejection).
-PUBLIC_NOTE_TYPES = frozenset({"fed_back", "rejected"})
+PUBLIC_NOTE_TYPES = access.PUBLIC_NOTE_TYPES
 
 BODIES = {
     Kind.NEW_CASE: _("新案件待受理立案。"),

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
 from civicgrid.core.scoping import subtree_q
+from civicgrid.core.serializers import ModelSerializer
 from civicgrid.people import protection, selectors
 from civicgrid.people.models import Building, House, Household, Person
 from civicgrid.people.policy import allowed, tag_visibility, visible_tag_q
@@ -80,7 +81,7 @@ class PersonFilter(RegionFilterMixin):
 SMALL_RANGE = {"min_value": -32768, "max_value": 32767}
 
 
-class BuildingSerializer(serializers.ModelSerializer):
+class BuildingSerializer(ModelSerializer):
     grid_code = serializers.CharField(source="region_code", read_only=True)
     floors = serializers.IntegerField(min_value=0, max_value=SMALL_RANGE["max_value"])
     units = serializers.IntegerField(min_value=0, max_value=SMALL_RANGE["max_value"])
@@ -103,7 +104,7 @@ class BuildingSerializer(serializers.ModelSerializer):
         ]
 
 
-class HouseSerializer(serializers.ModelSerializer):
+class HouseSerializer(ModelSerializer):
     unit_number = serializers.CharField(source="unit.number", default="", read_only=True)
     floor = serializers.IntegerField(**SMALL_RANGE)
 
@@ -123,13 +124,13 @@ class HouseSerializer(serializers.ModelSerializer):
         ]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     class Meta:
         model = Household
         fields = ["id", "house", "region_code", "number", "head", "is_active", "last_verified_at", "last_verified_by"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
     tags = serializers.SerializerMethodField()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from civicgrid.core import xlsx
 from civicgrid.people import protection, selectors
 from civicgrid.people.actions import log_access
 from civicgrid.people.models import AccessKind, PersonTag, Political, Relation, ResidenceType
@@ -45,7 +46,7 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
         "region": region.name,
         "kind": _("含明文个人信息，请妥善保管") if plain else _("已脱敏"),
     }
-    sheet.append([stamp])
+    xlsx.append(sheet, [stamp])
     header = [
         _("姓名"),
         _("性别"),
@@ -61,10 +62,11 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
         _("政治面貌"),
         _("标签"),
     ]
-    sheet.append(header)
+    xlsx.append(sheet, header)
     for person in persons:
         house = person.house
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 person.name,
                 person.get_gender_display(),
@@ -79,7 +81,7 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
                 str(relation.get(person.relation, "")),
                 str(political.get(person.political_status, "")),
                 "、".join(tags.get(person.pk, [])),
-            ]
+            ],
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

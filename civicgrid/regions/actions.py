@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicgrid.core import safejson
+from civicgrid.core.text import strip_forbidden
 from civicgrid.regions import locator
 from civicgrid.regions.boundaries import (
     COORDINATE_DECIMALS,
@@ -258,12 +259,13 @@ def _read_feature_collection(data):
 
 
 def _text(value):
-    """A property as text: codes exported as numbers by GIS tools are accepted, not floats or objects."""
+    """A property as text: codes exported as numbers by GIS tools are accepted, not floats or objects.
+    Invisible control characters are dropped silently, as in every imported file (civicgrid.core.text)."""
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, int):
         return str(value)
-    return value.strip() if isinstance(value, str) else ""
+    return strip_forbidden(value).strip() if isinstance(value, str) else ""
 
 
 def _code_of(feature):

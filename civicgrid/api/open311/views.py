@@ -44,6 +44,7 @@ from civicgrid.cases.models import (
     Category,
     Source,
 )
+from civicgrid.core.text import first_unclean
 from civicgrid.regions.models import Region
 
 FORMATS = ("json", "xml")
@@ -483,6 +484,9 @@ def _attribute_values(request, category):
 
 def _create_request(request, fmt, key, user):
     data = request.POST
+    unclean = first_unclean(data)
+    if unclean is not None:
+        raise Open311Error(400, _("%(field)s 包含不可见的控制字符，请删除后再提交。") % {"field": unclean[:40]})
     code = data.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, _("缺少 service_code。"))

@@ -38,6 +38,8 @@ from civicgrid.cases.models import (
     Status,
 )
 from civicgrid.cases.workflow import Action, allowed_actions
+from civicgrid.core.serializers import ModelSerializer, Serializer
+from civicgrid.core.text import CONTROL_MESSAGE, has_forbidden
 
 # Sources a client may file under; each is checked against the workflow's REPORT_RULES.
 API_SOURCES = [Source.RESIDENT, Source.GRID_PHOTO, Source.HOTLINE, Source.STAFF_ENTRY, Source.DEPUTIES, Source.API]
@@ -52,18 +54,18 @@ def shown(case, level):
 # --- Serializers ----------------------------------------------------------------------------
 
 
-class CategoryRefSerializer(serializers.Serializer):
+class CategoryRefSerializer(Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class RegionRefSerializer(serializers.Serializer):
+class RegionRefSerializer(Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     category = CategoryRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
@@ -112,7 +114,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return getattr(obj, "stage_colour", None) or obj.stage_light or ""
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
     is_public = serializers.SerializerMethodField(label=gettext_lazy("公开"))
@@ -143,7 +145,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("cases:attachment_thumb", args=[obj.pk]) if obj.thumbnail else None
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(Serializer):
     seq = serializers.IntegerField()
     type = serializers.CharField()
     type_display = serializers.CharField()
@@ -156,7 +158,7 @@ class EventSerializer(serializers.Serializer):
     attachments = AttachmentSerializer(many=True)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
 
     class Meta:
@@ -266,7 +268,7 @@ class CaseDetailSerializer(CaseSerializer):
         return rows
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(Serializer):
     """上报. Send multipart/form-data to attach files (photos: up to 9, video: 1, audio: 1)."""
 
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.selectable())
@@ -301,7 +303,7 @@ class ReporterEvaluateFields(ResidentEvaluateForm):
     text = forms.CharField(required=False)
 
 
-class ActionRequestSerializer(serializers.Serializer):
+class ActionRequestSerializer(Serializer):
     """The fields each action takes (the same as the case page's forms): every action needs the
     `version` the client last saw; `text` is the note or reason where one applies."""
 
@@ -529,6 +531,8 @@ class CaseViewSet(viewsets.GenericViewSet):
         """The reporter's own rating (我的上报): a score, a comment, and optionally reopen."""
         reopen = str(data.get("reopen", "")).lower() in {"1", "true", "on", "yes"}
         comment = data.get("comment") or data.get("text") or ""
+        if has_forbidden(comment):
+            raise ApiError("invalid", CONTROL_MESSAGE, 400, {"comment": [CONTROL_MESSAGE]})
         updated = actions.evaluate_case(
             case,
             self.request.user,

@@ -81,6 +81,9 @@ def test_a_resubmitted_report_files_one_case(client, world):
         ({"description": ""}, "请描述问题"),
         ({"category": ""}, "请选择问题类别"),
         ({"lon": "", "lat": "", "address": ""}, "请在地图上标注位置"),
+        ({"description": "路灯\x01坏了"}, "包含不可见的控制字符"),
+        ({"address": "幸福\x0b小区"}, "包含不可见的控制字符"),
+        ({"description": "路灯坏了\x7f"}, "包含不可见的控制字符"),
     ],
 )
 def test_bad_input_shows_errors_and_creates_nothing(client, world, change, message):
