@@ -38,7 +38,7 @@ def password_check_key(user):
     return f"password_check_{user.pk}"
 
 
-class OwnPasswordChangeForm(PasswordChangeForm):
+class OwnPasswordChangeForm(HygieneMixin, PasswordChangeForm):
     """Django's password change (the new password passes AUTH_PASSWORD_VALIDATORS), in the
     project's words. After too many wrong current passwords in the lockout window it refuses every
     attempt, so a session left open cannot be used to guess the password."""
