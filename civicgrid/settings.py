@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.core.csp import policy as csp_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CIVICGRID_VAR_DIR", BASE_DIR / "var"))
 
@@ -88,11 +90,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",
+    "civicgrid.ratelimit",
     "civicgrid.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (civicgrid.core.csp).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "civicgrid.accounts.middleware.IdleTimeoutMiddleware",
+    "civicgrid.core.middleware.AdminBadInputMiddleware",  # ids the admin's forms cannot look up → 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -160,11 +166,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
 else:
+    # Only figures that may be a little stale live here (per process). Counters that must hold
+    # across gunicorn workers (rate limits, lockouts) never do: see RATE_LIMIT_STORE and AXES_HANDLER.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Where rate-limit counters live, shared by every worker: "redis" (the default cache's Redis) or
+# "database" (the ratelimit_counter table: SQLite or PostgreSQL, one atomic upsert per request).
+RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database")
 
 # --- Background work --------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -209,7 +222,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "civicgrid.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8)},
     },
     {
@@ -223,6 +236,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Failures and lockouts are counted in the database (shared by every worker, one row locked per
+# account), never in a process's cache.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 # Lock the account, not the address: a street office's staff share one NAT address, and one
@@ -233,6 +249,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "civicgrid.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The lockout page, except under /api/: there the API's JSON error (civicgrid.api.lockout).
+AXES_LOCKOUT_CALLABLE = "civicgrid.api.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 
@@ -246,6 +264,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Content-Security-Policy (django-csp): only our own scripts and styles, no inline code, no
+# framing; violations are reported to /csp-report/ and logged. See civicgrid.core.csp.
+CONTENT_SECURITY_POLICY = csp_policy(tile_url=env_str("MAP_TILE_URL", ""))
 
 # --- Internationalisation: Chinese first, English available ----------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -285,6 +306,8 @@ LOCATE_REFRESH_SECONDS = env_int("LOCATE_REFRESH_SECONDS", 10)
 BOUNDARY_TOLERANCE_METRES = env_int("BOUNDARY_TOLERANCE_METRES", 5)
 
 # --- API --------------------------------------------------------------------------------------
+# A CSRF failure under /api/ answers JSON like every other API error.
+CSRF_FAILURE_VIEW = "civicgrid.api.exceptions.csrf_failure"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # People: a token (POST /api/v1/auth/token/) or the signed-in session (Swagger UI);
@@ -303,10 +326,14 @@ REST_FRAMEWORK = {
         "user": env_str("API_USER_RATE", "600/min"),
         "anon": env_str("API_ANON_RATE", "120/min"),
     },
+    # The address an anonymous caller is counted under: REMOTE_ADDR, or behind PROXY_COUNT proxies
+    # the address the nearest of them forwarded. Unset, DRF would take the whole X-Forwarded-For
+    # header, which any caller can forge to get a fresh limit on every request.
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
     "EXCEPTION_HANDLER": "civicgrid.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "civicgrid.api.parsers.JSONParser",  # DRF's, with a nesting limit
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -332,6 +359,8 @@ SPECTACULAR_SETTINGS = {
 }
 # Idempotency-Key records (civicgrid.api.idempotency): kept this long, a concurrent retry waits
 # this long for the first request, and a record left unfinished this long is taken over.
+# JSON bodies nested deeper than this are refused with a 400 (civicgrid.api.parsers).
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
 API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 48)
 API_IDEMPOTENCY_WAIT_SECONDS = env_int("API_IDEMPOTENCY_WAIT_SECONDS", 10)
 API_IDEMPOTENCY_STALE_SECONDS = env_int("API_IDEMPOTENCY_STALE_SECONDS", 120)
@@ -371,6 +400,11 @@ CASES_EXPORT_MAX_ROWS = env_int("CASES_EXPORT_MAX_ROWS", 50000)
 # access), size limits per kind in megabytes, counts per report, thumbnail size in pixels.
 CASES_ATTACHMENT_ROOT = Path(env_str("CASES_ATTACHMENT_ROOT", str(VAR_DIR / "attachments")))
 CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 10)
+# Decompression bombs: a photo whose header declares more pixels, a longer side or (animated) more
+# frames is refused before it is decoded.
+CASES_PHOTO_MAX_MEGAPIXELS = env_int("CASES_PHOTO_MAX_MEGAPIXELS", 40)
+CASES_PHOTO_MAX_SIDE = env_int("CASES_PHOTO_MAX_SIDE", 12000)
+CASES_PHOTO_MAX_FRAMES = env_int("CASES_PHOTO_MAX_FRAMES", 100)
 CASES_VIDEO_MAX_MB = env_int("CASES_VIDEO_MAX_MB", 50)
 CASES_AUDIO_MAX_MB = env_int("CASES_AUDIO_MAX_MB", 10)
 CASES_MAX_PHOTOS = env_int("CASES_MAX_PHOTOS", 9)

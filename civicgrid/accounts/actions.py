@@ -75,3 +75,30 @@ def revoke_role(assignment, *, actor=None, request=None):
     )
     forget_assignments(assignment.user)
     return assignment
+
+
+@transaction.atomic
+def change_password(user, new_password, *, request=None):
+    """A user sets their own new password (already checked against AUTH_PASSWORD_VALIDATORS by
+    the form); logged. Sessions elsewhere end, as their stored hash no longer matches; the caller
+    keeps its own with update_session_auth_hash."""
+    from civicgrid.accounts.forms import password_check_key
+    from civicgrid.ratelimit import store
+
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_security_event(SecurityEvent.Kind.PASSWORD_CHANGED, user=user, actor=user, request=request)
+    store.reset(password_check_key(user))
+    return user
+
+
+def wrong_current_password(user, *, request=None):
+    """A wrong current password on the password-change page: counted (shared by every worker,
+    see OwnPasswordChangeForm) and logged as a failed password check."""
+    from django.conf import settings
+
+    from civicgrid.accounts.forms import password_check_key
+    from civicgrid.ratelimit import store
+
+    store.hit(password_check_key(user), settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds())
+    record_security_event(SecurityEvent.Kind.LOGIN_FAILED, user=user, request=request, during="password_change")

@@ -48,6 +48,9 @@ class Role(models.TextChoices):
     DEPARTMENT_STAFF = "department_staff", _("部门工作人员")
     COMMAND_OPERATOR = "command_operator", _("指挥中心值班员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    # Application roles: held only by API keys (civicgrid.api), never granted to a person.
+    INTEGRATION = "integration", _("接入应用（上报与查询）")
+    HOTLINE_INTEGRATION = "hotline_integration", _("热线对接（登记与派遣）")
 
 
 # Everyone who works cases, i.e. every role but residents.
@@ -125,6 +128,8 @@ class RoleAssignment(models.Model):
     def clean(self):
         from civicgrid.accounts.roles import validate_assignment_target
 
+        if self.role not in Role.values:
+            return  # the field's own error says so; clean() runs after field errors too
         validate_assignment_target(self.role, self.region, self.department)
 
 

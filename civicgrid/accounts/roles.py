@@ -2,7 +2,14 @@
 
 Each role grants permissions ("app.action_model", Django's naming) within the subtree of the node it
 is assigned on. Later modules add their permissions here. A system admin holds every permission in
-its subtree; a superuser holds everything everywhere.
+its subtree and a superuser every permission everywhere — except the clearances (CLEARANCES below:
+sensitive and restricted special-group tags, unmasking, exporting persons), which no status implies:
+whoever needs one, admins included, must hold a role that lists it explicitly (e.g. community staff
+on the community concerned).
+
+Applications act through API keys in one of the application roles (APPLICATION_ROLES): they file
+and read the cases of the key's region and never hold any base-data (people.*) permission or
+clearance. Application roles are never granted to a person, and no key can hold a person's role.
 """
 
 from django.core.exceptions import ValidationError
@@ -50,6 +57,21 @@ PEOPLE_MANAGE = PEOPLE_WORK | {
     "people.change_enterprise",
 }
 
+# Clearances: never implied by the system-admin role or by superuser status (see the docstring).
+CLEARANCES = frozenset(
+    {
+        "people.view_sensitive_tag",
+        "people.view_restricted_tag",
+        "people.unmask_person",
+        "people.export_person",
+    }
+)
+
+# Applications (API keys): an intake integration (Open311 clients, mini-programs) files cases and
+# reads its region's cases; a hotline integration (12345) also registers hotline work orders and
+# takes the dispatcher's steps in its region (civicgrid/cases/workflow.py), so it sees departments.
+INTEGRATION_WORK = {"regions.view_region", "cases.view_case", "cases.add_case"}
+
 ROLE_PERMISSIONS = {
     Role.RESIDENT: {"regions.view_region", "cases.add_case"},
     Role.MICROGRID_MEMBER: VIEW_TREE | CASE_WORK | PEOPLE_VIEW,
@@ -61,7 +83,11 @@ ROLE_PERMISSIONS = {
     Role.SYSTEM_ADMIN: VIEW_TREE
     | CASE_WORK
     | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"},
+    Role.INTEGRATION: INTEGRATION_WORK,
+    Role.HOTLINE_INTEGRATION: INTEGRATION_WORK | {"regions.view_department"},
 }
+
+APPLICATION_ROLES = frozenset({Role.INTEGRATION, Role.HOTLINE_INTEGRATION})
 
 # The tree level each role is normally assigned on (None: assigned on a department).
 ROLE_LEVELS = {
@@ -73,14 +99,22 @@ ROLE_LEVELS = {
     Role.DEPARTMENT_STAFF: None,
     Role.COMMAND_OPERATOR: {Level.DISTRICT, Level.STREET},
     Role.SYSTEM_ADMIN: {Level.DISTRICT, Level.STREET, Level.COMMUNITY},
+    # Application roles are bound to an API key's region (any level), never to a person.
+    Role.INTEGRATION: set(),
+    Role.HOTLINE_INTEGRATION: set(),
 }
 
 
 def role_has_permission(role, permission):
-    return role == Role.SYSTEM_ADMIN or permission in ROLE_PERMISSIONS.get(role, set())
+    """Whether `role` grants `permission`. The system admin holds everything but the clearances."""
+    if permission in ROLE_PERMISSIONS.get(role, ()):
+        return True
+    return role == Role.SYSTEM_ADMIN and permission not in CLEARANCES
 
 
 def validate_assignment_target(role, region, department):
+    if role in APPLICATION_ROLES:
+        raise ValidationError(_("该角色仅用于应用的 API 密钥，不能授予个人。"))
     levels = ROLE_LEVELS[Role(role)]
     if levels is None:
         if department is None or region is not None:

@@ -1,5 +1,6 @@
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -24,3 +25,14 @@ class CharacterClassesValidator:
 
     def get_help_text(self):
         return _("密码须包含小写字母、大写字母、数字、符号中的至少 %(n)d 类。") % {"n": self.min_classes}
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum length, in the project's words (Django 5.2's message has no Chinese
+    translation yet, so it showed in English on a Chinese page)."""
+
+    def get_error_message(self):
+        return _("密码太短：至少需要 %(n)d 个字符。") % {"n": self.min_length}
+
+    def get_help_text(self):
+        return _("密码至少 %(n)d 个字符。") % {"n": self.min_length}

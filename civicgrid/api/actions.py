@@ -4,11 +4,14 @@ import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from civicgrid.accounts.models import Role
 from civicgrid.api.keys import display_prefix, generate_key, hash_key
-from civicgrid.api.models import ApiKey, Application, WebhookSubscription
+from civicgrid.api.models import KEY_ROLES, ApiKey, Application, WebhookSubscription
 
 # Service accounts are named app-<hash>; they have no usable password and cannot sign in.
 SERVICE_PREFIX = "app-"
@@ -24,8 +27,10 @@ def create_application(name, *, description="", contact=""):
 
 
 @transaction.atomic
-def issue_key(application, *, region, role="system_admin", rate_per_minute=120, name="", raw=None, expires_at=None):
-    """A new key; returns (ApiKey, the raw key — shown once, never stored)."""
+def issue_key(application, *, region, role=Role.INTEGRATION, rate_per_minute=120, name="", raw=None, expires_at=None):
+    """A new key; returns (ApiKey, the raw key — shown once, never stored). `role` must be an
+    application role (KEY_ROLES): a key never acts as a person's role, least of all an admin."""
+    validate_key_role(role)
     raw = raw or generate_key()
     key = ApiKey.objects.create(
         application=application,
@@ -38,6 +43,11 @@ def issue_key(application, *, region, role="system_admin", rate_per_minute=120, 
         expires_at=expires_at,
     )
     return key, raw
+
+
+def validate_key_role(role):
+    if str(role) not in {value for value, _label in KEY_ROLES}:
+        raise ValidationError(_("API 密钥只能使用应用角色（接入应用或热线对接）。"), code="key_role")
 
 
 def revoke_key(key):

@@ -1,7 +1,11 @@
 """Demo data for the open APIs: an Open311 application whose key is the published, demo-only
 `demo-open311-key` (README), and extra fields on two categories so `services/{code}` shows
-attributes. Never use the demo key outside a demo: anyone can read it in the README."""
+attributes. Never use the demo key outside a demo: anyone can read it in the README.
 
+The demo key holds the intake integration role (least privilege): it files cases and reads the
+cases of the demo district, exactly what the Open311 example needs — no base data, no tags."""
+
+from civicgrid.accounts.models import Role
 from civicgrid.api import actions
 from civicgrid.api.models import ApiKey, Application
 from civicgrid.cases.models import Category
@@ -46,7 +50,9 @@ def seed_api(district):
     if application is None:
         application = actions.create_application(DEMO_APPLICATION, description="演示用，密钥公开，切勿用于生产。")
     if not ApiKey.objects.filter(application=application).exists():
-        actions.issue_key(application, region=district, rate_per_minute=600, name="demo", raw=DEMO_KEY)
+        actions.issue_key(
+            application, region=district, role=Role.INTEGRATION, rate_per_minute=600, name="demo", raw=DEMO_KEY
+        )
     return DEMO_KEY
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import csrf
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -97,9 +99,21 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # it changes nothing; without this a session's POST met the HTML CSRF page, not the 404
 def not_found(request, *args, **kwargs):
     """Unknown paths under /api/: a JSON 404 rather than the HTML page."""
     return JsonResponse(error_body("not_found", _("请求的资源不存在。")), status=status.HTTP_404_NOT_FOUND)
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: under /api/ a JSON 403 in the API's error format; elsewhere
+    Django's page (templates/403_csrf.html)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("csrf_failed", _("CSRF 校验失败：请刷新页面后重试，或改用令牌或 API 密钥。")),
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    return csrf.csrf_failure(request, reason)
 
 
 def server_error_body():

@@ -47,9 +47,11 @@ def fingerprint(method, path, data, files=None):
     digest = hashlib.sha256(f"{method} {path}\n".encode())
     if hasattr(data, "lists"):
         items = sorted((k, [str(v) for v in vs]) for k, vs in data.lists())
-        digest.update(json.dumps(items, ensure_ascii=False).encode())
+        digest.update(json.dumps(items, ensure_ascii=False).encode(errors="surrogatepass"))
     else:
-        digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False, cls=JSONEncoder, default=str).encode())
+        # surrogatepass: a lone surrogate (a JSON escape) must reach the serializer's 400, not fail here.
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, cls=JSONEncoder, default=str)
+        digest.update(text.encode(errors="surrogatepass"))
     if files:
         for name in sorted(files.keys()):
             digest.update(f"\n{name}:".encode())

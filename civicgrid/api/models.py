@@ -16,13 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from civicgrid.accounts.models import Role
 from civicgrid.regions.models import Region
 
-# The roles an application key may act in: an intake integration (Open311 clients, mini-programs)
-# files cases as "API·Open311" and reads its region's cases; a hotline integration also registers
-# 12345 work orders and may take the dispatcher's steps in its region.
-KEY_ROLES = [
-    (Role.SYSTEM_ADMIN.value, _("接入应用（上报与查询）")),
-    (Role.COMMAND_OPERATOR.value, _("热线对接（登记与派遣）")),
-]
+# The roles an application key may act in — only the application roles (accounts/roles.py), never a
+# person's role (least privilege: no base data, no sensitive tags, no administration). An intake
+# integration (Open311 clients, mini-programs) files cases as "API·Open311" and reads its region's
+# cases; a hotline integration also registers 12345 work orders and may take the dispatcher's steps
+# in its region. The database refuses any other role (constraint api_key_role_is_an_application_role).
+KEY_ROLES = [(role.value, role.label) for role in (Role.INTEGRATION, Role.HOTLINE_INTEGRATION)]
 
 
 class Application(models.Model):
@@ -56,7 +55,7 @@ class ApiKey(models.Model):
     name = models.CharField(_("名称"), max_length=100, blank=True)
     prefix = models.CharField(_("前缀"), max_length=12, help_text=_("密钥开头几位，便于辨认。"))
     key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True)
-    role = models.CharField(_("身份"), max_length=32, choices=KEY_ROLES, default=Role.SYSTEM_ADMIN.value)
+    role = models.CharField(_("身份"), max_length=32, choices=KEY_ROLES, default=Role.INTEGRATION.value)
     region = models.ForeignKey(Region, verbose_name=_("数据范围"), on_delete=models.PROTECT, related_name="+")
     rate_per_minute = models.PositiveIntegerField(_("每分钟请求上限"), default=120)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -68,6 +67,13 @@ class ApiKey(models.Model):
         ordering = ["application_id", "-created_at"]
         verbose_name = _("API 密钥")
         verbose_name_plural = _("API 密钥")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[value for value, _label in KEY_ROLES]),
+                name="api_key_role_is_an_application_role",
+                violation_error_message=_("API 密钥只能使用应用角色（接入应用或热线对接）。"),
+            )
+        ]
 
     def __str__(self):
         return f"{self.application} · {self.prefix}…"

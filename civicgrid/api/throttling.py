@@ -1,11 +1,16 @@
 """Rate limits: each API key its own (ApiKey.rate_per_minute); people by settings
-(API_USER_RATE, API_ANON_RATE). Counters live in the cache (Redis in a district, so every worker
-shares them; local memory in the embedded default)."""
+(API_USER_RATE, API_ANON_RATE).
+
+Counted in civicgrid.ratelimit.store, shared by every worker process (Redis in a district, the
+database in the embedded default), with one atomic increment per request: a key limited to 5 a
+minute gets 5 however many gunicorn workers answer it. A window opens at the first request and
+lasts the rate's period."""
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from civicgrid.api.models import ApiKey
+from civicgrid.ratelimit import store
 
 
 class CivicGridThrottle(SimpleRateThrottle):
@@ -13,7 +18,7 @@ class CivicGridThrottle(SimpleRateThrottle):
 
     def __init__(self):
         # The rate is decided per request (it depends on who calls).
-        pass
+        self.last_hit = None
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey):
@@ -31,4 +36,9 @@ class CivicGridThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        self.last_hit = store.hit(self.get_cache_key(request, view), self.num_requests, self.duration)
+        return self.last_hit.allowed
+
+    def wait(self):
+        """Seconds until the window closes (for Retry-After)."""
+        return self.last_hit.retry_after if self.last_hit is not None else None

@@ -8,10 +8,10 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from civicgrid.api.docs import OfflineRedocView, redoc_bundle
+from civicgrid.api.docs import OfflineRedocView, OfflineSwaggerView, redoc_bundle
 from civicgrid.api.exceptions import not_found
 from civicgrid.api.v1.auth import MeView, TokenView
 
@@ -43,7 +43,7 @@ v1_patterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:v1:schema"), name="docs"),
+    path("docs/", OfflineSwaggerView.as_view(url_name="api:v1:schema"), name="docs"),
     path("redoc/", OfflineRedocView.as_view(url_name="api:v1:schema"), name="redoc"),
     path("redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
     path("", include(build_router().urls)),

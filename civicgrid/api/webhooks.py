@@ -27,6 +27,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from civicgrid.api.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from civicgrid.cases import access
+
+# An application reads a case as the API shows it to a key (cases.access.shown_note): the note of a
+# feedback, a refusal or a rating; staff's internal notes stay inside.
+PUBLIC_NOTE_TYPES = access.REPORTER_NOTE_TYPES
 
 SIGNATURE_HEADER = "X-CivicGrid-Signature"
 TIMESTAMP_HEADER = "X-CivicGrid-Timestamp"
@@ -68,7 +73,7 @@ def case_payload(case, event):
             "type": event.type,
             "from_status": event.from_status,
             "to_status": event.to_status,
-            "note": event.note,
+            "note": event.note if event.type in PUBLIC_NOTE_TYPES else "",
             "actor_role": event.actor_role,
             "created_at": event.created_at,
         },

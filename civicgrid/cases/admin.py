@@ -82,8 +82,8 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
 # moderation goes through board_actions so that every hiding is logged with its reason.
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyAdmin):
-    list_display = ("case", "kind", "content_type", "size", "uploaded_by", "created_at", "is_public")
-    list_filter = ("kind", "is_public")
+    list_display = ("case", "kind", "content_type", "size", "uploaded_by", "created_at", "visibility")
+    list_filter = ("kind", "visibility")
     search_fields = ("case__number", "sha256")
     list_select_related = ("case", "uploaded_by")
     exclude = ("file", "thumbnail")  # served only through the access-checked attachment view

@@ -25,6 +25,7 @@ from civicgrid.cases.models import (
     BoardReaction,
     Case,
 )
+from civicgrid.core.text import CONTROL_MESSAGE, has_forbidden
 from civicgrid.regions.models import Level, Region
 
 MODERATOR_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN})
@@ -77,6 +78,8 @@ def _text(value, message, limit):
     value = (value or "").strip()
     if not value:
         raise CaseInputError(message)
+    if has_forbidden(value):
+        raise CaseInputError(CONTROL_MESSAGE)
     if len(value) > limit:
         raise CaseInputError(_("内容过长（最多 %(n)d 字）。") % {"n": limit})
     return value
@@ -94,6 +97,8 @@ def react(user, community, number, kind, note=""):
     case = board_case(user, community, number)
     kind = BoardReaction.Kind(kind)
     note = (note or "").strip()[:200]
+    if has_forbidden(note):
+        raise CaseInputError(CONTROL_MESSAGE)
     existing = BoardReaction.objects.filter(case=case, user=user, kind=kind).first()
     if existing is not None:
         return existing, False

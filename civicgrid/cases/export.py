@@ -2,7 +2,8 @@
 
 Written with openpyxl's write-only mode (rows stream into the file, memory stays flat) and capped
 at settings.CASES_EXPORT_MAX_ROWS: beyond it the sheet says so and asks for a narrower filter.
-The reporter's phone is always masked (138****5678).
+The reporter's phone is always masked (138****5678). Every row goes through civicgrid.core.xlsx, so
+stored text is written as inert, legal cells (no formulas, no control characters).
 """
 
 from io import BytesIO
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from civicgrid.core import xlsx
 
 
 def mask_phone(phone):
@@ -107,12 +110,12 @@ def ledger(cases, *, exporter, filter_text, max_rows=None):
         cell.font = bold
         return cell
 
-    sheet.append([strong(_("案件台账"))])
-    sheet.append([_("导出人"), exporter.display_name])
-    sheet.append([_("导出时间"), _local(timezone.now())])
-    sheet.append([_("筛选条件"), filter_text or _("无（全部可见案件）")])
-    sheet.append([])
-    sheet.append([strong(title) for title in columns()])
+    xlsx.append(sheet, [strong(_("案件台账"))])
+    xlsx.append(sheet, [_("导出人"), exporter.display_name])
+    xlsx.append(sheet, [_("导出时间"), _local(timezone.now())])
+    xlsx.append(sheet, [_("筛选条件"), filter_text or _("无（全部可见案件）")])
+    xlsx.append(sheet, [])
+    xlsx.append(sheet, [strong(title) for title in columns()])
     rows = 0
     truncated = False
     related = ("category__parent", "street", "community", "grid", "handling_department", "assignee", "reporter")
@@ -120,11 +123,11 @@ def ledger(cases, *, exporter, filter_text, max_rows=None):
         if rows >= max_rows:
             truncated = True
             break
-        sheet.append(_row(case, lights))
+        xlsx.append(sheet, _row(case, lights))
         rows += 1
     if truncated:
-        sheet.append([])
-        sheet.append([strong(_("仅导出前 %(count)s 条，请缩小筛选范围后分批导出。") % {"count": max_rows})])
+        xlsx.append(sheet, [])
+        xlsx.append(sheet, [strong(_("仅导出前 %(count)s 条，请缩小筛选范围后分批导出。") % {"count": max_rows})])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), rows, truncated

@@ -258,14 +258,16 @@ def _distribute(condition, within):
 
 
 class CaseQuerySet(RestrictedQuerySet):
-    def restrict(self, user, action="view", within=None):
+    def restrict(self, user, action="view", within=None, as_reporter=True):
         """Cases `user` may `action`.
 
         Staff see the subtrees of the regions their roles are on (by the indexed `region_code`).
         Department staff do not see their department's whole service area, only the cases it
-        handles or co-handles. Everyone sees the cases they reported, are assigned or follow.
-        (Residents see their community's public cases through `board()`, a separate, public-safe
-        listing, not through this.)
+        handles or co-handles. Everyone sees the cases they reported (unless `as_reporter` is
+        False: then only what they read in full as staff) or are assigned. Following a case (关注,
+        or being made a follower by a merge) and having supervised it grant nothing here: a
+        follower reads the case's public version only (civicgrid.cases.access). (Residents see
+        their community's public cases through `board()`, a separate, public-safe listing.)
 
         `within` (a Q, e.g. the open statuses) is ANDed into every branch of the scope's OR rather
         than around it: PostgreSQL and SQLite then seek each branch's index on region and status
@@ -299,18 +301,19 @@ class CaseQuerySet(RestrictedQuerySet):
             ).values_list("case_id", flat=True)
             condition |= Q(pk__in=list(co_handled))
         if action == "view":
-            followed = CaseParticipant.objects.filter(user=user, is_active=True).values_list("case_id", flat=True)
+            personal = ("reporter", "assignee") if as_reporter else ("assignee",)
             if codes or departments:
                 # Staff: most of what they reported or hold lies in their own area already. Listing
                 # only the rest by id (one index-only lookup each) leaves the big branch alone, so
                 # counts and queues over a street's history are index-only scans, not a heap walk.
-                elsewhere = set(followed)
-                for field in ("reporter", "assignee"):
+                elsewhere = set()
+                for field in personal:
                     mine = self.model.objects.filter(**{field: user}).exclude(condition).order_by()
                     elsewhere.update(mine.values_list("pk", flat=True))
                 condition |= Q(pk__in=sorted(elsewhere))
             else:
-                condition |= Q(reporter=user) | Q(assignee=user) | Q(pk__in=list(followed))
+                for field in personal:
+                    condition |= Q(**{field: user})
         if within is not None:
             condition = _distribute(condition, within)
         return self.filter(condition)
@@ -936,12 +939,25 @@ class AttachmentKind(models.TextChoices):
     AUDIO = "audio", _("语音")
 
 
+class AttachmentVisibility(models.TextChoices):
+    """Who may see one attachment, among those who can read its case (cases.access)."""
+
+    # With the case wherever it is shown: the board, its followers, its reporter, staff.
+    PUBLIC = "public", _("公开")
+    # The case's reporter, the uploader and the staff who read the case in full; not followers or
+    # neighbours (the files of a private report, and the handling photos of one).
+    PARTIES = "parties", _("仅上报人与工作人员")
+    # The uploader and the staff who read the case in full.
+    STAFF = "staff", _("仅工作人员")
+
+
 class Attachment(models.Model):
     """A photo, video or voice clip of a case, checked by content (cases.uploads).
 
     Files live in a private storage (settings.CASES_ATTACHMENT_ROOT) under random names and are
-    only served by the attachment view, which checks that the user may see the case. Photos are
-    re-encoded without any EXIF (no GPS) before they are stored; no original is kept.
+    only served by the attachment view, which checks this attachment's own `visibility` against how
+    much of the case the user may read (cases.access). Photos are re-encoded without any EXIF (no
+    GPS) before they are stored; no original is kept.
     """
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="attachments")
@@ -963,9 +979,10 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
-    # Public attachments are shown with the case on the neighbourhood board and in the reporter's
-    # timeline; the others only to the uploader and to staff who can see the case.
-    is_public = models.BooleanField(_("公开"), default=True)
+    # Set when the file is stored (public for a public case, parties-only for a private one).
+    visibility = models.CharField(
+        _("可见范围"), max_length=8, choices=AttachmentVisibility, default=AttachmentVisibility.PUBLIC
+    )
 
     class Meta:
         ordering = ["case_id", "created_at", "id"]

@@ -8,20 +8,41 @@ from civicgrid.cases.models import OPEN_STATUSES, PUBLIC_EVENT_TYPES, Case, Case
 from civicgrid.core.scoping import subtree_q
 
 
-def visible_case(user, key):
-    """The case with id or number `key` if `user` may see it; CaseNotFound otherwise (also when it
-    exists but lies outside the user's scope)."""
-    cases = Case.objects.restrict(user, "view").select_related(
-        "category__parent", "grid", "community", "street", "handling_department", "assignee", "reporter"
-    )
+def _lookup(key):
     key = str(key)
     lookup = {"number": key} if "-" in key else {"pk": int(key)} if key.isdigit() else None
     if lookup is None:
         raise CaseNotFound()
+    return lookup
+
+
+DETAIL_RELATED = ("category__parent", "grid", "community", "street", "handling_department", "assignee", "reporter")
+
+
+def visible_case(user, key):
+    """The case with id or number `key` if `user` may see it; CaseNotFound otherwise (also when it
+    exists but lies outside the user's scope)."""
+    cases = Case.objects.restrict(user, "view").select_related(*DETAIL_RELATED)
     try:
-        return cases.get(**lookup)
+        return cases.get(**_lookup(key))
     except Case.DoesNotExist:
         raise CaseNotFound() from None
+
+
+def readable_case(user, key):
+    """(case, access.Reading) for a case `user` may read in some form: in full, as its reporter,
+    or as a follower (its public version only); CaseNotFound otherwise."""
+    from civicgrid.cases import access
+
+    lookup = _lookup(key)
+    cases = Case.objects.restrict(user, "view") | Case.objects.filter(pk__in=access.followed_ids(user))
+    case = cases.select_related(*DETAIL_RELATED).filter(**lookup).first()
+    if case is None:
+        raise CaseNotFound()
+    level = access.reading(user, case)
+    if level <= access.Reading.NONE:
+        raise CaseNotFound()
+    return case, level
 
 
 def timeline(case, public=False):

@@ -1,8 +1,11 @@
 """Case attachments: checked by content, never by name or by what the browser claims.
 
-- Photos are opened with Pillow, verified, turned upright by their EXIF orientation, and re-encoded
-  (JPEG, or PNG when they have transparency) with no metadata at all: no EXIF, no GPS. The
-  original upload is not kept, so no copy with the location exists.
+- Photos are opened with Pillow and refused from their header alone when they declare more pixels,
+  a longer side or more frames than CASES_PHOTO_MAX_MEGAPIXELS / _SIDE / _FRAMES allow (a
+  decompression bomb is a few kB of PNG that decodes to gigabytes). Then they are verified, turned
+  upright by their EXIF orientation, and re-encoded (JPEG, or PNG when they have transparency)
+  with no metadata at all: no EXIF, no GPS. The original upload is not kept, so no copy with the
+  location exists.
 - Videos and voice clips are recognised by their container's magic bytes (MP4/MOV/M4A ``ftyp``,
   WebM/Matroska EBML, Ogg, MP3 with or without ID3, WAV RIFF, AAC ADTS).
 - Size limits per kind and counts per report come from settings (CASES_*).
@@ -15,6 +18,7 @@ import hashlib
 import io
 import os
 import secrets
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,6 +27,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL.Image import DecompressionBombError, DecompressionBombWarning
 
 from civicgrid.cases.errors import CaseInputError
 
@@ -156,7 +161,61 @@ def _refuse_type(upload, expected):
     )
 
 
+def _refuse_size(upload):
+    return UploadError(
+        _("“%(name)s”像素过多：照片不能超过 %(limit)d 百万像素。请缩小后再上传。")
+        % {"name": upload.name, "limit": settings.CASES_PHOTO_MAX_MEGAPIXELS}
+    )
+
+
 # --- Photos ---------------------------------------------------------------------------------
+
+
+# Pillow's own guard (Image.MAX_IMAGE_PIXELS) raises above twice its limit but only warns between
+# its limit and twice it; in this process that warning is an error, so no image over the limit is
+# decoded whoever opens it. check_photo does not depend on it: it checks the header's dimensions
+# against the settings itself, right after Image.open (which reads the header only).
+warnings.simplefilter("error", DecompressionBombWarning)
+
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "HEIF", "MPO")
+
+
+def _photo_formats():
+    """The accepted formats this Pillow can open (HEIF only with a plugin installed)."""
+    from PIL import Image
+
+    Image.init()
+    return [name for name in PHOTO_FORMATS if name in Image.OPEN]
+
+
+def _check_dimensions(upload, image):
+    """Refuse an image whose header declares more pixels, a longer side or more frames than the
+    settings allow. Only the header has been read: nothing is decoded yet."""
+    width, height = image.size
+    max_pixels = settings.CASES_PHOTO_MAX_MEGAPIXELS * 1_000_000
+    max_side = settings.CASES_PHOTO_MAX_SIDE
+    if width * height > max_pixels or max(width, height) > max_side:
+        raise UploadError(
+            _(
+                "“%(name)s”像素过多（%(width)d × %(height)d）：照片不能超过 %(limit)d 百万像素，"
+                "最长边不能超过 %(side)d 像素。请缩小后再上传。"
+            )
+            % {
+                "name": upload.name,
+                "width": width,
+                "height": height,
+                "limit": settings.CASES_PHOTO_MAX_MEGAPIXELS,
+                "side": max_side,
+            }
+        )
+    # Animated GIF/PNG/WebP: the frame count comes from the header (GIF: by skipping through the
+    # frames without decoding them). Only the first frame is kept.
+    frames = getattr(image, "n_frames", 1)
+    if frames > settings.CASES_PHOTO_MAX_FRAMES:
+        raise UploadError(
+            _("“%(name)s”帧数过多（%(frames)d 帧）：动图不能超过 %(limit)d 帧。")
+            % {"name": upload.name, "frames": frames, "limit": settings.CASES_PHOTO_MAX_FRAMES}
+        )
 
 
 def check_photo(upload):
@@ -166,13 +225,22 @@ def check_photo(upload):
     data = _read(upload, settings.CASES_PHOTO_MAX_MB, label)
     if _looks_dangerous(data[:SNIFF_BYTES]):
         raise _refuse_type(upload, label)
-    Image.MAX_IMAGE_PIXELS = 60_000_000
+    # Pillow's guard at the same limit (process-wide), behind the explicit check below.
+    Image.MAX_IMAGE_PIXELS = settings.CASES_PHOTO_MAX_MEGAPIXELS * 1_000_000
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in {"JPEG", "PNG", "WEBP", "GIF", "BMP", "HEIF", "MPO"}:
-                raise _refuse_type(upload, label)
+        # Image.open reads the header only; the dimensions are checked before verify() and load().
+        with Image.open(io.BytesIO(data), formats=_photo_formats()) as probe:
+            _check_dimensions(upload, probe)
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
+    except UploadError:
+        raise
+    except (DecompressionBombError, DecompressionBombWarning):
+        raise _refuse_size(upload) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise _refuse_type(upload, label) from None
+    try:
+        with Image.open(io.BytesIO(data), formats=_photo_formats()) as image:
+            _check_dimensions(upload, image)
             image.load()
             # EXIF orientation first, so the stripped copy still stands the right way up.
             image = ImageOps.exif_transpose(image)
@@ -199,7 +267,9 @@ def check_photo(upload):
                 thumb.save(thumb_out, "JPEG", quality=80)
     except UploadError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (DecompressionBombError, DecompressionBombWarning):
+        raise _refuse_size(upload) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise _refuse_type(upload, label) from None
     return CheckedFile(
         kind="photo",
@@ -273,13 +343,18 @@ def _random_name(extension, at, suffix=""):
     return f"cases/{at:%Y/%m}/{secrets.token_hex(16)}{suffix}.{extension}"
 
 
-def save_attachments(case, checked, user, *, event=None, is_public=True):
+def save_attachments(case, checked, user, *, event=None, visibility=None):
     """Write the checked files and their Attachment rows (inside the caller's transaction).
+
+    Each file carries its own `visibility` (cases.access): by default public for a public case and
+    the parties' only (its reporter and staff) for a private one.
 
     If writing fails half-way, the files already written are removed again.
     """
+    from civicgrid.cases.access import default_visibility
     from civicgrid.cases.models import Attachment
 
+    visibility = visibility or default_visibility(case)
     storage = attachment_storage()
     at = timezone.now()
     written, rows = [], []
@@ -306,7 +381,7 @@ def save_attachments(case, checked, user, *, event=None, is_public=True):
                     height=item.height,
                     uploaded_by=user,
                     created_at=at,
-                    is_public=is_public,
+                    visibility=visibility,
                 )
             )
     except Exception:
@@ -329,5 +404,5 @@ def report_with_attachments(user, *, photos=(), videos=(), audios=(), **report_k
     if result.replayed:
         return result  # the files came with the first submission
     event = CaseEvent.objects.filter(case=result.case, seq=1).first()
-    save_attachments(result.case, checked, user, event=event, is_public=True)
+    save_attachments(result.case, checked, user, event=event)
     return result

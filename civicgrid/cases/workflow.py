@@ -89,7 +89,9 @@ class Rule:
 SAME = "same"  # the case keeps its status
 PREVIOUS = "previous"  # back to the status before the suspension
 
-DISPATCHERS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR})
+# A hotline integration (an application's key, accounts/roles.py) takes the dispatcher's steps in
+# its region like the command centre it stands in for, but none of the senior ones.
+DISPATCHERS = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR, Role.HOTLINE_INTEGRATION})
 SENIOR = frozenset({Role.STREET_STAFF, Role.COMMAND_OPERATOR})
 INSPECTORS = frozenset({Role.GRID_WORKER})
 
@@ -187,7 +189,7 @@ TRANSITIONS = _build(SPEC)
 REPORT_RULES = {
     Source.RESIDENT: (ANYONE,),
     Source.GRID_PHOTO: (Rule(Relation.HOLDS_ROLE, frozenset({Role.GRID_WORKER, Role.MICROGRID_MEMBER})),),
-    Source.HOTLINE: (Rule(Relation.IN_SCOPE, frozenset({Role.COMMAND_OPERATOR})),),
+    Source.HOTLINE: (Rule(Relation.IN_SCOPE, frozenset({Role.COMMAND_OPERATOR, Role.HOTLINE_INTEGRATION})),),
     Source.STAFF_ENTRY: (
         Rule(
             Relation.IN_SCOPE,
@@ -195,7 +197,7 @@ REPORT_RULES = {
         ),
     ),
     Source.DEPUTIES: (Rule(Relation.IN_SCOPE, DISPATCHERS),),
-    Source.API: (Rule(Relation.HOLDS_ROLE, frozenset({Role.SYSTEM_ADMIN})),),
+    Source.API: (Rule(Relation.HOLDS_ROLE, frozenset({Role.INTEGRATION})),),
 }
 
 # 吹哨 goes one level up; a department is the top.

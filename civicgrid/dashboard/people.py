@@ -3,21 +3,21 @@ screen, and the elderly living alone for the "not visited" warning.
 
 The population panel counts a million persons for a district viewer; residents move in and out
 slowly, so a screen refreshing every 30 s reads a count at most POPULATION_CACHE_SECONDS old
-(from the shared cache) instead of recounting each time. The cache key is the region and the
-viewer's tag clearance: everyone allowed to open a region's screen sees all of its people, and
-only the special groups differ by clearance.
+(from the shared cache) instead of recounting each time. The cache key is the region and where the
+viewer is cleared for which tags (policy.clearance_fingerprint): everyone allowed to open a
+region's screen sees all of its people, and only the special groups differ by clearance.
 """
 
 from django.core.cache import cache
 
 from civicgrid.people import selectors
-from civicgrid.people.policy import tag_clearance
+from civicgrid.people.policy import clearance_fingerprint
 
 POPULATION_CACHE_SECONDS = 60
 
 
 def population_summary(user, region):
-    key = f"dashboard:population:{region.code}:{tag_clearance(user, region.code)}"
+    key = f"dashboard:population:{region.code}:{clearance_fingerprint(user)}"
     summary = cache.get(key)
     if summary is None:
         summary = selectors.population_summary(user, region)

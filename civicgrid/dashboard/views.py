@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -238,6 +239,8 @@ def acknowledge(request, pk):
         firing = warnings.acknowledge(request.user, pk, request.POST.get("note", ""))
     except WarningFiring.DoesNotExist:
         raise Http404 from None
+    except ValidationError as error:
+        return JsonResponse({"error": error.messages[0]}, status=400)
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=409)
     return JsonResponse({"id": firing.pk, "status": firing.status, "status_label": firing.get_status_display()})

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicgrid.core.scoping import subtree_q
+from civicgrid.core.text import CONTROL_MESSAGE, has_forbidden
 from civicgrid.dashboard import people
 from civicgrid.dashboard.models import (
     FiringStatus,
@@ -389,13 +391,15 @@ def visible_firings(codes):
 
 @transaction.atomic
 def acknowledge(user, firing_id, note=""):
-    """确认 an open firing in the user's scope. Raises WarningFiring.DoesNotExist outside it (404)
-    and ValueError when it is no longer open."""
+    """确认 an open firing in the user's scope. Raises WarningFiring.DoesNotExist outside it (404),
+    ValidationError for a note with control characters (400) and ValueError when it is no longer open."""
     from civicgrid.accounts.scopes import scope_codes
 
     codes = scope_codes(user, "dashboard.acknowledge_warning")
     if codes == []:
         raise WarningFiring.DoesNotExist
+    if has_forbidden(note):
+        raise ValidationError(CONTROL_MESSAGE, code="control_characters")
     firing = visible_firings(codes).select_for_update(of=("self",)).get(pk=firing_id)
     if firing.status != FiringStatus.OPEN:
         raise ValueError(_("该预警已确认或已解除。"))

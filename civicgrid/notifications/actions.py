@@ -16,10 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role, RoleAssignment
+from civicgrid.cases import access
 from civicgrid.notifications import channels
 from civicgrid.notifications.models import DeliveryMode, Kind, Notification, NotificationPreference
 
 logger = logging.getLogger("civicgrid.notifications")
+
+# Notes a follower hears (the public timeline's: the handler's reply, the reason for rejection).
+PUBLIC_NOTE_TYPES = access.PUBLIC_NOTE_TYPES
 
 BODIES = {
     Kind.NEW_CASE: _("新案件待受理立案。"),
@@ -55,36 +59,52 @@ def recipients(notice, exclude=()):
     return list(users.order_by("pk"))
 
 
-def _title(kind, case):
+def _title(kind, case, public=False):
+    from civicgrid.cases.access import public_title
+
     label = Kind(kind).label if kind in Kind.values else kind
-    return f"{label}：{case.number} {case.title}"[:200] if case else str(label)
+    if case is None:
+        return str(label)
+    return f"{label}：{case.number} {public_title(case) if public else case.title}"[:200]
+
+
+def _follows_only(user, case):
+    from civicgrid.cases.access import Reading, reading
+
+    return reading(user, case) < Reading.REPORTER
 
 
 def notify(notice, *, actor_id=None, note="", now=None):
     """Write the inbox rows for `notice` and send them on each recipient's channels. Returns the rows."""
     from civicgrid.cases.models import Case, CaseEvent
 
-    case = Case.objects.filter(pk=notice.case_id).first()
-    if notice.event_id and actor_id is None:
-        event = CaseEvent.objects.filter(pk=notice.event_id).values("actor_id", "note").first()
+    case = Case.objects.select_related("category", "community").filter(pk=notice.case_id).first()
+    event_type = ""
+    if notice.event_id:
+        event = CaseEvent.objects.filter(pk=notice.event_id).values("actor_id", "note", "type").first()
         if event:
-            actor_id, note = event["actor_id"], note or event["note"]
+            event_type = event["type"]
+            if actor_id is None:
+                actor_id, note = event["actor_id"], note or event["note"]
     now = now or timezone.now()
-    body = str(BODIES.get(notice.kind, ""))
-    if note:
-        body = f"{body}\n{note}" if body else note
-    rows = [
-        Notification(
-            recipient=user,
-            kind=notice.kind,
-            case=case,
-            event_id=notice.event_id,
-            title=_title(notice.kind, case),
-            body=body,
-            created_at=now,
+    base = str(BODIES.get(notice.kind, ""))
+    rows = []
+    for user in recipients(notice, exclude=(actor_id,)):
+        # Someone named for a case they only follow (a merged duplicate's reporter) hears of its
+        # public version: its public title, and only a public note (cases.access).
+        public = case is not None and user.pk in notice.users and _follows_only(user, case)
+        shown_note = note if not public or event_type in PUBLIC_NOTE_TYPES else ""
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=notice.kind,
+                case=case,
+                event_id=notice.event_id,
+                title=_title(notice.kind, case, public=public),
+                body=f"{base}\n{shown_note}" if base and shown_note else shown_note or base,
+                created_at=now,
+            )
         )
-        for user in recipients(notice, exclude=(actor_id,))
-    ]
     Notification.objects.bulk_create(rows)
     forget_unread([row.recipient_id for row in rows])
     if rows:
@@ -137,7 +157,8 @@ def case_url(case, user_id=None):
     if case is None:
         return ""
     names = [("cases:staff_detail", case.number)]
-    if user_id is not None and user_id == case.reporter_id:
+    if user_id is not None and (user_id == case.reporter_id or _follower(user_id, case)):
+        # The reporter's own page; for a follower, the public version on the same page.
         names.insert(0, ("cases:my_report", case.number))
     for name, arg in names:
         try:
@@ -145,6 +166,14 @@ def case_url(case, user_id=None):
         except NoReverseMatch:
             continue
     return ""
+
+
+def _follower(user_id, case):
+    from civicgrid.cases.models import CaseParticipant
+
+    return CaseParticipant.objects.filter(
+        case=case, user_id=user_id, role=CaseParticipant.Role.FOLLOWER, is_active=True
+    ).exists()
 
 
 def messages_for(notification_ids):

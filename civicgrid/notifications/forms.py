@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.core.forms import Form
 from civicgrid.notifications import channels
 from civicgrid.notifications.models import DeliveryMode, Kind
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(Form):
     """One multiple-choice field per kind (the external channels), and instant or daily digest."""
 
     mode = forms.ChoiceField(label=_("发送方式"), choices=DeliveryMode.choices, widget=forms.RadioSelect)

@@ -1,16 +1,23 @@
 """Read-only API for buildings, houses, households and persons (`register(router)` adds them under
 people/…). Scoped exactly like the pages (`restrict(user, "view")`, out of scope is 404) and masked
 exactly like them: the API never returns plaintext ID numbers or phones (unmasking is page-only,
-with a reason and an access-log row)."""
+with a reason and an access-log row).
+
+Base data is for people only: a person's token (or session) whose roles hold the model's view
+permission somewhere. An application's API key is refused (403) whatever its role — applications
+file and read cases, never the register (issue 12)."""
 
 import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import permissions, serializers, viewsets
 
 from civicgrid.core.scoping import subtree_q
+from civicgrid.core.serializers import ModelSerializer
 from civicgrid.people import protection, selectors
 from civicgrid.people.models import Building, House, Household, Person
-from civicgrid.people.policy import tag_clearance
+from civicgrid.people.policy import allowed, tag_visibility, visible_tag_q
 
 
 class RegionFilterMixin(django_filters.FilterSet):
@@ -61,8 +68,9 @@ class PersonFilter(RegionFilterMixin):
         return queryset.filter(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(value)))
 
     def filter_tag(self, queryset, name, value):
-        clearance = tag_clearance(self.request.user)
-        return queryset.filter(person_tags__tag__code=value, person_tags__tag__sensitivity__lte=clearance)
+        # One filter() call: the code and the clearance apply to the same tag row.
+        visible = visible_tag_q(self.request.user, "region_code", "person_tags__tag__sensitivity")
+        return queryset.filter(Q(person_tags__tag__code=value) & visible)
 
     def filter_current(self, queryset, name, value):
         return queryset.filter(house__isnull=not value)
@@ -73,7 +81,7 @@ class PersonFilter(RegionFilterMixin):
 SMALL_RANGE = {"min_value": -32768, "max_value": 32767}
 
 
-class BuildingSerializer(serializers.ModelSerializer):
+class BuildingSerializer(ModelSerializer):
     grid_code = serializers.CharField(source="region_code", read_only=True)
     floors = serializers.IntegerField(min_value=0, max_value=SMALL_RANGE["max_value"])
     units = serializers.IntegerField(min_value=0, max_value=SMALL_RANGE["max_value"])
@@ -96,7 +104,7 @@ class BuildingSerializer(serializers.ModelSerializer):
         ]
 
 
-class HouseSerializer(serializers.ModelSerializer):
+class HouseSerializer(ModelSerializer):
     unit_number = serializers.CharField(source="unit.number", default="", read_only=True)
     floor = serializers.IntegerField(**SMALL_RANGE)
 
@@ -116,13 +124,13 @@ class HouseSerializer(serializers.ModelSerializer):
         ]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     class Meta:
         model = Household
         fields = ["id", "house", "region_code", "number", "head", "is_active", "last_verified_at", "last_verified_by"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
     tags = serializers.SerializerMethodField()
@@ -149,12 +157,29 @@ class PersonSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, person) -> list[str]:
-        """Codes of the person's tags the viewer's roles may see (sensitive ones only if granted)."""
-        clearance = self.context.get("tag_clearance", 1)
-        return [pt.tag.code for pt in person.person_tags.all() if pt.tag.sensitivity <= clearance]
+        """Codes of the person's tags the viewer may see (sensitive ones only where cleared)."""
+        visible = self.context.get("tag_visibility") or (lambda _code, sensitivity: sensitivity <= 1)
+        return [pt.tag.code for pt in person.person_tags.all() if visible(person.region_code, pt.tag.sensitivity)]
+
+
+class PersonWithBaseDataPermission(permissions.IsAuthenticated):
+    """A signed-in person (token or session, never an API key) holding the view permission of the
+    viewset's model somewhere; what they see within it is then scoped by `restrict`."""
+
+    message = _("基础数据只对具有相应权限的工作人员开放，API 密钥不能访问。")
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if getattr(request.user, "_api_key", None) is not None:
+            return False
+        model = view.queryset.model
+        return allowed(request.user, f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [PersonWithBaseDataPermission]
+
     def get_queryset(self):
         return self.queryset.model.objects.restrict(self.request.user, "view").order_by("pk")
 
@@ -190,7 +215,7 @@ class PersonViewSet(ScopedViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["tag_clearance"] = tag_clearance(self.request.user)
+        context["tag_visibility"] = tag_visibility(self.request.user)
         return context
 
 

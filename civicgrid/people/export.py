@@ -4,14 +4,16 @@ values; every export writes an access-log row and carries the exporter and the t
 import io
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from civicgrid.core import xlsx
 from civicgrid.people import protection, selectors
 from civicgrid.people.actions import log_access
 from civicgrid.people.models import AccessKind, PersonTag, Political, Relation, ResidenceType
-from civicgrid.people.policy import allowed, tag_clearance
+from civicgrid.people.policy import allowed, visible_tag_q
 
 
 def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", ip=None):
@@ -19,16 +21,16 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
         raise PermissionError
     plain = plain and allowed(user, "people.unmask_person", region.code)
     persons = selectors.in_region(selectors.current_persons(user), region)
-    clearance = tag_clearance(user, region.code)
     if tag:
-        persons = persons.filter(person_tags__tag__code=tag, person_tags__tag__sensitivity__lte=clearance)
+        visible = visible_tag_q(user, "region_code", "person_tags__tag__sensitivity")
+        persons = persons.filter(Q(person_tags__tag__code=tag) & visible)
     if query:
         persons = persons.filter(*selectors.name_prefix(query))
     persons = persons.select_related("house__building", "house__unit").order_by("region_code", "house_id", "id")
     persons = list(persons[: settings.PEOPLE_EXPORT_MAX_ROWS])
     tags = {}
     for person_id, name in PersonTag.objects.filter(
-        person_id__in=[p.pk for p in persons], tag__sensitivity__lte=clearance
+        visible_tag_q(user), person_id__in=[p.pk for p in persons]
     ).values_list("person_id", "tag__name"):
         tags.setdefault(person_id, []).append(name)
     residence = dict(ResidenceType.choices)
@@ -44,7 +46,7 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
         "region": region.name,
         "kind": _("含明文个人信息，请妥善保管") if plain else _("已脱敏"),
     }
-    sheet.append([stamp])
+    xlsx.append(sheet, [stamp])
     header = [
         _("姓名"),
         _("性别"),
@@ -60,10 +62,11 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
         _("政治面貌"),
         _("标签"),
     ]
-    sheet.append(header)
+    xlsx.append(sheet, header)
     for person in persons:
         house = person.house
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 person.name,
                 person.get_gender_display(),
@@ -78,7 +81,7 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
                 str(relation.get(person.relation, "")),
                 str(political.get(person.political_status, "")),
                 "、".join(tags.get(person.pk, [])),
-            ]
+            ],
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.core.forms import Form
 from civicgrid.people.models import (
     BuildingType,
     Compound,
@@ -19,7 +20,7 @@ from civicgrid.people.models import (
 from civicgrid.regions.models import Region
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
@@ -35,22 +36,22 @@ class PersonEditForm(PersonForm):
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False, help_text=_("留空表示不修改。"))
 
 
-class UnmaskForm(forms.Form):
+class UnmaskForm(Form):
     field = forms.ChoiceField(label=_("字段"), choices=[("id_number", _("身份证号")), ("phone", _("手机号"))])
     reason = forms.CharField(label=_("查看事由"), max_length=200, min_length=2)
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     usage = forms.ChoiceField(label=_("房屋用途"), choices=Usage.choices)
     note = forms.CharField(label=_("核查说明"), max_length=200, required=False)
 
 
-class MoveOutForm(forms.Form):
+class MoveOutForm(Form):
     on = forms.DateField(label=_("迁出日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(label=_("导入内容"), choices=ImportKind.choices)
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
@@ -63,12 +64,12 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     plain = forms.BooleanField(label=_("导出明文身份证号和手机号"), required=False)
     reason = forms.CharField(label=_("导出事由"), max_length=200, min_length=2)
 
 
-class RentalForm(forms.Form):
+class RentalForm(Form):
     landlord_name = forms.CharField(label=_("房东姓名"), max_length=50)
     start = forms.DateField(label=_("起租日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("到期日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -97,7 +98,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return unit_label(obj)
 
 
-class BuildingForm(forms.Form):
+class BuildingForm(Form):
     code = forms.CharField(label=_("楼栋编码"), max_length=40)
     name = forms.CharField(label=_("名称"), max_length=100)
     grid = RegionChoiceField(label=_("所属网格"), queryset=Region.objects.none())
@@ -118,7 +119,7 @@ class BuildingForm(forms.Form):
         return self.cleaned_data["code"].strip()
 
 
-class HouseForm(forms.Form):
+class HouseForm(Form):
     unit = UnitChoiceField(label=_("单元"), queryset=Unit.objects.none(), required=False)
     floor = forms.IntegerField(label=_("楼层"), min_value=-5, max_value=200)
     number = forms.CharField(label=_("房号"), max_length=20)
@@ -135,7 +136,7 @@ class HouseForm(forms.Form):
         floor.validators.append(MaxValueValidator(building.floors))
 
 
-class GenerateHousesForm(forms.Form):
+class GenerateHousesForm(Form):
     first_floor = forms.IntegerField(label=_("起始楼层"), min_value=1, initial=1)
     last_floor = forms.IntegerField(label=_("结束楼层"), min_value=1)
     per_floor = forms.IntegerField(label=_("每层户数"), min_value=1, max_value=20, initial=2)
@@ -154,7 +155,7 @@ class GenerateHousesForm(forms.Form):
         self.fields["last_floor"].initial = building.floors
 
 
-class CompoundForm(forms.Form):
+class CompoundForm(Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     community = RegionChoiceField(label=_("所属社区"), queryset=Region.objects.none())
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
@@ -174,7 +175,7 @@ class CompoundForm(forms.Form):
         self.fields["property_company"].queryset = companies
 
 
-class ContactPhoneMixin(forms.Form):
+class ContactPhoneMixin(Form):
     """A contact phone that is stored sealed: on an edit form blank keeps it, the box clears it."""
 
     def __init__(self, *args, editing=False, **kwargs):
@@ -242,7 +243,7 @@ def house_label(house):
     return house.number
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     """迁往本辖区其他房屋: a house of the chosen building, a household there (or a new one)."""
 
     house = forms.ModelChoiceField(label=_("目标房屋"), queryset=House.objects.none())

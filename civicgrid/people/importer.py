@@ -28,9 +28,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from civicgrid.accounts.scopes import scope_codes
+from civicgrid.core import xlsx
 from civicgrid.core.changelog import change_row
 from civicgrid.core.models import ObjectChange
 from civicgrid.core.scoping import subtree_q
+from civicgrid.core.text import FORBIDDEN_RE, strip_forbidden
 from civicgrid.people import protection
 from civicgrid.people.models import (
     AccessKind,
@@ -52,6 +54,7 @@ from civicgrid.people.models import (
     Usage,
 )
 from civicgrid.people.policy import tag_clearance
+from civicgrid.people.xlsxread import unescape_cell
 from civicgrid.regions.models import Level, Region
 
 BATCH = 2000
@@ -151,26 +154,26 @@ def template_workbook(kind):
     sheet = workbook.active
     sheet.title = str(ImportKind(kind).label)
     headers = [header + ("*" if required else "") for header, _key, required in COLUMNS[kind]]
-    sheet.append(headers)
+    xlsx.append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    sheet.append(EXAMPLES[kind])
+    xlsx.append(sheet, EXAMPLES[kind])
     for index, _header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = 18
     notes = workbook.create_sheet(_("填写说明"))
-    notes.append([_("带 * 的列必填；第 2 行是示例，导入前请删除。")])
-    notes.append([_("同一文件可以重复导入：已有记录按编码或身份证号更新，不会重复新增。")])
-    notes.append([_("任何一行有错误时整个文件都不会导入，请按错误清单修改后重新上传。")])
+    xlsx.append(notes, [_("带 * 的列必填；第 2 行是示例，导入前请删除。")])
+    xlsx.append(notes, [_("同一文件可以重复导入：已有记录按编码或身份证号更新，不会重复新增。")])
+    xlsx.append(notes, [_("任何一行有错误时整个文件都不会导入，请按错误清单修改后重新上传。")])
     if kind == ImportKind.PERSONS:
-        notes.append([_("人口类型：") + "、".join(str(label) for _v, label in ResidenceType.choices)])
-        notes.append([_("与户主关系：") + "、".join(str(label) for _v, label in Relation.choices)])
-        notes.append([_("政治面貌：") + "、".join(str(label) for _v, label in Political.choices)])
-        notes.append([_("标签：多个标签用顿号或逗号分隔，如 独居老人、低保户")])
+        xlsx.append(notes, [_("人口类型：") + "、".join(str(label) for _v, label in ResidenceType.choices)])
+        xlsx.append(notes, [_("与户主关系：") + "、".join(str(label) for _v, label in Relation.choices)])
+        xlsx.append(notes, [_("政治面貌：") + "、".join(str(label) for _v, label in Political.choices)])
+        xlsx.append(notes, [_("标签：多个标签用顿号或逗号分隔，如 独居老人、低保户")])
     if kind == ImportKind.HOUSES:
-        notes.append([_("用途：") + "、".join(str(label) for _v, label in Usage.choices)])
+        xlsx.append(notes, [_("用途：") + "、".join(str(label) for _v, label in Usage.choices)])
     if kind == ImportKind.BUILDINGS:
-        notes.append([_("类型：") + "、".join(str(label) for _v, label in BuildingType.choices)])
+        xlsx.append(notes, [_("类型：") + "、".join(str(label) for _v, label in BuildingType.choices)])
     return workbook
 
 
@@ -184,11 +187,11 @@ def errors_workbook(run):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("错误清单")
-    sheet.append([_("行号"), _("列"), _("错误")])
+    xlsx.append(sheet, [_("行号"), _("列"), _("错误")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for error in run.errors:
-        sheet.append([error.get("row"), error.get("column", ""), error.get("message", "")])
+        xlsx.append(sheet, [error.get("row"), error.get("column", ""), error.get("message", "")])
     sheet.column_dimensions["C"].width = 60
     return workbook
 
@@ -198,7 +201,7 @@ def _text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unescape_cell(str(value)).strip()
 
 
 def read_rows(data, kind):
@@ -252,6 +255,10 @@ def _rows_from(rows, kind):
     for number, values in rows:
         if not any(values):
             continue
+        if FORBIDDEN_RE.search("".join(values)):
+            # Invisible control characters are dropped silently: a file from another system should
+            # not fail for what nobody can see in Excel (civicgrid.core.text).
+            values = [strip_forbidden(value).strip() for value in values]
         result.append((number, dict(zip(keys, values, strict=True))))
         if len(result) > limit:
             raise RowErrors([{"row": number, "column": "", "message": _("文件超过 %(n)d 行上限。") % {"n": limit}}])

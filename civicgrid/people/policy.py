@@ -1,7 +1,17 @@
 """Who may do what to base data, per record: the permission must be held in a subtree that
-contains the record's region code (roles.py holds the table)."""
+contains the record's region code (roles.py holds the table).
+
+Special-group tags follow the person, not the page: a sensitive or restricted tag is shown only
+where the viewer holds its clearance (roles.CLEARANCES) over that person's region — never implied
+by the system-admin role or superuser status, and never carried over from one area the viewer is
+cleared for to another they merely see (`visible_tag_q`, `tag_visibility`)."""
+
+import hashlib
+
+from django.db.models import Q
 
 from civicgrid.accounts.scopes import scope_codes
+from civicgrid.core.scoping import subtree_q
 from civicgrid.people.models import Sensitivity
 
 TAG_PERMISSIONS = {
@@ -44,3 +54,54 @@ def visible_tags(user, region_code=None):
     from civicgrid.people.models import Tag
 
     return Tag.objects.filter(sensitivity__lte=tag_clearance(user, region_code))
+
+
+def clearance_codes(user, sensitivity):
+    """Region codes under which `user` may see tags of `sensitivity` (a restricted clearance covers
+    sensitive tags too); None means everywhere."""
+    codes = set()
+    for level in (Sensitivity.SENSITIVE, Sensitivity.RESTRICTED):
+        if level < sensitivity:
+            continue
+        held = scope_codes(user, TAG_PERMISSIONS[level])
+        if held is None:
+            return None
+        codes.update(held)
+    return sorted(codes)
+
+
+def visible_tag_q(user, region_field="person__region_code", sensitivity_field="tag__sensitivity"):
+    """A Q over person-tag rows: the tags `user` may see on each row's person (normal tags always;
+    a sensitive or restricted one only under a region where the user holds its clearance)."""
+    condition = Q(**{sensitivity_field: Sensitivity.NORMAL})
+    for sensitivity in (Sensitivity.SENSITIVE, Sensitivity.RESTRICTED):
+        codes = clearance_codes(user, sensitivity)
+        if codes is None:
+            condition |= Q(**{sensitivity_field: sensitivity})
+        elif codes:
+            condition |= Q(**{sensitivity_field: sensitivity}) & subtree_q(region_field, codes)
+    return condition
+
+
+def tag_visibility(user):
+    """A function (person's region code, tag sensitivity) → whether `user` may see the tag."""
+    codes = {s: clearance_codes(user, s) for s in (Sensitivity.SENSITIVE, Sensitivity.RESTRICTED)}
+
+    def visible(region_code, sensitivity):
+        if sensitivity <= Sensitivity.NORMAL:
+            return True
+        held = codes.get(sensitivity, [])
+        return held is None or any(region_code.startswith(code) for code in held)
+
+    return visible
+
+
+def clearance_fingerprint(user):
+    """A short stable digest of where `user` is cleared for which tags: figures cached per viewer
+    group (the command screen's population panel) are keyed by it, so that two viewers cleared for
+    different areas never share a cached count."""
+    parts = []
+    for sensitivity in (Sensitivity.SENSITIVE, Sensitivity.RESTRICTED):
+        codes = clearance_codes(user, sensitivity)
+        parts.append(f"{int(sensitivity)}:{'*' if codes is None else ','.join(codes)}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

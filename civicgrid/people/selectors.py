@@ -28,7 +28,7 @@ from civicgrid.people.models import (
     Tag,
     Usage,
 )
-from civicgrid.people.policy import tag_clearance
+from civicgrid.people.policy import tag_clearance, visible_tag_q
 from civicgrid.regions.models import Region
 
 # A search answers a page of 20 (a common surname over a street matches thousands: the user narrows
@@ -139,10 +139,7 @@ def visible_person_tags(user, persons):
     persons = list(persons)
     if not persons:
         return {}
-    clearance = tag_clearance(user)
-    rows = PersonTag.objects.filter(
-        person_id__in=[p.pk for p in persons], tag__sensitivity__lte=clearance
-    ).select_related("tag")
+    rows = PersonTag.objects.filter(visible_tag_q(user), person_id__in=[p.pk for p in persons]).select_related("tag")
     result = defaultdict(list)
     for row in rows:
         result[row.person_id].append(row.tag)
@@ -159,13 +156,12 @@ def building_table(user, building):
         .annotate(residents=Count("persons", distinct=True))
         .order_by("unit__number", "-floor", "number")
     )
-    clearance = tag_clearance(user, building.region_code)
     tags_by_house = defaultdict(set)
-    for house_id, tag_id in PersonTag.objects.filter(
-        person__house__building=building, tag__sensitivity__lte=clearance
-    ).values_list("person__house_id", "tag_id"):
+    for house_id, tag_id in PersonTag.objects.filter(visible_tag_q(user), person__house__building=building).values_list(
+        "person__house_id", "tag_id"
+    ):
         tags_by_house[house_id].add(tag_id)
-    tags = {tag.pk: tag for tag in Tag.objects.filter(sensitivity__lte=clearance)}
+    tags = {tag.pk: tag for tag in Tag.objects.all()}
     units = {}
     for house in houses:
         house.visible_tags = sorted((tags[t] for t in tags_by_house.get(house.pk, ())), key=lambda t: t.order)
@@ -191,7 +187,7 @@ def region_stats(user, region, days=None):
     by_type = dict(persons.values_list("residence_type").annotate(n=Count("id")).order_by())
     clearance = tag_clearance(user, region.code)
     tag_counts = dict(
-        PersonTag.objects.filter(person__in=persons, tag__sensitivity__lte=clearance)
+        PersonTag.objects.filter(visible_tag_q(user), person__in=persons)
         .values_list("tag_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -261,7 +257,7 @@ def population_summary(user, region):
             )
     clearance = tag_clearance(user, region.code)
     counts = dict(
-        PersonTag.objects.filter(person__in=persons, tag__sensitivity__lte=clearance)
+        PersonTag.objects.filter(visible_tag_q(user), person__in=persons)
         .values_list("tag_id")
         .annotate(n=Count("id"))
         .order_by()

@@ -13,6 +13,8 @@ import re
 import zipfile
 from xml.etree.ElementTree import iterparse
 
+from openpyxl.utils.escape import unescape as unescape_ooxml
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -73,6 +75,12 @@ def _unescape(text):
     return html.unescape(text) if "&" in text else text
 
 
+def unescape_cell(text):
+    """Excel writes characters XML cannot hold (control characters) as _xHHHH_: read them back, as
+    openpyxl does; the importer then drops the forbidden ones (civicgrid.core.text)."""
+    return unescape_ooxml(text) if "_x" in text else text
+
+
 CELL_FAST_RE = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 
 
@@ -98,7 +106,9 @@ def _regex_rows(sheet, shared, width):
             continue
         if 't="s"' in attributes:
             start = body.find("<v>")
-            values[column] = shared[int(body[start + 3 : body.index("</v>", start)])].strip() if start >= 0 else ""
+            values[column] = (
+                unescape_cell(shared[int(body[start + 3 : body.index("</v>", start)])]).strip() if start >= 0 else ""
+            )
             continue
         if 't="inlineStr"' in attributes:
             if body.startswith("<is><t>") and body.endswith("</t></is>") and body.count("<t") == 1:
@@ -116,7 +126,7 @@ def _regex_rows(sheet, shared, width):
                 text = ""
             elif 't="str"' not in attributes:
                 raise ValueError("unknown cell type")
-        values[column] = unescape(text).strip()
+        values[column] = unescape_cell(unescape(text)).strip()
     if values is not None:
         yield int(current), values
 
@@ -172,7 +182,7 @@ def iter_rows(data, width):
                                 text = ""
                             elif kind not in ("str", "n", None):
                                 raise ValueError(f"cell type {kind}")
-                        values[column] = text.strip()
+                        values[column] = unescape_cell(text).strip()
                     element.clear()
                 elif tag == row_tag:
                     yield row_number, values

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicgrid.core import safejson
+from civicgrid.core.text import strip_forbidden
 from civicgrid.regions import locator
 from civicgrid.regions.boundaries import (
     COORDINATE_DECIMALS,
@@ -233,7 +235,9 @@ def _read_feature_collection(data):
             raise ValidationError(_("文件不是 UTF-8 编码的文本。")) from exc
     if isinstance(data, str):
         try:
-            data = json.loads(data)
+            data = safejson.loads(data)  # a nesting limit: deep input would raise RecursionError
+        except safejson.TooDeep as exc:
+            raise ValidationError(_("文件不是有效的 JSON：%(error)s") % {"error": exc}) from exc
         except json.JSONDecodeError as exc:
             raise ValidationError(
                 _("文件不是有效的 JSON：第 %(line)d 行第 %(column)d 列附近有错误（%(error)s）。")
@@ -255,12 +259,13 @@ def _read_feature_collection(data):
 
 
 def _text(value):
-    """A property as text: codes exported as numbers by GIS tools are accepted, not floats or objects."""
+    """A property as text: codes exported as numbers by GIS tools are accepted, not floats or objects.
+    Invisible control characters are dropped silently, as in every imported file (civicgrid.core.text)."""
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, int):
         return str(value)
-    return value.strip() if isinstance(value, str) else ""
+    return strip_forbidden(value).strip() if isinstance(value, str) else ""
 
 
 def _code_of(feature):

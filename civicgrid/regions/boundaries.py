@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from shapely.validation import explain_validity
 
+from civicgrid.core import safejson
+
 # Metres per degree of latitude (and of longitude at the equator). The tolerance is a few metres,
 # so a spherical Earth is precise enough; longitude degrees shrink with cos(latitude).
 METRES_PER_DEGREE = 111_320
@@ -70,8 +72,8 @@ def parse_geometry(value):
     """
     if isinstance(value, bytes | str):
         try:
-            value = json.loads(value)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            value = safejson.loads(value)  # a nesting limit: deep input would raise RecursionError
+        except ValueError as exc:  # also UnicodeDecodeError, JSONDecodeError and safejson.TooDeep
             raise ValidationError(_("边界不是有效的 JSON：%(error)s") % {"error": exc}, code="malformed") from exc
     if not isinstance(value, dict):
         raise ValidationError(_("边界应为 GeoJSON 几何对象（Polygon 或 MultiPolygon）。"), code="malformed")

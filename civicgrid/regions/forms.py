@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicgrid.core.forms import Form, ModelForm
 from civicgrid.regions.actions import validate_boundary
 from civicgrid.regions.models import Region
 
@@ -18,7 +19,7 @@ def import_max_bytes():
     return getattr(settings, "BOUNDARY_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
 
 
-class RegionAdminForm(forms.ModelForm):
+class RegionAdminForm(ModelForm):
     """The admin's region form: a changed boundary is validated like any other boundary write."""
 
     class Meta:
@@ -43,7 +44,7 @@ class RegionAdminForm(forms.ModelForm):
         return cleaned
 
 
-class BoundaryImportForm(forms.Form):
+class BoundaryImportForm(Form):
     file = forms.FileField(
         label=gettext_lazy("GeoJSON 文件"),
         help_text=gettext_lazy(

@@ -49,6 +49,8 @@ class RegionLevel(models.Model):
         return self.name
 
     def clean(self):
+        if self.code_digits is None:
+            return  # the field's own error says so; clean() runs after field errors too
         fixed = FIXED_CODE_DIGITS.get(self.level)
         if fixed is not None and self.code_digits != fixed:
             raise ValidationError({"code_digits": _("该层级编码位数由国家标准固定为 %(n)d 位。") % {"n": fixed}})

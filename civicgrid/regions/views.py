@@ -41,11 +41,16 @@ def level_key(level):
     return Level(level).name.lower()
 
 
+def _param(request, name):
+    """A query parameter without NUL characters (PostgreSQL refuses them in a lookup: DataError)."""
+    return request.GET.get(name, "").replace("\x00", "")
+
+
 def parse_level(value):
     value = (value or "").strip().lower()
     if value in LEVEL_KEYS:
         return LEVEL_KEYS[value]
-    if value.isdigit() and int(value) in Level.values:
+    if value.isascii() and value.isdigit() and len(value) <= 2 and int(value) in Level.values:
         return Level(int(value))
     return None
 
@@ -59,7 +64,7 @@ def _is_partial(request, target):
 @require_GET
 def tree(request):
     levels = selectors.level_config()
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    query = _param(request, "q").strip()[:SEARCH_MAX_LENGTH]
     context = {"levels": levels, "query": query}
     if query:
         context["results"], context["truncated"] = selectors.search_regions(request.user, query, levels)
@@ -127,8 +132,8 @@ def map_page(request):
     levels = selectors.level_config()
     offered, scope_level = selectors.map_levels(user, levels)
     parent = None
-    if request.GET.get("parent"):
-        parent = get_object_or_404(selectors.visible_regions(user), code=request.GET["parent"])
+    if _param(request, "parent"):
+        parent = get_object_or_404(selectors.visible_regions(user), code=_param(request, "parent"))
         parent.level_name = levels.name(parent.level)
     level = parse_level(request.GET.get("level"))
     if level not in offered:
@@ -167,8 +172,8 @@ def geojson(request):
     """
     user = request.user
     parent = None
-    if request.GET.get("parent"):
-        parent = selectors.visible_regions(user).filter(code=request.GET["parent"]).first()
+    if _param(request, "parent"):
+        parent = selectors.visible_regions(user).filter(code=_param(request, "parent")).first()
         if parent is None:
             return JsonResponse({"error": gettext("区域不存在。")}, status=404)
     if request.GET.get("level"):

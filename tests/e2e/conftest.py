@@ -3,7 +3,9 @@ live server.
 
 Never run `playwright install`: the browser is the system's /usr/bin/chromium (CHROMIUM_PATH
 overrides). Every page a test opens fails the test if it asks for anything outside the live server
-(no CDN, no map tiles) or raises a JavaScript error. Screenshots go to test-artifacts/ (git-ignored).
+(no CDN, no map tiles), raises a JavaScript error, breaks the Content-Security-Policy (every page
+reports each `securitypolicyviolation` event to the test) or opens a dialog (alert, confirm, prompt:
+a stored script payload that ran). Screenshots go to test-artifacts/ (git-ignored).
 """
 
 import os
@@ -30,6 +32,13 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # Chrome reports every HTTP error status as a console error; the tests check statuses themselves.
 HTTP_STATUS_CONSOLE_MESSAGE = "Failed to load resource: the server responded with a status of"
+# Runs in every page before its own scripts: hands each CSP violation to the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cgCspViolation([event.effectiveDirective, event.blockedURI, event.sourceFile + ":" + event.lineNumber,
+                           event.sample].join(" | "));
+}, true);
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -76,11 +85,14 @@ def new_page(browser, live_server):
             has_touch=phone,
         )
         context.route("**/*", guard)
+        context.expose_function("__cgCspViolation", lambda text: problems.append(f"CSP violation: {text}"))
+        context.add_init_script(CSP_LISTENER)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
         page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
         page.on("console", on_console)
+        page.on("dialog", lambda dialog: (problems.append(f"dialog opened: {dialog.message}"), dialog.dismiss()))
         return page
 
     yield _new_page

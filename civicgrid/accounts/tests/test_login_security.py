@@ -141,3 +141,12 @@ def test_security_log_is_append_only(worker):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE accounts_securityevent SET username = 'tampered'")
     assert not SecurityEvent.objects.filter(username="tampered").exists()
+
+
+def test_lockouts_are_counted_in_the_database_shared_by_every_worker():
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.conf import settings
+
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    AxesProxyHandler.implementation = None
+    assert type(AxesProxyHandler.get_implementation()).__name__ == "AxesDatabaseHandler"

@@ -15,7 +15,7 @@ events. `page`/`page_size` page through the (at most 1,000 per page) results.
 
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +24,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from civicgrid.accounts.models import Role
 from civicgrid.api.authentication import key_user, resolve_key
+from civicgrid.api.exceptions import ApiError
 from civicgrid.api.extra_fields import LIST_TYPES
 from civicgrid.api.idempotency import fingerprint, idempotent
 from civicgrid.api.models import Open311Request
@@ -42,6 +44,7 @@ from civicgrid.cases.models import (
     Category,
     Source,
 )
+from civicgrid.core.text import first_unclean
 from civicgrid.regions.models import Region
 
 FORMATS = ("json", "xml")
@@ -49,6 +52,12 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-01T00:00:00+08:00"
 MAX_DESCRIPTION = 4000
 ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+
+
+def _echo(value, limit=20):
+    """A client's value quoted in an error: printable characters only (no control characters in
+    the XML or JSON answer), at most `limit` of them."""
+    return "".join(c for c in value[:limit] if c.isprintable())
 
 
 class Open311Error(Exception):
@@ -60,7 +69,7 @@ class Open311Error(Exception):
 def _endpoint(view):
     def wrapper(request, *args, fmt="json", **kwargs):
         if fmt not in FORMATS:
-            return error("json", 404, _("不支持的格式“%(fmt)s”，请使用 .json 或 .xml。") % {"fmt": fmt[:10]})
+            return error("json", 404, _("不支持的格式“%(fmt)s”，请使用 .json 或 .xml。") % {"fmt": _echo(fmt, 10)})
         try:
             jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
             if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
@@ -68,6 +77,10 @@ def _endpoint(view):
             return view(request, fmt, *args, **kwargs)
         except Open311Error as problem:
             return error(fmt, problem.status, problem.description)
+        except ApiError as problem:
+            # Shared API machinery (Idempotency-Key: reused 422, in progress 409, malformed 400)
+            # answers in Open311's own error format.
+            return error(fmt, problem.status_code, problem.message)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -121,7 +134,7 @@ def _services():
 def _service(code):
     category = _services().filter(code=code).first()
     if category is None:
-        raise Open311Error(404, _("服务代码“%(code)s”不存在。") % {"code": code[:20]})
+        raise Open311Error(404, _("服务代码“%(code)s”不存在。") % {"code": _echo(code)})
     return category
 
 
@@ -313,29 +326,46 @@ def _events_for(cases):
     return events
 
 
+# Dates a request may name: wide enough for any real query, narrow enough that the default window
+# (start = end − OPEN311_DEFAULT_DAYS) and time-zone shifts never leave Python's or the database's range.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, tzinfo=UTC)
+# Pages beyond this are refused: the offset must fit the database's integers (a 20-digit page made
+# SQLite raise OverflowError), and no client pages a million pages deep.
+MAX_PAGE = 1_000_000
+
+
 def _parse_time(value, name):
     if not value:
         return None
-    parsed = parse_datetime(value.replace(" ", "+"))
-    if parsed is None:
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise Open311Error(400, _("%(name)s 应为 ISO 8601 日期时间。") % {"name": name}) from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+    message = _("%(name)s 应为 ISO 8601 日期时间。") % {"name": name}
+    try:
+        # A `+` in a query string arrives as a space.
+        parsed = parse_datetime(value.replace(" ", "+")) or datetime.fromisoformat(value)
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+    except (ValueError, OverflowError):
+        # Well-formed but impossible (2026-99-99, 2026-02-30, +99:00) or not a date at all.
+        raise Open311Error(400, message) from None
+    try:
+        in_range = EARLIEST <= parsed <= LATEST
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise Open311Error(400, _("%(name)s 应在 1970 年至 2999 年之间。") % {"name": name})
     return parsed
 
 
-def _positive_int(value, name, default, maximum=None):
+def _positive_int(value, name, default, maximum=None, refuse_above=None):
+    """A positive integer in ASCII digits: `maximum` caps it silently, above `refuse_above` is a 400."""
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise Open311Error(400, _("%(name)s 应为正整数。") % {"name": name}) from None
-    if number < 1:
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) < 1:
         raise Open311Error(400, _("%(name)s 应为正整数。") % {"name": name})
+    number = int(value)
+    if refuse_above and number > refuse_above:
+        raise Open311Error(400, _("%(name)s 不能超过 %(max)s。") % {"name": name, "max": refuse_above})
     return min(number, maximum) if maximum else number
 
 
@@ -376,7 +406,7 @@ def _list_requests(request, fmt):
     page_size = _positive_int(
         params.get("page_size"), "page_size", settings.OPEN311_MAX_REQUESTS, settings.OPEN311_MAX_REQUESTS
     )
-    page = _positive_int(params.get("page"), "page", 1)
+    page = _positive_int(params.get("page"), "page", 1, refuse_above=MAX_PAGE)
     offset = (page - 1) * page_size
     # The page's ids first (a narrow sort), then those rows with their related data: joining every
     # related table before the sort would carry wide rows through it.
@@ -393,9 +423,12 @@ def _location(request, key):
     lat, lon = data.get("lat", "").strip(), data.get("long", "").strip()
     if lat or lon:
         try:
-            return float(lon), float(lat), None
+            lon, lat = float(lon), float(lat)
         except ValueError:
             raise Open311Error(400, _("lat 与 long 应为数字。")) from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also refuses nan and inf
+            raise Open311Error(400, _("lat 应在 -90 至 90 之间，long 应在 -180 至 180 之间。"))
+        return lon, lat, None
     address_id = data.get("address_id", "").strip()
     if address_id:
         region = Region.objects.filter(code=address_id, is_active=True).defer("boundary").first()
@@ -451,12 +484,15 @@ def _attribute_values(request, category):
 
 def _create_request(request, fmt, key, user):
     data = request.POST
+    unclean = first_unclean(data)
+    if unclean is not None:
+        raise Open311Error(400, _("%(field)s 包含不可见的控制字符，请删除后再提交。") % {"field": unclean[:40]})
     code = data.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, _("缺少 service_code。"))
     category = _services().filter(code=code).first()
     if category is None:
-        raise Open311Error(400, _("服务代码“%(code)s”不存在。") % {"code": code[:20]})
+        raise Open311Error(400, _("服务代码“%(code)s”不存在。") % {"code": _echo(code)})
     lon, lat, region = _location(request, key)
     answers, lines = _attribute_values(request, category)
     description = data.get("description", "").strip()
@@ -470,7 +506,7 @@ def _create_request(request, fmt, key, user):
         p for p in (description or _service_name(category), extra and f"【{_('附加信息')}】\n{extra}") if p
     )
     name = " ".join(p for p in (data.get("last_name", "").strip(), data.get("first_name", "").strip()) if p)
-    source = Source.API if key.role == "system_admin" else Source.HOTLINE
+    source = Source.HOTLINE if key.role == Role.HOTLINE_INTEGRATION else Source.API
     try:
         with transaction.atomic():
             result = actions.report_case(
@@ -542,7 +578,7 @@ def request_detail(request, fmt, request_id):
     _throttle(request, key, user)
     case = _with_related(_visible(key, user)).filter(number=request_id).first()
     if case is None:
-        raise Open311Error(404, _("服务请求“%(id)s”不存在。") % {"id": request_id[:20]})
+        raise Open311Error(404, _("服务请求“%(id)s”不存在。") % {"id": _echo(request_id)})
     extensions = request.GET.get("extensions", "").lower() == "true"
     events = _events_for([case]) if extensions else None
     return respond(fmt, "service_requests", [_request_row(case, extensions, events)])

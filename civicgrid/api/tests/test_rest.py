@@ -9,7 +9,7 @@ from civicgrid.accounts.models import Role
 from civicgrid.api import actions as api_actions
 from civicgrid.cases.models import Attachment, Case, CaseEvent, Evaluation, HandlingLevel, Status
 from civicgrid.cases.tests.conftest import fresh
-from civicgrid.cases.tests.media_files import jpeg_bytes
+from civicgrid.cases.tests.media_files import jpeg_bytes, png_bomb_bytes
 from civicgrid.core.testing import TEST_PASSWORD, make_user
 
 from .conftest import client_for, make_case, point_in, report
@@ -81,6 +81,17 @@ def test_upload_checks_apply(world):
     assert response.status_code == 400
     assert response.json()["code"] == "upload_rejected"
     assert not Case.objects.exists()
+
+
+def test_a_decompression_bomb_photo_is_refused(world):
+    client = client_for(world.people.resident)
+    body = _report_body(world)
+    body["photos"] = [SimpleUploadedFile("bomb.png", png_bomb_bytes(), "image/png")]
+    response = client.post(f"{BASE}/cases/", body, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["code"] == "upload_rejected"
+    assert "像素过多" in response.json()["message"]
+    assert not Case.objects.exists() and not Attachment.objects.exists()
 
 
 def test_bad_input_lists_field_errors(world):
@@ -275,6 +286,18 @@ def test_user_rate_limit_from_settings(world):
     with override_settings(REST_FRAMEWORK={**_rest(), "DEFAULT_THROTTLE_RATES": rates}):
         client = client_for(world.people.resident)
         assert [client.get(f"{BASE}/me/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_forged_forwarded_for_header_gets_no_fresh_anonymous_limit(world):
+    from rest_framework.settings import api_settings
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "2/min"}
+    with override_settings(REST_FRAMEWORK={**_rest(), "DEFAULT_THROTTLE_RATES": rates}):
+        client = client_for(None)
+        statuses = [client.get(f"{BASE}/schema/", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(3)]
+        assert statuses == [200, 200, 429]
+        # Open311's public reads count under the same address.
+        assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
 
 
 def _rest():

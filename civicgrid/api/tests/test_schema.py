@@ -30,6 +30,7 @@ def test_committed_schema_has_not_drifted():
     )
 
 
+@pytest.mark.django_db  # the rate limit is counted in the database
 def test_schema_and_docs_are_served(client):
     assert client.get("/api/v1/schema/").status_code == 200
     assert b"swagger-ui" in client.get("/api/v1/docs/").content.lower()
@@ -108,3 +109,80 @@ def _rest():
     from django.conf import settings
 
     return dict(settings.REST_FRAMEWORK)
+
+
+OPEN311_SCHEMA = ROOT / "docs" / "api" / "open311.yaml"
+
+
+@pytest.mark.django_db
+def test_schemathesis_finds_no_server_error_on_open311(world):
+    """Open311 from its hand-written schema (docs/api/open311.yaml): no 5xx, and every error is an
+    Open311 error list in the requested format with the HTTP status as its code."""
+    import schemathesis
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    from civicgrid.api import actions as api_actions
+
+    from .conftest import make_case, report
+
+    report(world)
+    make_case(world, "closed")
+    raw = api_actions.issue_key(api_actions.create_application("fuzz311"), region=world.tree["S1"], rate_per_minute=0)[
+        1
+    ]
+    schema = schemathesis.openapi.from_path(str(OPEN311_SCHEMA))
+    app = get_wsgi_application()
+    failures, seen = [], []
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        with override_settings(REST_FRAMEWORK={**_rest(), "DEFAULT_THROTTLE_RATES": {"user": None, "anon": None}}):
+            for result in schema.get_all_operations():
+                _check_open311(result.ok(), app, raw, failures, seen)
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+    assert not failures, failures[:5]
+    assert len(seen) >= 5 * EXAMPLES and any(s < 300 for s in seen), seen[:20]
+
+
+def _check_open311(operation, app, raw_key, failures, seen):
+    import hypothesis
+    from hypothesis import HealthCheck, Phase
+
+    @hypothesis.given(case=operation.as_strategy())
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        headers = {"X-API-Key": raw_key} if case.method == "POST" else {}
+        response = case.call(app=app, headers=headers)
+        seen.append(response.status_code)
+        where = (case.method, case.formatted_path, case.query, case.body)
+        if response.status_code >= 500:
+            failures.append((*where, response.status_code))
+        elif response.status_code >= 400 and not _is_open311_error(response, case.path_parameters.get("format")):
+            failures.append((*where, response.status_code, response.content[:200]))
+
+    check()
+
+
+def _is_open311_error(response, fmt):
+    import json
+    from xml.etree import ElementTree
+
+    try:
+        if fmt == "xml":
+            root = ElementTree.fromstring(response.content)
+            return root.tag == "errors" and root.findtext("error/code") == str(response.status_code)
+        body = json.loads(response.content)
+        return isinstance(body, list) and body[0]["code"] == response.status_code and body[0]["description"]
+    except (ValueError, ElementTree.ParseError, KeyError, IndexError, TypeError):
+        return False

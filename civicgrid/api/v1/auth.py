@@ -12,9 +12,10 @@ from civicgrid.accounts.actions import record_security_event
 from civicgrid.accounts.models import SecurityEvent
 from civicgrid.accounts.scopes import active_assignments
 from civicgrid.api.exceptions import ApiError
+from civicgrid.core.serializers import Serializer
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(Serializer):
     username = serializers.CharField(help_text="username or phone number", max_length=150)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=128)
 

@@ -10,58 +10,62 @@ public timeline of their own report.
 """
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from civicgrid.accounts.models import STAFF_ROLES
-from civicgrid.accounts.scopes import roles_of
 from civicgrid.api.exceptions import ApiError
 from civicgrid.api.idempotency import fingerprint, idempotent
-from civicgrid.cases import actions, export, selectors, uploads
+from civicgrid.api.jsonform import check_types
+from civicgrid.cases import access, actions, export, selectors, uploads
 from civicgrid.cases.errors import CaseNotFound
+from civicgrid.cases.forms.resident import EvaluateForm as ResidentEvaluateForm
 from civicgrid.cases.forms.staff import ACTION_FORMS
 from civicgrid.cases.models import (
     Attachment,
+    AttachmentVisibility,
     Case,
     Category,
     Evaluation,
-    EventType,
     Light,
     Source,
     Status,
 )
 from civicgrid.cases.workflow import Action, allowed_actions
+from civicgrid.core.serializers import ModelSerializer, Serializer
+from civicgrid.core.text import CONTROL_MESSAGE, has_forbidden
 
-PUBLIC_NOTE_TYPES = {EventType.FED_BACK, EventType.REJECTED, EventType.EVALUATED}
 # Sources a client may file under; each is checked against the workflow's REPORT_RULES.
 API_SOURCES = [Source.RESIDENT, Source.GRID_PHOTO, Source.HOTLINE, Source.STAFF_ENTRY, Source.DEPUTIES, Source.API]
 
 
-def is_staff_view(user, case):
-    """Staff who can see the case get the full record; its reporter and followers the public one."""
-    return (bool(roles_of(user) & STAFF_ROLES) or user.is_superuser) and case.reporter_id != user.pk
+def shown(case, level):
+    """What a reader at `level` (cases.access.Reading) is shown of `case`: the case itself, or for
+    a follower its public version."""
+    return case if level >= access.Reading.REPORTER else access.public_version(case)
 
 
 # --- Serializers ----------------------------------------------------------------------------
 
 
-class CategoryRefSerializer(serializers.Serializer):
+class CategoryRefSerializer(Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class RegionRefSerializer(serializers.Serializer):
+class RegionRefSerializer(Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     category = CategoryRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
@@ -110,9 +114,10 @@ class CaseSerializer(serializers.ModelSerializer):
         return getattr(obj, "stage_colour", None) or obj.stage_light or ""
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
+    is_public = serializers.SerializerMethodField(label=gettext_lazy("公开"))
 
     class Meta:
         model = Attachment
@@ -130,6 +135,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields  # responses only: no database-dependent bounds in the schema
 
+    def get_is_public(self, obj) -> bool:
+        return obj.visibility == AttachmentVisibility.PUBLIC
+
     def get_url(self, obj) -> str:
         return reverse("cases:attachment", args=[obj.pk])
 
@@ -137,7 +145,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("cases:attachment_thumb", args=[obj.pk]) if obj.thumbnail else None
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(Serializer):
     seq = serializers.IntegerField()
     type = serializers.CharField()
     type_display = serializers.CharField()
@@ -150,7 +158,7 @@ class EventSerializer(serializers.Serializer):
     attachments = AttachmentSerializer(many=True)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
 
     class Meta:
@@ -193,8 +201,12 @@ class CaseDetailSerializer(CaseSerializer):
     def _user(self):
         return self.context["request"].user
 
+    def _level(self):
+        # How much of the case the user reads (cases.access), decided by the view.
+        return self.context.get("level", access.Reading.NONE)  # without one: the least
+
     def _staff(self, obj):
-        return is_staff_view(self._user(), obj)
+        return access.staff_view(self._user(), obj, self._level())
 
     def get_is_reporter(self, obj) -> bool:
         return obj.reporter_id == self._user().pk
@@ -214,10 +226,13 @@ class CaseDetailSerializer(CaseSerializer):
 
     def get_allowed_actions(self, obj) -> list[str]:
         user = self._user()
-        names = [str(a) for a in allowed_actions(user, obj) if a in ACTION_FORMS or a == Action.FOLLOW]
+        case = self.context.get("case", obj)  # the case itself, not the public version shown
+        names = [str(a) for a in allowed_actions(user, case) if a in ACTION_FORMS or a == Action.FOLLOW]
         return names
 
     def get_evaluation(self, obj) -> dict | None:
+        if self._level() < access.Reading.REPORTER:
+            return None  # another resident's rating and comment
         row = Evaluation.objects.filter(case=obj, round=obj.reopen_count).first()
         if row is None:
             return None
@@ -227,14 +242,15 @@ class CaseDetailSerializer(CaseSerializer):
     def get_timeline(self, obj) -> list[dict]:
         user = self._user()
         staff = self._staff(obj)
+        # The reporter's own page shows the reporter's view even to staff who reported it.
+        level = self._level() if staff else min(self._level(), access.Reading.REPORTER)
         events = list(selectors.timeline(obj, public=not staff))
-        attachments = [a for a in obj.attachments.all() if a.is_public or a.uploaded_by_id == user.pk or staff]
+        attachments = access.visible_attachments(level, obj.attachments.all(), user, obj)
         by_event = {}
         for item in attachments:
             by_event.setdefault(item.event_id, []).append(item)
         rows = []
         for event in events:
-            show_note = staff or event.type in PUBLIC_NOTE_TYPES
             rows.append(
                 {
                     "seq": event.seq,
@@ -242,7 +258,7 @@ class CaseDetailSerializer(CaseSerializer):
                     "type_display": event.get_type_display(),
                     "from_status": event.from_status,
                     "to_status": event.to_status,
-                    "note": event.note if show_note else "",
+                    "note": access.shown_note(level, event, staff),
                     "actor": (event.actor.display_name if event.actor_id else None) if staff else None,
                     "actor_role": event.actor_role if staff else "",
                     "created_at": serializers.DateTimeField().to_representation(event.created_at),
@@ -252,7 +268,7 @@ class CaseDetailSerializer(CaseSerializer):
         return rows
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(Serializer):
     """上报. Send multipart/form-data to attach files (photos: up to 9, video: 1, audio: 1)."""
 
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.selectable())
@@ -281,7 +297,13 @@ class ReportSerializer(serializers.Serializer):
         return data
 
 
-class ActionRequestSerializer(serializers.Serializer):
+class ReporterEvaluateFields(ResidentEvaluateForm):
+    """The fields a reporter's own rating reads (`text` stands for `comment`), for check_types."""
+
+    text = forms.CharField(required=False)
+
+
+class ActionRequestSerializer(Serializer):
     """The fields each action takes (the same as the case page's forms): every action needs the
     `version` the client last saw; `text` is the note or reason where one applies."""
 
@@ -379,8 +401,11 @@ class CaseViewSet(viewsets.GenericViewSet):
     filterset_class = CaseFilter
 
     def get_queryset(self):
+        # What the user reads in full or as its reporter, and (in their public version) the cases
+        # they follow.
+        followed = Case.objects.filter(pk__in=access.followed_ids(self.request.user))
         return (
-            Case.objects.restrict(self.request.user, "view")
+            (Case.objects.restrict(self.request.user, "view") | followed)
             .with_lights()
             .select_related("category", "grid", "community", "street")
             .defer("grid__boundary", "community__boundary", "street__boundary")
@@ -400,18 +425,24 @@ class CaseViewSet(viewsets.GenericViewSet):
         return selectors.visible_case(self.request.user, key)
 
     def _detail(self, case, status_code=200):
-        case = self._case(case.pk)
-        return Response(CaseDetailSerializer(case, context={"request": self.request}).data, status=status_code)
+        key = case.pk if isinstance(case, Case) else case
+        case, level = selectors.readable_case(self.request.user, key)
+        context = {"request": self.request, "level": level, "case": case}
+        return Response(CaseDetailSerializer(shown(case, level), context=context).data, status=status_code)
 
     @extend_schema(summary="List the cases the user may see")
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(CaseSerializer(page, many=True, context={"request": request}).data)
+        # Rows the user reads only as a follower are listed in their public version.
+        ids = [case.pk for case in page]
+        readable = set(Case.objects.restrict(request.user, "view").filter(pk__in=ids).values_list("pk", flat=True))
+        rows = [case if case.pk in readable else access.public_version(case) for case in page]
+        return self.get_paginated_response(CaseSerializer(rows, many=True, context={"request": request}).data)
 
     @extend_schema(summary="One case with its timeline, attachments and the actions the user may take")
     def retrieve(self, request, key=None):
-        return self._detail(self._case(key))
+        return self._detail(key)
 
     @extend_schema(
         summary="Report a case (multipart/form-data to attach photos, a video or a voice clip)",
@@ -486,6 +517,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             )
         case = self._case(key)
         data = request.data
+        check_types(data, form_class, *([ReporterEvaluateFields] if name == Action.EVALUATE else []))
         if name == Action.EVALUATE and case.reporter_id == request.user.pk:
             return self._evaluate_as_reporter(case, data)
         form = form_class(data, request.FILES, case=case, user=request.user)
@@ -499,6 +531,8 @@ class CaseViewSet(viewsets.GenericViewSet):
         """The reporter's own rating (我的上报): a score, a comment, and optionally reopen."""
         reopen = str(data.get("reopen", "")).lower() in {"1", "true", "on", "yes"}
         comment = data.get("comment") or data.get("text") or ""
+        if has_forbidden(comment):
+            raise ApiError("invalid", CONTROL_MESSAGE, 400, {"comment": [CONTROL_MESSAGE]})
         updated = actions.evaluate_case(
             case,
             self.request.user,

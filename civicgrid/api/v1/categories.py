@@ -4,9 +4,10 @@ import django_filters
 from rest_framework import serializers, viewsets
 
 from civicgrid.cases.models import Category, CategoryKind
+from civicgrid.core.serializers import ModelSerializer
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     extra_fields = serializers.JSONField(read_only=True)

@@ -6,11 +6,12 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from civicgrid.core.serializers import ModelSerializer
 from civicgrid.notifications import actions
 from civicgrid.notifications.models import Kind, Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     case_number = serializers.CharField(source="case.number", default=None, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 

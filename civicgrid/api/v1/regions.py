@@ -11,12 +11,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from civicgrid.api.exceptions import ApiError
+from civicgrid.core.serializers import ModelSerializer
 from civicgrid.regions.models import Level, Region
 
 GEOJSON_LIMIT = 2000
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     parent_code = serializers.SerializerMethodField()
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.cases.models import Category
+from civicgrid.core.forms import Form
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,7 +34,7 @@ def _coordinate(label, low, high):
     return forms.FloatField(label=label, required=False, min_value=low, max_value=high, widget=forms.HiddenInput)
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     category = CategoryChoiceField(
         label=_("问题类别"),
         queryset=Category.objects.none(),
@@ -89,7 +90,7 @@ class ReportForm(forms.Form):
         return data
 
 
-class QuickReportForm(forms.Form):
+class QuickReportForm(Form):
     """随手拍: a photo, a category, the position from the phone; the description may stay empty."""
 
     photo = forms.FileField(
@@ -114,7 +115,7 @@ class QuickReportForm(forms.Form):
         self.fields["category"].queryset = Category.objects.selectable().select_related("parent")
 
 
-class EvaluateForm(forms.Form):
+class EvaluateForm(Form):
     score = forms.TypedChoiceField(
         label=_("评分"),
         coerce=int,
@@ -128,7 +129,7 @@ class EvaluateForm(forms.Form):
     reopen = forms.BooleanField(label=_("不满意，申请重新办理"), required=False)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(Form):
     reason = forms.CharField(
         label=_("重新办理原因"),
         max_length=2000,
@@ -137,7 +138,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     text = forms.CharField(
         label=_("留言"),
         max_length=500,
@@ -146,5 +147,5 @@ class CommentForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("理由"), max_length=200, error_messages={"required": _("请填写理由。")})

@@ -18,6 +18,7 @@ from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseInputError
 from civicgrid.cases.models import Category, HandlingLevel, Light, LimitUnit, Source, Status
 from civicgrid.cases.workflow import Action
+from civicgrid.core.forms import Form
 from civicgrid.regions.models import Department
 
 DEADLINE_LIGHTS = [(Light.GREEN, Light.GREEN.label), (Light.YELLOW, Light.YELLOW.label), (Light.RED, Light.RED.label)]
@@ -36,7 +37,7 @@ def day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     """The dispatcher queue's filters (GET). An invalid value is ignored, not an error page."""
 
     status = forms.ChoiceField(label=_("状态"), required=False)
@@ -107,7 +108,7 @@ class QueueFilterForm(forms.Form):
         return "; ".join(str(p) for p in parts)
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(Form):
     """12345 hotline operator form and staff entry on behalf of a resident."""
 
     caller_name = forms.CharField(label=_("来电人/居民姓名"), max_length=50, required=False)
@@ -193,7 +194,7 @@ def _note(label=NOTE_LABEL, required=False):
     return forms.CharField(label=label, required=required, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     """Base: the version the page showed, and the action it stands for."""
 
     action = None
@@ -574,7 +575,7 @@ ACTION_FORMS = {
 }
 
 
-class BulkDispatchForm(forms.Form):
+class BulkDispatchForm(Form):
     """Several registered cases → one handling unit (each dispatched with the version shown)."""
 
     cases = forms.CharField(widget=forms.HiddenInput)  # "id:version,id:version"

@@ -48,3 +48,32 @@ def upload(name, data, content_type="application/octet-stream"):
 
 def random_bytes(n=2048):
     return os.urandom(n)
+
+
+def png_bomb_bytes(width=10_000, height=10_000):
+    """A valid black-and-white PNG of width × height pixels that weighs a few kB: its rows of zeros
+    compress about a thousand to one (a "decompression bomb"). Built chunk by chunk, so making it
+    never holds the decoded image in memory."""
+    import struct
+    import zlib
+
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then 1 bit per pixel
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def png_bomb(name="bomb.png", width=10_000, height=10_000):
+    return SimpleUploadedFile(name, png_bomb_bytes(width, height), content_type="image/png")
+
+
+def gif_bytes(frames=3, size=(8, 8)):
+    """An animated GIF whose frames all differ (identical frames would be merged)."""
+    images = [Image.new("RGB", size, (i % 256, i * 7 % 256, i * 13 % 256)) for i in range(frames)]
+    out = io.BytesIO()
+    images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=40, loop=0)
+    return out.getvalue()

@@ -187,3 +187,15 @@ def test_board_list_query_count_does_not_grow_with_cases(client, world, board):
     assert len(response.context["cases"]) == 6
     assert len(six) == len(one)
     assert {c.me_too for c in response.context["cases"]} == {0, 1}
+
+
+def test_control_characters_are_refused_everywhere_on_the_board(client, world, board):
+    _case, _code, urls = board
+    before = _snapshot()
+    response = client.post(urls["comment"], {"text": "楼下\x01也是"}, follow=True)
+    assert "控制字符" in response.content.decode()
+    client.post(urls["help"], {"note": "有\x0b梯子"})
+    client.post(urls["abuse"], {"reason": "广告\x1f内容"})
+    assert _snapshot() == before
+    assert not BoardComment.objects.exists() and not BoardReaction.objects.exists()
+    assert not AbuseReport.objects.exists()

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from civicgrid.cases import actions
 from civicgrid.cases.export import mask_phone
-from civicgrid.cases.models import Source, Status
+from civicgrid.cases.models import Case, Source, Status
 from civicgrid.cases.tests.conftest import make_case, point_in, report
 
 
@@ -71,3 +71,48 @@ def test_ledger_export_is_capped(world, client, settings):
 def test_residents_cannot_export(world, client):
     client.force_login(world.people.resident)
     assert client.get(reverse("cases:staff_export")).status_code == 403
+
+
+# --- Text hygiene (issue 12, failures 4 and 5) ---------------------------------------------------
+
+
+def ledger_cells(response):
+    """{column title: cell} of the first case row, read back as openpyxl cells (types included)."""
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[5]]
+    return dict(zip(header, rows[6], strict=False))
+
+
+def test_ledger_writes_formulas_as_inert_text(world, client):
+    case = report(world, description='=HYPERLINK("http://evil.example/","点此查看")', address="=1+2")
+    # Stored straight through the model, as legacy data or another writer could have.
+    Case.objects.filter(pk=case.pk).update(caller_name="@SUM(A1)", external_order_no="-2+3", title="+cmd|' /C calc'!A0")
+    client.force_login(world.people.community)
+    response = client.get(reverse("cases:staff_export"))
+    assert response.status_code == 200
+    cells = ledger_cells(response)
+    for title, stored in [
+        ("描述", '=HYPERLINK("http://evil.example/","点此查看")'),
+        ("地址", "=1+2"),
+        ("上报人", "@SUM(A1)"),
+        ("外部工单号", "-2+3"),
+        ("标题", "+cmd|' /C calc'!A0"),
+    ]:
+        assert cells[title].data_type == "s", title
+        assert cells[title].value == "'" + stored, title
+    assert cells["返工次数"].data_type == "n" and cells["返工次数"].value == 0
+
+
+def test_ledger_survives_control_characters_in_stored_text(world, client):
+    case = report(world)
+    Case.objects.filter(pk=case.pk).update(
+        description="漏水\x01严重\x0b请\x0c处理\n第二行\t完", address="幸福路\x1f1号", title="标题\x08"
+    )
+    client.force_login(world.people.community)
+    response = client.get(reverse("cases:staff_export"))
+    assert response.status_code == 200
+    cells = ledger_cells(response)
+    assert cells["描述"].value == "漏水严重请处理\n第二行\t完"
+    assert cells["地址"].value == "幸福路1号"
+    assert cells["标题"].value == "标题"

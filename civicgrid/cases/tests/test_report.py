@@ -118,7 +118,7 @@ def test_a_hotline_order_keeps_the_caller_and_external_number(world):
         ("community_neighbour", Source.STAFF_ENTRY, False),  # staff file only where they work
         ("street", Source.DEPUTIES, True),
         ("grid", Source.DEPUTIES, False),
-        ("admin", Source.API, True),
+        ("admin", Source.API, False),  # only an application (an intake integration key) files as API
         ("community", Source.API, False),
     ],
 )
@@ -202,8 +202,12 @@ def test_staff_merge_a_duplicate_and_its_reporter_follows_the_original(world):
     assert original.events.order_by("-seq").first().type == "duplicate_attached"
     # The original's handler was not disturbed: its version did not move.
     assert Case.objects.get(pk=original.pk).version == original.version
-    # The resident now sees the original case too.
-    assert Case.objects.restrict(world.people.resident2).filter(pk=original.pk).exists()
+    # The resident now follows the original: they read its public version (cases.access), which
+    # restrict() — the whole record — does not grant (issue 12).
+    from civicgrid.cases.access import Reading, reading
+
+    assert reading(world.people.resident2, original) == Reading.FOLLOWER
+    assert not Case.objects.restrict(world.people.resident2).filter(pk=original.pk).exists()
 
 
 def test_a_resident_can_follow_a_public_case_instead_of_reporting_again(world):
@@ -211,7 +215,11 @@ def test_a_resident_can_follow_a_public_case_instead_of_reporting_again(world):
     outsider = world.people.grid_neighbour
     followed = actions.follow_case(case, outsider)
     assert followed.version == case.version  # following does not bump the version
-    assert Case.objects.restrict(outsider).filter(pk=case.pk).exists()
+    # A follower reads the public version only, not the whole record (issue 12).
+    from civicgrid.cases.access import Reading, reading
+
+    assert reading(outsider, case) == Reading.FOLLOWER
+    assert not Case.objects.restrict(outsider).filter(pk=case.pk).exists()
     actions.follow_case(case, outsider)  # idempotent
     assert case.participants.filter(role="follower").count() == 1
     private = report(world, is_public=False)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from civicgrid.cases.models import Attachment, Case, CaseParticipant, Evaluation, Source, Status
 from civicgrid.cases.tests.conftest import HOME, make_case, point_in, report
-from civicgrid.cases.tests.media_files import OGG, WEBM, jpeg, upload
+from civicgrid.cases.tests.media_files import OGG, WEBM, jpeg, png_bomb, upload
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +81,9 @@ def test_a_resubmitted_report_files_one_case(client, world):
         ({"description": ""}, "请描述问题"),
         ({"category": ""}, "请选择问题类别"),
         ({"lon": "", "lat": "", "address": ""}, "请在地图上标注位置"),
+        ({"description": "路灯\x01坏了"}, "包含不可见的控制字符"),
+        ({"address": "幸福\x0b小区"}, "包含不可见的控制字符"),
+        ({"description": "路灯坏了\x7f"}, "包含不可见的控制字符"),
     ],
 )
 def test_bad_input_shows_errors_and_creates_nothing(client, world, change, message):
@@ -266,3 +269,11 @@ def test_follow_a_case_out_of_reach_is_404(client, world):
     _login(client, world.people.resident)
     assert client.post(reverse("cases:follow", args=[private.number])).status_code == 404
     assert not CaseParticipant.objects.filter(role="follower").exists()
+
+
+def test_a_decompression_bomb_photo_is_refused_on_the_report_form(client, world):
+    data = _form(world, photos=[jpeg("a.jpg"), png_bomb("大图.png")])
+    response = _login(client, world.people.resident).post(reverse("cases:report"), data)
+    assert response.status_code == 400
+    assert "“大图.png”像素过多" in response.content.decode()
+    assert not Case.objects.exists() and not Attachment.objects.exists()

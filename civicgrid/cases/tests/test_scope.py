@@ -125,18 +125,21 @@ def test_the_board_shows_a_communitys_public_cases_only(world):
     assert not Case.objects.board_for(make_user("nobody")).exists()
 
 
-def test_staff_keep_what_they_reported_or_follow_elsewhere_in_their_queue(world, spread):
+def test_staff_keep_what_they_reported_elsewhere_in_their_queue_but_not_what_they_follow(world, spread):
     """restrict() lists a staff member's own cases outside their area by id (so the area branch
-    stays index-only); they must still be visible, and in the queue with its status filter."""
+    stays index-only); they must still be visible, and in the queue with its status filter. A
+    case they merely follow elsewhere is not theirs to handle: following gives its public version
+    (cases.access), never the whole record in a queue (issue 12)."""
     from civicgrid.cases import selectors
 
     street = world.people.street
     mine_elsewhere = report(world, where="S2C1G1M1", user=street)
     actions.follow_case(spread["street2"], street)
     visible_ids = set(Case.objects.restrict(street).values_list("pk", flat=True))
-    assert {mine_elsewhere.pk, spread["street2"].pk, spread["home"].pk} <= visible_ids
+    assert {mine_elsewhere.pk, spread["home"].pk} <= visible_ids
+    assert spread["street2"].pk not in visible_ids
     queue_ids = set(selectors.queue(street).values_list("pk", flat=True))
-    assert {mine_elsewhere.pk, spread["street2"].pk} <= queue_ids
+    assert mine_elsewhere.pk in queue_ids and spread["street2"].pk not in queue_ids
     closed_only = set(selectors.queue(street, statuses=[Status.CLOSED]).values_list("pk", flat=True))
     assert mine_elsewhere.pk not in closed_only
     # The neighbour street's own staff see it through their area, as before.

@@ -16,9 +16,12 @@ from civicgrid.cases.tests.media_files import (
     OGG,
     WAV,
     WEBM,
+    gif_bytes,
     jpeg,
     jpeg_bytes,
     png,
+    png_bomb,
+    png_bomb_bytes,
     random_bytes,
     upload,
 )
@@ -155,3 +158,70 @@ def test_a_refused_file_creates_no_case_and_writes_nothing(world, settings):
     assert not Case.objects.exists() and not Attachment.objects.exists()
     root = settings.CASES_ATTACHMENT_ROOT
     assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
+
+
+# --- Decompression bombs: refused from the header, before any pixel is decoded -------------------
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(settings):
+    bomb = png_bomb()  # 10,000 × 10,000 pixels in 12 kB
+    assert bomb.size < 20_000
+    with pytest.raises(uploads.UploadError) as error:
+        uploads.check_photo(bomb)
+    assert "“bomb.png”像素过多" in error.value.message and "不能超过 40 百万像素" in error.value.message
+
+
+def test_a_header_that_claims_too_many_pixels_is_refused_without_decoding():
+    # Only the header is real: decoding it would fail as "not a valid photo". The pixel limit
+    # answers first, so nothing was decoded.
+    header_only = png_bomb_bytes(9_000, 9_000)[:60]  # the header and the start of a cut-off IDAT
+    with pytest.raises(uploads.UploadError) as error:
+        uploads.check_photo(upload("claims.png", header_only, "image/png"))
+    assert "像素过多" in error.value.message
+
+
+def test_the_pixel_limit_and_the_longest_side_are_settings(settings):
+    settings.CASES_PHOTO_MAX_MEGAPIXELS = 1
+    with pytest.raises(uploads.UploadError) as error:
+        uploads.check_photo(png_bomb("wide.png", 1_100, 1_000))  # 1.1 Mpx: below Pillow's own limits
+    assert "像素过多" in error.value.message and "1 百万像素" in error.value.message
+    settings.CASES_PHOTO_MAX_MEGAPIXELS = 40
+    settings.CASES_PHOTO_MAX_SIDE = 2_000
+    with pytest.raises(uploads.UploadError) as error:
+        uploads.check_photo(png_bomb("strip.png", 2_001, 10))
+    assert "2000" in error.value.message
+    assert uploads.check_photo(png_bomb("ok.png", 2_000, 10)).width == 2_000
+
+
+def test_an_animation_with_too_many_frames_is_refused(settings):
+    settings.CASES_PHOTO_MAX_FRAMES = 100
+    assert uploads.check_photo(upload("ok.gif", gif_bytes(100), "image/gif")).kind == "photo"
+    with pytest.raises(uploads.UploadError) as error:
+        uploads.check_photo(upload("many.gif", gif_bytes(101), "image/gif"))
+    assert "帧数过多" in error.value.message
+
+
+def test_a_bomb_in_a_report_creates_nothing(world, settings):
+    lon, lat = point_in(world.tree[HOME])
+    with pytest.raises(uploads.UploadError):
+        uploads.report_with_attachments(
+            world.people.resident,
+            photos=[jpeg(), png_bomb()],
+            category=world.cats["S05001"],
+            description="路灯不亮",
+            lon=lon,
+            lat=lat,
+        )
+    assert not Case.objects.exists() and not Attachment.objects.exists()
+
+
+def test_video_and_voice_size_limits_still_apply(settings):
+    settings.CASES_VIDEO_MAX_MB = 1
+    settings.CASES_AUDIO_MAX_MB = 1
+    big = b"\x00" * (1024 * 1024 + 1)
+    with pytest.raises(uploads.UploadError) as error:
+        uploads.check_media(upload("v.webm", WEBM + big), "video")
+    assert "视频不能超过 1 MB" in error.value.message
+    with pytest.raises(uploads.UploadError) as error:
+        uploads.check_media(upload("a.ogg", OGG + big), "audio")
+    assert "语音不能超过 1 MB" in error.value.message

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from civicgrid.cases import board_actions
 from civicgrid.cases.errors import CaseError
 from civicgrid.cases.forms.resident import CommentForm, ReasonForm
-from civicgrid.cases.models import AbuseReport, BoardComment, BoardReaction
+from civicgrid.cases.models import AbuseReport, AttachmentVisibility, BoardComment, BoardReaction
 
 PAGE_SIZE = 20
 
@@ -77,7 +77,7 @@ def board_case(request, code, number):
     counts = dict(
         BoardReaction.objects.filter(case=case).values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
     )
-    photos = case.attachments.filter(is_public=True, kind="photo")
+    photos = case.attachments.filter(visibility=AttachmentVisibility.PUBLIC, kind="photo")
     return render(
         request,
         "cases/board/case.html",

@@ -1,8 +1,9 @@
 """Resident phone pages (我要上报, 我的上报), the grid worker's 随手拍, and the attachment view.
 
 Views parse input and call actions (cases.uploads.report_with_attachments → actions.report_case,
-actions.evaluate_case / reopen_case / follow_case). Reads start from Case.objects.restrict(user):
-another resident's private report, or a case outside the user's scope, answers 404.
+actions.evaluate_case / reopen_case / follow_case). 我的上报 opens the user's own reports and, in
+their public version only, the cases they follow (cases.access); attachments are served by their
+own visibility against how much of the case the user reads. Anything else answers 404.
 
 Nearby duplicates are shown after the report is filed (report_case returns them): the reporter's
 case exists either way, and the "follow the existing case" prompt on the confirmation page lets
@@ -13,16 +14,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civicgrid.accounts.models import STAFF_ROLES, Role
-from civicgrid.accounts.scopes import active_assignments, has_role, roles_of
-from civicgrid.cases import actions, uploads
+from civicgrid.accounts.models import Role
+from civicgrid.accounts.scopes import active_assignments, has_role
+from civicgrid.cases import access, actions, uploads
 from civicgrid.cases.errors import CaseError, CaseNotFound, RateLimited
 from civicgrid.cases.forms.resident import EvaluateForm, QuickReportForm, ReopenForm, ReportForm
 from civicgrid.cases.models import (
@@ -187,11 +187,18 @@ def quick_report(request):
     )
 
 
-def _my_cases(user):
-    """What 我的上报 may open: the user's own reports and the cases they follow (within restrict)."""
-    return Case.objects.restrict(user, "view").filter(
-        Q(reporter=user) | Q(participants__user=user, participants__is_active=True, participants__role="follower")
-    )
+def _my_case(user, number):
+    """A case 我的上报 may open, with how much of it the user reads: their own report (as its
+    reporter), or a case they follow — its public version only (cases.access), whatever action made
+    them a follower (关注, or a merge of their own report into it)."""
+    case = Case.objects.filter(number=number).select_related("category", "community", "grid").first()
+    if case is None:
+        raise CaseNotFound()
+    if case.reporter_id == user.pk:
+        return case, access.Reading.REPORTER
+    if access.is_follower(user, case):
+        return access.public_version(case), access.Reading.FOLLOWER
+    raise CaseNotFound()
 
 
 @login_required
@@ -205,18 +212,6 @@ def my_reports(request):
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/resident/my_reports.html", {"page": page, "cases": page.object_list})
-
-
-def _my_case(user, number):
-    case = _my_cases(user).filter(number=number).select_related("category", "community", "grid").distinct().first()
-    if case is None:
-        raise CaseNotFound()
-    return case
-
-
-def _visible_attachments(user, case, attachments):
-    staff = bool(roles_of(user) & STAFF_ROLES) and case.reporter_id != user.pk
-    return [a for a in attachments if a.is_public or a.uploaded_by_id == user.pk or staff]
 
 
 def _duplicates(user, case):
@@ -241,16 +236,18 @@ def _duplicates(user, case):
 @require_GET
 def my_report(request, number):
     user = request.user
-    case = _my_case(user, number)
+    case, level = _my_case(user, number)
+    is_reporter = level == access.Reading.REPORTER
     events = list(timeline(case, public=True))
-    attachments = _visible_attachments(user, case, case.attachments.all())
+    attachments = access.visible_attachments(level, case.attachments.all(), user, case)
     by_event = {}
     for attachment in attachments:
         by_event.setdefault(attachment.event_id, []).append(attachment)
     for event in events:
         event.files = by_event.get(event.pk, [])
-    evaluation = Evaluation.objects.filter(case=case, round=case.reopen_count).first()
-    is_reporter = case.reporter_id == user.pk
+        event.shown_note = access.shown_note(level, event, staff=False)
+    # The rating is the reporter's own: a follower does not see another resident's comment.
+    evaluation = Evaluation.objects.filter(case=case, round=case.reopen_count).first() if is_reporter else None
     can_evaluate = is_reporter and case.status == Status.CLOSED and evaluation is None
     can_reopen = (
         is_reporter
@@ -276,6 +273,7 @@ def my_report(request, number):
             "deadline_light": case.deadline_light(),
             "evaluation": evaluation,
             "is_reporter": is_reporter,
+            "is_follower": level == access.Reading.FOLLOWER,
             "evaluate_form": EvaluateForm() if can_evaluate else None,
             "reopen_form": ReopenForm() if can_reopen else None,
             "duplicates": _duplicates(user, case) if request.GET.get("submitted") and is_reporter else [],
@@ -287,7 +285,7 @@ def my_report(request, number):
 @login_required
 @require_POST
 def evaluate(request, number):
-    case = _my_case(request.user, number)
+    case, _level = _my_case(request.user, number)
     form = EvaluateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择 1 至 5 分的评分。"))
@@ -315,7 +313,7 @@ def evaluate(request, number):
 @login_required
 @require_POST
 def reopen(request, number):
-    case = _my_case(request.user, number)
+    case, _level = _my_case(request.user, number)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请说明需要重新办理的原因。"))
@@ -352,30 +350,15 @@ def follow(request, number):
     return redirect("cases:my_reports")
 
 
-def _attachment_allowed(user, attachment):
-    """Staff who can see the case, the uploader, or (public files only) the reporter, followers and
-    the neighbours who see the case on their board."""
-    from civicgrid.cases import board_actions
-
-    case_id = attachment.case_id
-    if attachment.uploaded_by_id == user.pk and Case.objects.restrict(user, "view").filter(pk=case_id).exists():
-        return True
-    if Case.objects.restrict(user, "view").filter(pk=case_id).exists():
-        if attachment.is_public:
-            return True
-        case = Case.objects.only("reporter_id").get(pk=case_id)
-        return bool(roles_of(user) & STAFF_ROLES) and case.reporter_id != user.pk
-    if not attachment.is_public:
-        return False
-    communities = board_actions.board_communities(user)
-    return board_actions.board_cases_in(communities).filter(pk=case_id).exists()
-
-
 @login_required
 @require_GET
 def attachment(request, pk, variant="file"):
-    item = Attachment.objects.filter(pk=pk).first()
-    if item is None or not _attachment_allowed(request.user, item):
+    item = Attachment.objects.select_related("case").filter(pk=pk).first()
+    # Checked per attachment: its own visibility against how much of its case the user reads.
+    if item is None:
+        raise Http404()
+    level = access.reading(request.user, item.case, board=True)
+    if not access.attachment_visible(level, item, request.user, item.case):
         raise Http404()
     field = item.thumbnail if variant == "thumb" and item.thumbnail else item.file
     try:

@@ -3,7 +3,8 @@ forms, the 12345 hotline form and staff entry, and the ledger export.
 
 Views parse input and call `civicgrid.cases.actions`; every read starts from
 `Case.objects.restrict(user, "view")` (through `cases.selectors`), so a case outside the user's
-scope answers 404 exactly like a number that does not exist.
+scope answers 404 exactly like a number that does not exist. The case page is for those who read
+the case in full (cases.access); its reporter and followers are sent to their own page.
 """
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import roles_of
-from civicgrid.cases import export, selectors
+from civicgrid.cases import access, export, selectors
 from civicgrid.cases.errors import CaseChanged, CaseError, CaseNotFound
 from civicgrid.cases.forms.staff import ACTION_FORMS, IntakeForm, QueueFilterForm
 from civicgrid.cases.models import Case, CaseParticipant, Light, Source, Status
@@ -233,7 +234,8 @@ def _assignments(user):
 
 def _next_url(request, default):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a path on this site: redirect() would take a bare word ("0", "nan") for a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
 
@@ -296,10 +298,28 @@ def _events_with_attachments(case):
     return events
 
 
+def _staff_case(user, key):
+    """The case for the staff page: only for those who read it in full (cases.access). Its reporter
+    and its followers are sent to their own page instead (raises _ToResidentPage)."""
+    case, level = selectors.readable_case(user, key)
+    if level < access.Reading.FULL:
+        raise _ToResidentPage(case.number)
+    return case
+
+
+class _ToResidentPage(Exception):
+    def __init__(self, number):
+        super().__init__(number)
+        self.number = number
+
+
 @login_required
 @require_GET
 def detail(request, key):
-    case = selectors.visible_case(request.user, key)
+    try:
+        case = _staff_case(request.user, key)
+    except _ToResidentPage as moved:
+        return redirect("cases:my_report", number=moved.number)
     context = _case_context(request, case)
     context["project"] = _project(case)
     return render(request, "cases/staff/detail.html", context)
@@ -317,7 +337,10 @@ def act(request, key, action):
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404
-    case = selectors.visible_case(request.user, key)
+    try:
+        case = _staff_case(request.user, key)
+    except _ToResidentPage:
+        raise Http404 from None
     form = form_class(request.POST, request.FILES, case=case, user=request.user)
     default = reverse("cases:staff_detail", args=[case.number])
     if not form.is_valid():

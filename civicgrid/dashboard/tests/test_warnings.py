@@ -143,6 +143,10 @@ def test_acknowledge_in_scope_only(world, client):
     firing.refresh_from_db()
     assert firing.status == FiringStatus.OPEN and firing.acknowledged_by is None
     client.force_login(world.people.street)
+    refused = client.post(url, {"note": "已\x01处理"})
+    assert refused.status_code == 400 and "控制字符" in refused.json()["error"]
+    firing.refresh_from_db()
+    assert firing.status == FiringStatus.OPEN and firing.acknowledged_by is None
     assert client.post(url, {"note": "已处理"}).json()["status"] == FiringStatus.ACKNOWLEDGED
     assert client.post(url).status_code == 409
     firing.refresh_from_db()

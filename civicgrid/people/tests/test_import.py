@@ -1,4 +1,6 @@
 import io
+import zipfile
+from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -124,3 +126,36 @@ def test_wrong_header_and_garbage_file(community, building):
         community, ImportKind.PERSONS, xlsx(ImportKind.HOUSES, [["B1", "1", 1, "101", "", ""]]), "x"
     )
     assert not run.accepted and run.errors[0]["row"] == 1
+
+
+def _with_escapes(data, marker="@@", escape="_x000B_"):
+    """The file with `marker` replaced by `escape` in every part: how Excel writes a control character."""
+    source, target = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, old.read(item.filename).replace(marker.encode(), escape.encode()))
+    return target.getvalue()
+
+
+@pytest.mark.parametrize("shape", ["fast", "write_only", "fallback"])
+def test_control_characters_in_cells_are_dropped_silently(community, building, shape):
+    number = make_id_number()
+    row = person_row("张@@三", number)
+    row[-1] = "备@@注\n第二行"
+    workbook = Workbook(write_only=shape == "write_only")
+    sheet = workbook.create_sheet() if shape == "write_only" else workbook.active
+    sheet.append([header for header, _key, _required in importer.COLUMNS[ImportKind.PERSONS]])
+    if shape == "fallback":
+        workbook.iso_dates = True  # a t="d" cell: the fast reader hands the file to openpyxl
+        row[-1] = date(2026, 1, 1)
+    sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = _with_escapes(buffer.getvalue())
+    notes = "2026-01-01" if shape == "fallback" else "备注\n第二行"
+    rows = importer.read_rows(data, ImportKind.PERSONS)
+    assert rows[0][1]["name"] == "张三" and rows[0][1]["notes"] == notes
+    run = importer.import_file(community, ImportKind.PERSONS, data, "a.xlsx")
+    assert run.accepted, run.errors
+    person = Person.objects.get()
+    assert person.name == "张三" and person.notes == notes

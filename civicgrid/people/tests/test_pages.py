@@ -220,3 +220,17 @@ def test_search_pages_through_many_matches_in_name_order(client, worker, buildin
 
     for bad in ("x", "-3", "0"):
         assert client.get(url, {"q": "欧阳", "page": bad}).status_code == 200
+
+
+def test_export_writes_formulas_as_inert_text_and_drops_control_characters(client, community, resident):
+    # Stored straight through the model, as legacy data or another writer could have.
+    Person.objects.filter(pk=resident.pk).update(name="=1+2", ethnicity="汉\x0b族")
+    client.force_login(community)
+    url = reverse("people:export") + f"?region={resident.region_code[:12]}"
+    response = client.post(url, {"reason": "月度台账"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    name, ethnicity = sheet.cell(3, 1), sheet.cell(3, 6)
+    assert name.data_type == "s" and name.value == "'=1+2"
+    assert ethnicity.value == "汉族"
+    assert sheet.cell(3, 3).is_date  # a real date stays a date

@@ -43,6 +43,11 @@ def _require_people(user):
         raise Http404
 
 
+def _form_status(form):
+    """An invalid form shown again answers 400, as every form of the project does."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 def _form_errors(form, exc):
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -184,7 +189,7 @@ def verify(request, pk):
             return redirect("people:house", pk=house.pk)
     context = _house_context(request, house)
     context["form"] = form
-    return render(request, "people/verify.html", context)
+    return render(request, "people/verify.html", context, status=_form_status(form))
 
 
 @login_required
@@ -288,7 +293,7 @@ def person_edit(request, pk):
         else:
             messages.success(request, _("已保存。"))
             return redirect("people:person", pk=person.pk)
-    return render(request, "people/person_edit.html", {"person": person, "form": form})
+    return render(request, "people/person_edit.html", {"person": person, "form": form}, status=_form_status(form))
 
 
 @login_required

@@ -83,6 +83,13 @@ def test_import_creates_parents_before_children(district):
     assert (grid.centroid_lon, grid.centroid_lat) == pytest.approx(((X0 + XM) / 2, (YM + Y1) / 2))
 
 
+def test_control_characters_in_names_are_dropped_silently(district):
+    data = collection(feature("410103001", "建中\x0b街\x01街道", WEST_HALF))
+    report = import_boundaries(json.dumps(data))
+    assert report.ok, report.errors
+    assert Region.objects.get(code="410103001").name == "建中街街道"
+
+
 def test_reimport_updates_rather_than_duplicates(district):
     import_boundaries(a_street_community_and_grid())
     count = Region.objects.count()

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from civicgrid.accounts.demo import DEMO_PASSWORD
 from civicgrid.accounts.models import Role, RoleAssignment, SecurityEvent, User
+from civicgrid.accounts.roles import APPLICATION_ROLES
+from civicgrid.api.models import ApiKey
 from civicgrid.regions.models import Department, Level, Region
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +17,9 @@ def test_small_demo_has_every_level_every_role_and_working_logins(client):
     levels = {level: Region.objects.filter(level=level).count() for level in Level.values}
     assert levels == {0: 1, 1: 2, 2: 4, 3: 12, 4: 30}
     assert Department.objects.count() == 8
-    assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
+    # Every person's role is held; the application roles are held by API keys only (the demo key).
+    assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values) - APPLICATION_ROLES
+    assert list(ApiKey.objects.values_list("role", flat=True)) == [Role.INTEGRATION]
     assert SecurityEvent.objects.filter(kind="role_granted").count() == RoleAssignment.objects.count()
     # Applications' service accounts (civicgrid.api, named app-…) cannot sign in at all.
     for user in User.objects.exclude(username__startswith="app-"):

@@ -1,6 +1,39 @@
-/* CivicGrid page behaviour shared by every page (small, framework-free). */
+/* CivicGrid page behaviour shared by every page (small, framework-free).
+ *
+ * Output encoding by construction: every script that puts server data into the page builds DOM
+ * nodes with CivicGrid.element(tag, className, text) — the text goes in as textContent, never as
+ * HTML — and passes those nodes to Leaflet (bindTooltip, bindPopup) instead of strings, which
+ * Leaflet would insert as HTML. No script of ours uses innerHTML, insertAdjacentHTML or
+ * document.write; ECharts tooltips are drawn on the canvas (renderMode "richText").
+ */
 (function () {
   "use strict";
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  window.CivicGrid = Object.freeze({ element: element });
+
+  // Colours chosen in the data (a tag's colour), set through the DOM: the CSP refuses style=""
+  // attributes in markup. Only a hex colour is taken: <span data-colour="#1f77b4">.
+  var HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+  function applyColours(root) {
+    if (!root || !root.querySelectorAll) return;
+    var nodes = Array.prototype.slice.call(root.querySelectorAll("[data-colour]"));
+    if (root.hasAttribute && root.hasAttribute("data-colour")) nodes.push(root);
+    nodes.forEach(function (node) {
+      var colour = node.getAttribute("data-colour");
+      if (HEX_COLOUR.test(colour)) node.style.backgroundColor = colour;
+    });
+  }
+  applyColours(document);
+  document.addEventListener("htmx:load", function (event) {
+    applyColours(event.target);
+  });
 
   // Show or hide a password field: <button data-toggle-password="id_password">.
   document.addEventListener("click", function (event) {

@@ -37,12 +37,7 @@
     });
   }
 
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var element = window.CivicGrid.element; // text only, never HTML (app.js)
 
   function fetchGeoJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } }).then(

@@ -10,7 +10,7 @@
   var marker = null;
   function place(lat, lon) {
     if (marker) marker.setLatLng([lat, lon]);
-    else marker = L.marker([lat, lon], { icon: L.divIcon({ className: "", html: "<span style='display:block;width:16px;height:16px;border-radius:50%;background:#dc3545;border:2px solid #fff'></span>" }) }).addTo(map);
+    else marker = L.marker([lat, lon], { icon: L.divIcon({ className: "intake-pin", iconSize: [20, 20] }) }).addTo(map);
     lonInput.value = lon.toFixed(6);
     latInput.value = lat.toFixed(6);
   }
@@ -20,7 +20,7 @@
       if (!data || !data.features || !data.features.length) return;
       var layer = L.geoJSON(data, {
         style: { color: "#0b3a80", weight: 1, fillOpacity: 0.05 },
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name || ""); l.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); }); }
+        onEachFeature: function (f, l) { l.bindTooltip(window.CivicGrid.element("span", null, f.properties.name || "")); l.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); }); }
       }).addTo(map);
       if (!marker) map.fitBounds(layer.getBounds());
     })

@@ -8,7 +8,7 @@
   var chart = window.echarts.init(box);
   chart.setOption({
     animation: false,
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" }, // canvas text, never HTML
     legend: { top: 0, data: [data.names.received, data.names.closed, data.names.closure] },
     grid: { left: 48, right: 56, top: 40, bottom: 32 },
     xAxis: { type: "category", data: data.labels },

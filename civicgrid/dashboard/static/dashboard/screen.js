@@ -59,12 +59,7 @@
     return value === null || value === undefined ? "—" : (value * 100).toFixed(2) + "%";
   }
 
-  function el(tag, className, content) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (content !== undefined) node.textContent = content;
-    return node;
-  }
+  var el = window.CivicGrid.element; // text only, never HTML (app.js)
 
   function chart(id) {
     if (!charts[id]) {
@@ -80,7 +75,8 @@
     textStyle: { fontFamily: "inherit" },
     color: palette,
     grid: { left: 40, right: 16, top: 28, bottom: 28, containLabel: true },
-    tooltip: { trigger: "axis" },
+    // Drawn on the canvas, not as HTML: names (categories, regions, departments, people) stay text.
+    tooltip: { trigger: "axis", renderMode: "richText" },
   };
 
   function option(extra) {
@@ -136,7 +132,7 @@
   function drawCategories(data) {
     chart("chart-categories").setOption(
       option({
-        tooltip: { trigger: "item" },
+        tooltip: { trigger: "item", renderMode: "richText" },
         series: [
           {
             type: "pie",
@@ -208,7 +204,7 @@
     );
     chart("chart-groups").setOption(
       option({
-        tooltip: { trigger: "item" },
+        tooltip: { trigger: "item", renderMode: "richText" },
         series: [
           {
             type: "pie",
@@ -393,7 +389,7 @@
       });
       entry.layer.unbindTooltip();
       entry.layer.bindTooltip(
-        live.name + " · " + text.open + " " + live.open + (live.warnings ? " · " + text.warnings + " " + live.warnings : ""),
+        el("span", null, live.name + " · " + text.open + " " + live.open + (live.warnings ? " · " + text.warnings + " " + live.warnings : "")),
         { sticky: true }
       );
     });
@@ -410,7 +406,7 @@
         fillColor: lightColours[m.light] || "#4fc3f7",
         fillOpacity: 0.95,
       });
-      marker.bindTooltip(m.number + " " + m.title + " · " + m.status);
+      marker.bindTooltip(el("span", null, m.number + " " + m.title + " · " + m.status));
       marker.on("click", function () {
         window.location.href = config.caseUrl.replace("/0/", "/" + m.id + "/");
       });

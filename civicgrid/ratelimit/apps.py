@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RateLimitConfig(AppConfig):
+    name = "civicgrid.ratelimit"
+    label = "ratelimit"
+    verbose_name = _("频率限制")
+
+    def ready(self):
+        from civicgrid.ratelimit import checks  # noqa: F401 - registers the system check
