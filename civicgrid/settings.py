@@ -238,6 +238,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failures and lockouts are counted in the database (shared by every worker, one row locked per
 # account), never in a process's cache.
+# Reverse proxies in front of the app (nginx: 1); the client address is read behind them
+# (civicgrid.core.http.client_ip) for lockouts, the security and access logs, and rate limits.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
@@ -252,7 +255,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # The lockout page, except under /api/: there the API's JSON error (civicgrid.api.lockout).
 AXES_LOCKOUT_CALLABLE = "civicgrid.api.lockout.lockout_response"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "civicgrid.core.http.client_ip"
 
 # Idle logout: a session untouched for this long is ended on its next request.
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
@@ -329,7 +332,7 @@ REST_FRAMEWORK = {
     # The address an anonymous caller is counted under: REMOTE_ADDR, or behind PROXY_COUNT proxies
     # the address the nearest of them forwarded. Unset, DRF would take the whole X-Forwarded-For
     # header, which any caller can forge to get a fresh limit on every request.
-    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
+    "NUM_PROXIES": PROXY_COUNT,
     "EXCEPTION_HANDLER": "civicgrid.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [

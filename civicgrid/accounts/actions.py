@@ -6,12 +6,13 @@ from django.utils import timezone
 
 from civicgrid.accounts.models import RoleAssignment, SecurityEvent
 from civicgrid.accounts.scopes import forget_assignments
+from civicgrid.core.http import client_ip
 
 
 def record_security_event(kind, *, user=None, actor=None, username="", request=None, **details):
     ip_address, user_agent = None, ""
     if request is not None:
-        ip_address = request.META.get("REMOTE_ADDR") or None
+        ip_address = client_ip(request)
         user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     return SecurityEvent.objects.create(
         kind=kind,

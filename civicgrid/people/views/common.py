@@ -5,10 +5,6 @@ from civicgrid.core.scoping import collapse_codes
 from civicgrid.regions.models import Region
 
 
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def scope_roots(user):
     """The top nodes of the user's people scope."""
     codes = scope_codes(user, "people.view_person")

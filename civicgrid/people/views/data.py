@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from civicgrid.core.http import client_ip
 from civicgrid.people import export, importer
 from civicgrid.people.forms import ExportForm, ImportForm
 from civicgrid.people.models import ImportKind, ImportRun
 from civicgrid.people.policy import allowed
-from civicgrid.people.views.common import chosen_region, client_ip
+from civicgrid.people.views.common import chosen_region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

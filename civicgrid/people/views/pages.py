@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicgrid.core.changelog import changes_for
+from civicgrid.core.http import client_ip
 from civicgrid.people import actions, selectors
 from civicgrid.people.forms import MoveOutForm, PersonEditForm, PersonForm, RentalForm, UnmaskForm, VerifyForm
 from civicgrid.people.models import (
@@ -32,7 +33,7 @@ from civicgrid.people.models import (
     Usage,
 )
 from civicgrid.people.policy import allowed, allowed_within, visible_tags
-from civicgrid.people.views.common import chosen_region, client_ip
+from civicgrid.people.views.common import chosen_region
 from civicgrid.regions.models import Level, Region
 
 PAGE_SIZE = 50
