@@ -8,18 +8,14 @@ class ApiConfig(AppConfig):
     verbose_name = _("开放接口")
 
     def ready(self):
-        # The webhook outbox is written by the case write path itself, inside its transaction
-        # (civicgrid.cases.actions.EVENT_LISTENERS): an explicit hook, not a signal.
-        from civicgrid.api import schema, webhooks  # noqa: F401 - schema registers the key scheme
-        from civicgrid.cases import actions
-
-        if webhooks.enqueue_case_event not in actions.EVENT_LISTENERS:
-            actions.EVENT_LISTENERS.append(webhooks.enqueue_case_event)
-
-        from civicgrid.api import demo
+        from civicgrid.api import demo, schema, webhooks  # noqa: F401 - schema registers the key scheme
+        from civicgrid.cases.events import CaseEventRecorded
         from civicgrid.core import demo as demo_registry
-        from civicgrid.core import jobs
+        from civicgrid.core import events, jobs
 
+        # The webhook outbox is written with every case event, in its transaction: a rolled-back
+        # action leaves no outbox row, a committed one always has one.
+        events.subscribe(CaseEventRecorded, webhooks.on_case_event, phase=events.IN_TRANSACTION)
         demo_registry.register(demo_registry.Seeder("api", demo.seed_demo, order=60))
         jobs.register(
             jobs.Job("deliver_webhooks", "civicgrid.api.webhooks.deliver_due", "API_WEBHOOK_INTERVAL"),

@@ -1,7 +1,6 @@
 """Webhooks: case events for subscribed applications, signed, delivered in the background.
 
-1. `enqueue_case_event` is called by civicgrid.cases.actions for every CaseEvent it writes, inside
-   the same transaction: one outbox row (WebhookDelivery) per matching active subscription. An
+1. `on_case_event` hears every case event (civicgrid.cases.events) inside the action's transaction: one outbox row (WebhookDelivery) per matching active subscription. An
    action that rolls back leaves no outbox row; a committed event always has one.
 2. `deliver_due` (the scheduler's `deliver_webhooks` job, or the Celery task) posts due rows:
    JSON body, `X-CivicGrid-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the
@@ -86,6 +85,11 @@ def _subscriptions_for(region_code, event_type):
     return [
         s for s in rows if region_code.startswith(s.region.code) and (not s.event_types or event_type in s.event_types)
     ]
+
+
+def on_case_event(event):
+    """Subscribed to every case event, inside the action's transaction."""
+    enqueue_case_event(event.case, event.row)
 
 
 def enqueue_case_event(case, event):

@@ -11,7 +11,8 @@ Every function that changes an existing case follows the same steps (ARCHITECTUR
 4. change the row, computing the next step's deadline in working time;
 5. append the typed, hash-chained CaseEvent in the same transaction;
 6. save with `update_fields`, bumping `version`;
-7. schedule notifications with `transaction.on_commit`.
+7. publish the event (civicgrid.cases.events) with who should hear of it: rollups and the webhook
+   outbox join the transaction, notifications go out after the commit (docs/architecture.md).
 
 A refused action raises before it writes anything, and the transaction rolls back whatever it did,
 so refusal never leaves a trace. Actions return the updated case.
@@ -22,7 +23,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from civicgrid.accounts.models import Role
 from civicgrid.cases import deadlines, routing, workflow
+from civicgrid.cases import events as case_events
 from civicgrid.cases.errors import (
     ActionNotAllowed,
     CaseChanged,
@@ -61,8 +62,17 @@ from civicgrid.cases.models import (
     Step,
     VoidRequest,
 )
-from civicgrid.cases.notifications import Kind, Notice, schedule
+from civicgrid.cases.notifications import (
+    Kind,
+    Notice,
+    dispatcher_notice,
+    followers,
+    handler_notice,
+    reporter_notice,
+    senior_notice,
+)
 from civicgrid.cases.workflow import Action
+from civicgrid.core import events
 from civicgrid.core.worktime import default_calendar
 from civicgrid.regions.models import Department, Region
 
@@ -135,11 +145,6 @@ def _jsonable(details):
     return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
 
 
-# Called as listener(case, event) for every event written, inside the writing transaction, so
-# whatever they record commits or rolls back with the event (the API app's webhook outbox).
-EVENT_LISTENERS = []
-
-
 def _append_event(case, event_type, actor, grant, *, at, from_status, to_status, note="", details=None):
     event = CaseEvent(
         case=case,
@@ -158,8 +163,6 @@ def _append_event(case, event_type, actor, grant, *, at, from_status, to_status,
     event.save(force_insert=True)
     case.event_count = event.seq
     case.head_hash = event.hash
-    for listener in EVENT_LISTENERS:
-        listener(case, event)
     return event
 
 
@@ -170,19 +173,22 @@ def _save(case, fields, *, at, bump=True):
         case.version += 1
         fields.add("version")
     case.save(update_fields=sorted(fields))
-    _rollups(case)
 
 
-def _rollups(case):
-    # The dashboard's rollups move with the case, in this transaction (civicgrid.dashboard.rollups).
-    if apps.is_installed("civicgrid.dashboard"):
-        from civicgrid.dashboard.rollups import case_changed
-
-        case_changed(case)
+def _publish(case, event, notices=()):
+    """Announce the timeline row `event` of the saved `case` (civicgrid.cases.events), with who
+    should hear of it: listeners in the transaction (rollups, the webhook outbox) run now, the
+    notifications after the commit."""
+    audience = [
+        replace(notice, case_id=case.pk, event_id=event.pk)
+        for notice in notices
+        if notice is not None and (notice.users or notice.departments or notice.units)
+    ]
+    events.publish(case_events.for_row(case, event, audience))
 
 
 def _transit(case, step, grant, user, event_type, *, at, note="", details=None, fields=(), notices=(), to_status=None):
-    """Move `case` along `step`, record the event, save, and schedule the notices."""
+    """Move `case` along `step`, record the event, save, and publish it with the notices."""
     from_status = case.status
     case.status = to_status or step.next_status(case)
     event = _append_event(
@@ -197,14 +203,8 @@ def _transit(case, step, grant, user, event_type, *, at, note="", details=None, 
         details=details,
     )
     _save(case, [*fields, "status"], at=at)
-    _notify(case, event, notices)
+    _publish(case, event, notices)
     return case
-
-
-def _notify(case, event, notices):
-    for notice in notices:
-        if notice is not None and (notice.users or notice.departments or notice.units):
-            schedule(replace(notice, case_id=case.pk, event_id=event.pk))
 
 
 def _required(text, message, limit=MAX_NOTE):
@@ -284,53 +284,6 @@ def _overall_due(case, at):
 # --- Recipients -----------------------------------------------------------------------------
 
 
-def _unit_region(case, level):
-    return {
-        HandlingLevel.GRID: case.grid,
-        HandlingLevel.COMMUNITY: case.community,
-        HandlingLevel.STREET: case.street,
-    }.get(level)
-
-
-def _handler_notice(kind, case):
-    if case.assignee_id:
-        return Notice(kind, case.pk, users=(case.assignee_id,))
-    if case.handling_level == HandlingLevel.DEPARTMENT:
-        return Notice(kind, case.pk, departments=(case.handling_department_id,))
-    region = _unit_region(case, case.handling_level)
-    if region is None:
-        return _dispatcher_notice(kind, case)
-    return Notice(kind, case.pk, units=((str(workflow.UNIT_ROLE[case.handling_level]), region.pk),))
-
-
-def _dispatcher_notice(kind, case):
-    if case.community_id:
-        return Notice(kind, case.pk, units=((str(Role.COMMUNITY_STAFF), case.community_id),))
-    if case.street_id:
-        return Notice(kind, case.pk, units=((str(Role.STREET_STAFF), case.street_id),))
-    return None
-
-
-def _senior_notice(kind, case):
-    if case.street_id:
-        return Notice(kind, case.pk, units=((str(Role.STREET_STAFF), case.street_id),))
-    return _dispatcher_notice(kind, case)
-
-
-def _followers(case):
-    return list(
-        CaseParticipant.objects.filter(
-            case=case, role=CaseParticipant.Role.FOLLOWER, is_active=True, user__isnull=False
-        ).values_list("user_id", flat=True)
-    )
-
-
-def _reporter_notice(kind, case):
-    users = [case.reporter_id] if case.reporter_id else []
-    users += [u for u in _followers(case) if u not in users]
-    return Notice(kind, case.pk, users=tuple(users))
-
-
 # --- Handlers (一办三协同) -------------------------------------------------------------------
 
 
@@ -364,7 +317,7 @@ def _install_handlers(case, user, at, co_departments=()):
         case=case,
         role=CaseParticipant.Role.LEAD,
         level=case.handling_level,
-        region=_unit_region(case, case.handling_level),
+        region=routing.unit_region(case, case.handling_level),
         department=case.handling_department,
         user=case.assignee,
         added_at=at,
@@ -600,8 +553,7 @@ def report_case(
         },
     )
     case.save(update_fields=["event_count", "head_hash"])
-    _rollups(case)
-    _notify(case, event, [_dispatcher_notice(Kind.NEW_CASE, case)])
+    _publish(case, event, [dispatcher_notice(Kind.NEW_CASE, case)])
     return ReportResult(case=case, duplicates=duplicates)
 
 
@@ -652,7 +604,7 @@ def reject_case(case, user, *, version, reason):
         note=reason,
         details={"on_time": on_time},
         fields=STEP_FIELDS,
-        notices=[_reporter_notice(Kind.REJECTED, case)],
+        notices=[reporter_notice(Kind.REJECTED, case)],
     )
 
 
@@ -660,7 +612,7 @@ def reject_case(case, user, *, version, reason):
 
 
 def _check_unit_exists(case, level):
-    if level != HandlingLevel.DEPARTMENT and _unit_region(case, level) is None:
+    if level != HandlingLevel.DEPARTMENT and routing.unit_region(case, level) is None:
         raise CaseInputError(
             _("案件位置不在任何%(level)s内，不能派遣到%(level)s。") % {"level": HandlingLevel(level).label}
         )
@@ -704,7 +656,7 @@ def dispatch_case(case, user, *, version, level, assignee=None, department=None,
     _install_handlers(case, user, at, co)
     case.dispatched_at = at
     _start_step(case, Step.HANDLE, at)
-    notices = [_handler_notice(Kind.ASSIGNED, case)]
+    notices = [handler_notice(Kind.ASSIGNED, case)]
     if co:
         notices.append(Notice(Kind.ASSIGNED, case.pk, departments=tuple(d.pk for d in co)))
     return _transit(
@@ -769,7 +721,7 @@ def feedback_case(case, user, *, version, note):
     verifier = (
         Notice(Kind.AWAITING_VERIFICATION, case.pk, units=((str(Role.GRID_WORKER), case.grid_id),))
         if case.grid_id and case.handling_level != HandlingLevel.GRID
-        else _dispatcher_notice(Kind.AWAITING_VERIFICATION, case)
+        else dispatcher_notice(Kind.AWAITING_VERIFICATION, case)
     )
     return _transit(
         case,
@@ -804,7 +756,7 @@ def verify_case(case, user, *, version, passed, note=""):
             at=at,
             note=_optional(note),
             details={"on_time": on_time},
-            notices=[_dispatcher_notice(Kind.AWAITING_CLOSURE, case)],
+            notices=[dispatcher_notice(Kind.AWAITING_CLOSURE, case)],
         )
     note = _required(note, _("请填写核查不通过的原因。"))
     case.rework_count += 1
@@ -819,7 +771,7 @@ def verify_case(case, user, *, version, passed, note=""):
         note=note,
         details={"on_time": on_time, "rework_count": case.rework_count},
         fields=["rework_count", *STEP_FIELDS],
-        notices=[_handler_notice(Kind.REWORK, case)],
+        notices=[handler_notice(Kind.REWORK, case)],
     )
 
 
@@ -841,7 +793,7 @@ def close_case(case, user, *, version, note=""):
         note=_optional(note),
         details={"on_time": on_time},
         fields=["closed_at", *STEP_FIELDS],
-        notices=[_reporter_notice(Kind.CLOSED, case)],
+        notices=[reporter_notice(Kind.CLOSED, case)],
     )
 
 
@@ -882,7 +834,7 @@ def _reopen(case, user, grant, reason, at):
         note=reason,
         details={"reopen_count": case.reopen_count},
         fields=["reopen_count", "closed_at", *STEP_FIELDS],
-        notices=[_handler_notice(Kind.ASSIGNED, case)],
+        notices=[handler_notice(Kind.ASSIGNED, case)],
     )
 
 
@@ -962,7 +914,7 @@ def return_case(case, user, *, version, reason):
         note=reason,
         details={"returned_by": returned_by},
         fields=["handling_level", "handling_department", "assignee", *STEP_FIELDS],
-        notices=[_dispatcher_notice(Kind.RETURNED, case)],
+        notices=[dispatcher_notice(Kind.RETURNED, case)],
     )
 
 
@@ -1006,7 +958,7 @@ def request_extension(case, user, *, version, amount, unit, reason):
         note=reason,
         details={"request": request.pk, "amount": str(amount), "unit": unit},
         fields=["extension_pending"],
-        notices=[_dispatcher_notice(Kind.APPROVAL_NEEDED, case)],
+        notices=[dispatcher_notice(Kind.APPROVAL_NEEDED, case)],
     )
 
 
@@ -1106,7 +1058,7 @@ def suspend_case(case, user, *, version, reason):
             "suspended_overall_remaining",
             *STEP_FIELDS,
         ],
-        notices=[_handler_notice(Kind.SUSPENDED, case)],
+        notices=[handler_notice(Kind.SUSPENDED, case)],
     )
 
 
@@ -1140,7 +1092,7 @@ def resume_case(case, user, *, version, note=""):
             "suspended_step_remaining",
             "suspended_overall_remaining",
         ],
-        notices=[_handler_notice(Kind.ASSIGNED, case)],
+        notices=[handler_notice(Kind.ASSIGNED, case)],
         to_status=previous,
     )
 
@@ -1165,7 +1117,7 @@ def request_void(case, user, *, version, reason):
         note=reason,
         details={"request": request.pk},
         fields=["void_pending"],
-        notices=[_senior_notice(Kind.APPROVAL_NEEDED, case)],
+        notices=[senior_notice(Kind.APPROVAL_NEEDED, case)],
     )
 
 
@@ -1185,7 +1137,7 @@ def _decide_void(case, user, version, approve, note):
     if approve:
         _stop_clock(case, at)
         fields += STEP_FIELDS
-        notices.append(_reporter_notice(Kind.DECIDED, case))
+        notices.append(reporter_notice(Kind.DECIDED, case))
     return _transit(
         case,
         step,
@@ -1220,7 +1172,7 @@ def escalate_case(case, user, *, version, reason, department=None):
     case, step, grant = _begin(case, user, Action.ESCALATE, version)
     reason = _required(reason, _("请说明吹哨事由。"))
     target = workflow.ESCALATION.get(case.handling_level)
-    while target is not None and target != HandlingLevel.DEPARTMENT and _unit_region(case, target) is None:
+    while target is not None and target != HandlingLevel.DEPARTMENT and routing.unit_region(case, target) is None:
         target = workflow.ESCALATION.get(target)  # skip a level the place lacks
     if target is None:
         raise InvalidTransition(_("已由职能部门办理，无法继续吹哨。"))
@@ -1246,7 +1198,7 @@ def escalate_case(case, user, *, version, reason, department=None):
         note=reason,
         details={"from": escalated_from, "to": _handling_details(case)},
         fields=["handling_level", "handling_department", "assignee", "escalation_count", *STEP_FIELDS],
-        notices=[_handler_notice(Kind.ASSIGNED, case)],
+        notices=[handler_notice(Kind.ASSIGNED, case)],
     )
 
 
@@ -1270,7 +1222,7 @@ def supervise_case(case, user, *, version, note):
         note=note,
         details={"supervise_count": case.supervise_count, "handler": _handling_details(case)},
         fields=["supervise_count"],
-        notices=[_handler_notice(Kind.SUPERVISED, case)],
+        notices=[handler_notice(Kind.SUPERVISED, case)],
     )
 
 
@@ -1326,7 +1278,7 @@ def convert_to_project(case, user, *, version, title, milestones, description=""
         note=title,
         details={"project": project.pk, "milestones": [{"title": t, "due_date": d} for t, d in rows]},
         fields=STEP_FIELDS,
-        notices=[_handler_notice(Kind.ASSIGNED, case)],
+        notices=[handler_notice(Kind.ASSIGNED, case)],
     )
 
 
@@ -1398,7 +1350,7 @@ def correct_location(case, user, *, version, lon=None, lat=None, address=None, r
         details={"before": before, "after": after, "rerouted": rerouted, "route": _handling_details(case)},
         fields=["lon", "lat", "address", "grid", "community", "street", "region_code"]
         + (["handling_level", "handling_department"] if rerouted else []),
-        notices=[_dispatcher_notice(Kind.NEW_CASE, case) if moved else None],
+        notices=[dispatcher_notice(Kind.NEW_CASE, case) if moved else None],
     )
 
 
@@ -1457,13 +1409,13 @@ def merge_duplicate(case, into, user, *, version, note=""):
     at = _now()
     case.merged_into = target
     _stop_clock(case, at)
-    followers = [case.reporter_id] if case.reporter_id else []
-    followers += [u for u in _followers(case) if u not in followers]
-    already = set(_followers(target)) | {target.reporter_id}
+    moving = [case.reporter_id] if case.reporter_id else []
+    moving += [u for u in followers(case) if u not in moving]
+    already = set(followers(target)) | {target.reporter_id}
     CaseParticipant.objects.bulk_create(
         [
             CaseParticipant(case=target, role=CaseParticipant.Role.FOLLOWER, user_id=u, added_at=at, added_by=user)
-            for u in followers
+            for u in moving
             if u not in already
         ]
     )
@@ -1476,11 +1428,11 @@ def merge_duplicate(case, into, user, *, version, note=""):
         from_status=target.status,
         to_status=target.status,
         note=_optional(note),
-        details={"duplicate": case.number, "followers_added": [u for u in followers if u not in already]},
+        details={"duplicate": case.number, "followers_added": [u for u in moving if u not in already]},
     )
     # The target's handler is not disturbed: no version bump for gaining followers.
     _save(target, [], at=at, bump=False)
-    _notify(target, event, [])
+    _publish(target, event)
     return _transit(
         case,
         step,
@@ -1491,7 +1443,7 @@ def merge_duplicate(case, into, user, *, version, note=""):
         note=_optional(note),
         details={"into": target.number},
         fields=["merged_into", *STEP_FIELDS],
-        notices=[_reporter_notice(Kind.MERGED, case)],
+        notices=[reporter_notice(Kind.MERGED, case)],
     )
 
 
@@ -1506,11 +1458,12 @@ def follow_case(case, user):
     grant = workflow.authorize(user, case, step) if step else None
     if step is None or grant is None:
         raise InvalidTransition(_("该案件已办结，无需关注。"))
-    if case.reporter_id == user.pk or user.pk in _followers(case):
+    if case.reporter_id == user.pk or user.pk in followers(case):
         return case
     at = _now()
     CaseParticipant.objects.create(case=case, role=CaseParticipant.Role.FOLLOWER, user=user, added_at=at, added_by=user)
     grant = replace(grant, role=grant.role or "follower")
-    _append_event(case, EventType.FOLLOWED, user, grant, at=at, from_status=case.status, to_status=case.status)
+    event = _append_event(case, EventType.FOLLOWED, user, grant, at=at, from_status=case.status, to_status=case.status)
     _save(case, [], at=at, bump=False)
+    _publish(case, event)
     return case

@@ -35,6 +35,7 @@ from civicgrid.accounts.demo import DEMO_PASSWORD, person_name, save_assignments
 from civicgrid.accounts.models import Role, RoleAssignment, User
 from civicgrid.cases import actions, uploads
 from civicgrid.cases.models import Category, HandlingLevel, Source, Status
+from civicgrid.core import events
 from civicgrid.regions.models import Department, Level, Region
 
 CASE_COUNTS = {"small": 300, "district": 6000, "erqi": 17182}
@@ -493,7 +494,7 @@ def seed_cases(district, scale="small", seed=2026, now=None, stdout=None):
     play_rng = random.Random(f"play-{seed}")
     with (
         mock.patch.object(actions, "_now", clock),
-        mock.patch.object(actions, "schedule", lambda notice: None),
+        events.quiet(),  # history: nobody is notified of it
         override_settings(CASES_RESIDENT_REPORTS_PER_HOUR=0, CASES_RESIDENT_REPORTS_PER_DAY=0),
         transaction.atomic(),
     ):

@@ -129,3 +129,13 @@ def nearby_duplicates(category, lon, lat, radius=None, exclude=None, limit=5):
             found.append(case)
     found.sort(key=lambda c: c.distance_metres)
     return found[:limit]
+
+
+def unit_region(case, level):
+    """The region of `case` that a unit handling it at `level` holds (None: a department, or the
+    case has no such place)."""
+    return {
+        HandlingLevel.GRID: case.grid,
+        HandlingLevel.COMMUNITY: case.community,
+        HandlingLevel.STREET: case.street,
+    }.get(level)

@@ -18,6 +18,8 @@ subclasses), in one of two phases:
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 
@@ -30,6 +32,7 @@ ON_COMMIT = "on_commit"
 PHASES = (IN_TRANSACTION, ON_COMMIT)
 
 _listeners = {phase: {} for phase in PHASES}
+_quiet = ContextVar("civicgrid_events_quiet", default=False)
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,22 @@ def publish(event):
         raise TypeError(f"{event!r} is not a DomainEvent")
     for listener in listeners_for(type(event), IN_TRANSACTION):
         listener(event)
+    if _quiet.get():
+        return event
     for listener in listeners_for(type(event), ON_COMMIT):
         transaction.on_commit(partial(_after_commit, listener, event))
     return event
+
+
+@contextmanager
+def quiet():
+    """Publish without the after-commit listeners (a bulk load of history, such as the demo: the
+    rollups and outbox stay right, nobody is notified of what happened long ago)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def _after_commit(listener, event):

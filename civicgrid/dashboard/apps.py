@@ -9,9 +9,13 @@ class DashboardConfig(AppConfig):
 
     def ready(self):
         from civicgrid.accounts.models import Role
+        from civicgrid.cases.events import CaseEventRecorded
         from civicgrid.core import demo as demo_registry
-        from civicgrid.core import jobs, navigation
-        from civicgrid.dashboard import demo
+        from civicgrid.core import events, jobs, navigation
+        from civicgrid.dashboard import demo, rollups
+
+        # The rollups move with every case change, in the same transaction.
+        events.subscribe(CaseEventRecorded, rollups.on_case_event, phase=events.IN_TRANSACTION)
         from civicgrid.dashboard.navigation import DASHBOARD_DESCRIPTION, DASHBOARD_LABEL
 
         navigation.register(

@@ -97,6 +97,11 @@ def _contributions(figure, sign, day_rows, owner_rows, open_rows):
             open_rows[(code, figure.category_id)]["open"] += sign
 
 
+def on_case_event(event):
+    """Subscribed to every case event (civicgrid.cases.events), inside the action's transaction."""
+    case_changed(event.case)
+
+
 def case_changed(case):
     """Move `case`'s contribution in the rollups to its current state. Call inside the action's
     transaction, after the case (and its new event/evaluation) is saved."""

@@ -324,30 +324,19 @@ def act(rule, firing, now):
 
 
 def notify(rule, firing, now):
-    from civicgrid.cases.notifications import Notice
+    """Tell the rule's role on the firing's region and the regions above it, after the commit, through
+    the notifications app (inbox, instant channels or the digest, as each recipient chose)."""
+    from civicgrid.cases.notifications import Kind, Notice
 
     if not rule.notify_role:
         return _("未设置通知角色")
-    notice = Notice(kind="warning", case_id=firing.case_id, units=_units(rule, firing.region_code))
-    firing_id, title = firing.pk, _("预警：%(message)s") % {"message": firing.message}
+    notice = Notice(kind=Kind.WARNING, case_id=firing.case_id, units=_units(rule, firing.region_code))
+    firing_id, title, body = firing.pk, _("预警：%(message)s") % {"message": firing.message}, str(rule.name)
 
     def send():
-        from civicgrid.notifications.actions import forget_unread, recipients
-        from civicgrid.notifications.models import Notification
+        from civicgrid.notifications.actions import notify as deliver
 
-        rows = [
-            Notification(
-                recipient=user,
-                kind="warning",
-                case_id=notice.case_id,
-                title=title[:200],
-                body=str(rule.name),
-                created_at=now,
-            )
-            for user in recipients(notice)
-        ]
-        Notification.objects.bulk_create(rows)
-        forget_unread([row.recipient_id for row in rows])
+        rows = deliver(notice, title=title, body=body, now=now)
         WarningFiring.objects.filter(pk=firing_id).update(action_result=_("已通知 %(count)s 人") % {"count": len(rows)})
 
     transaction.on_commit(send)

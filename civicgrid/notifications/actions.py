@@ -1,7 +1,7 @@
 """Turning a case Notice into inbox rows and channel deliveries.
 
-`deliver_notice` is registered with civicgrid.cases.notifications, so it runs after the commit of
-every case action that scheduled a Notice (ARCHITECTURE.md pattern 1). It resolves the recipients
+`deliver_case_event` listens to every case event (civicgrid.cases.events) after the commit of the
+action that published it, and delivers the notices the workflow attached (docs/architecture.md). It resolves the recipients
 (named users, the staff of departments, everyone holding a role on a unit), leaves out whoever did
 the action, writes one Notification per recipient, and hands the external channels to Celery.
 """
@@ -74,11 +74,17 @@ def _follows_only(user, case):
     return reading(user, case) < Reading.REPORTER
 
 
-def notify(notice, *, actor_id=None, note="", now=None):
-    """Write the inbox rows for `notice` and send them on each recipient's channels. Returns the rows."""
+def notify(notice, *, actor_id=None, note="", now=None, title=None, body=None):
+    """Write the inbox rows for `notice` and send them on each recipient's channels (or keep them for
+    the digest, as each recipient chose). The only writer of Notification rows. `title` and `body`
+    replace the kind's own (a warning's message). Returns the rows."""
     from civicgrid.cases.models import Case, CaseEvent
 
-    case = Case.objects.select_related("category", "community").filter(pk=notice.case_id).first()
+    case = (
+        Case.objects.select_related("category", "community").filter(pk=notice.case_id).first()
+        if notice.case_id
+        else None
+    )
     event_type = ""
     if notice.event_id:
         event = CaseEvent.objects.filter(pk=notice.event_id).values("actor_id", "note", "type").first()
@@ -87,7 +93,7 @@ def notify(notice, *, actor_id=None, note="", now=None):
             if actor_id is None:
                 actor_id, note = event["actor_id"], note or event["note"]
     now = now or timezone.now()
-    base = str(BODIES.get(notice.kind, ""))
+    base = str(BODIES.get(notice.kind, "")) if body is None else body
     rows = []
     for user in recipients(notice, exclude=(actor_id,)):
         # Someone named for a case they only follow (a merged duplicate's reporter) hears of its
@@ -100,7 +106,7 @@ def notify(notice, *, actor_id=None, note="", now=None):
                 kind=notice.kind,
                 case=case,
                 event_id=notice.event_id,
-                title=_title(notice.kind, case, public=public),
+                title=title[:200] if title is not None else _title(notice.kind, case, public=public),
                 body=f"{base}\n{shown_note}" if base and shown_note else shown_note or base,
                 created_at=now,
             )
@@ -112,9 +118,14 @@ def notify(notice, *, actor_id=None, note="", now=None):
     return rows
 
 
-def deliver_notice(notice):
-    """The hook registered with civicgrid.cases.notifications (runs after the action's commit)."""
-    notify(notice)
+def deliver_case_event(event):
+    """Subscribed to every case event (civicgrid.cases.events), after the commit: tell whoever the
+    workflow named. One failing notice must not keep the others from going out."""
+    for notice in event.notices:
+        try:
+            notify(notice)
+        except Exception:
+            logger.exception("notice %s for case %s failed", notice.kind, notice.case_id)
 
 
 def preference_for(user):

@@ -8,12 +8,12 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from civicgrid.cases.notifications import register
-        from civicgrid.core import jobs, navigation
-        from civicgrid.notifications.actions import deliver_notice
+        from civicgrid.cases.events import CaseEventRecorded
+        from civicgrid.core import events, jobs, navigation
+        from civicgrid.notifications.actions import deliver_case_event
 
-        # Every Notice the case actions schedule on commit lands in the inbox and the channels.
-        register(deliver_notice)
+        # The notices every case event carries land in the inbox and the channels after the commit.
+        events.subscribe(CaseEventRecorded, deliver_case_event, phase=events.ON_COMMIT)
         navigation.register(
             navigation.NavItem(
                 _("消息"),

@@ -8,44 +8,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from civicgrid.cases.models import OPEN_STATUSES, Case, Light, Step
-from civicgrid.cases.notifications import Notice
+from civicgrid.cases.models import OPEN_STATUSES, Case, Light
+from civicgrid.cases.notifications import reminder_notice
 from civicgrid.notifications.actions import channels_for, notify
-from civicgrid.notifications.models import DeadlineReminder, DeliveryMode, Kind, Notification, NotificationPreference
+from civicgrid.notifications.models import DeadlineReminder, DeliveryMode, Notification, NotificationPreference
 
 logger = logging.getLogger("civicgrid.notifications")
-
-
-def _merge(kind, case, notices):
-    users, departments, units = [], [], []
-    for notice in notices:
-        if notice is None:
-            continue
-        users += [u for u in notice.users if u not in users]
-        departments += [d for d in notice.departments if d not in departments]
-        units += [u for u in notice.units if u not in units]
-    return Notice(kind, case.pk, users=tuple(users), departments=tuple(departments), units=tuple(units))
-
-
-def reminder_notice(case, colour):
-    """Who hears that `case`'s running step turned yellow or red: whoever must act in that step
-    (the dispatchers while intake/dispatch/verification waits, else the handler), and when it is
-    red also the unit above (the street, or the community) and the case's supervisors."""
-    from civicgrid.cases import actions  # the same recipient rules the actions use
-    from civicgrid.cases.models import CaseParticipant
-
-    kind = Kind.OVERDUE if colour == Light.RED else Kind.NEAR_DUE
-    if case.step == Step.HANDLE:
-        notices = [actions._handler_notice(kind, case)]
-    else:
-        notices = [actions._dispatcher_notice(kind, case)]
-    if colour == Light.RED:
-        notices.append(actions._senior_notice(kind, case))
-        supervisors = CaseParticipant.objects.filter(
-            case=case, role=CaseParticipant.Role.SUPERVISOR, user__isnull=False
-        ).values_list("user_id", flat=True)
-        notices.append(Notice(kind, case.pk, users=tuple(supervisors)))
-    return _merge(kind, case, notices)
 
 
 def raise_deadline_reminders(now=None):

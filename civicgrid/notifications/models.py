@@ -6,24 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.cases import notifications as notices
 
-class Kind(models.TextChoices):
-    # The kinds of civicgrid.cases.notifications.Kind, plus the deadline reminders.
-    NEW_CASE = "new_case", _("新案件待受理")
-    ASSIGNED = "assigned", _("案件派遣")
-    RETURNED = "returned", _("案件退回")
-    REWORK = "rework", _("核查不通过返工")
-    AWAITING_VERIFICATION = "awaiting_verification", _("待核查")
-    AWAITING_CLOSURE = "awaiting_closure", _("待结案")
-    CLOSED = "closed", _("已结案，请评价")
-    REJECTED = "rejected", _("不予立案")
-    SUPERVISED = "supervised", _("督办")
-    SUSPENDED = "suspended", _("挂账")
-    APPROVAL_NEEDED = "approval_needed", _("待审批")
-    DECIDED = "decided", _("申请已审批")
-    MERGED = "merged", _("重复件已合并")
-    NEAR_DUE = "near_due", _("即将超期（黄灯）")
-    OVERDUE = "overdue", _("已超期（红灯）")
+# One enumeration of what a notification is about: the case loop's notice vocabulary (which also
+# names the deadline reminders and the command screen's warnings).
+Kind = notices.Kind
 
 
 class NotificationQuerySet(models.QuerySet):

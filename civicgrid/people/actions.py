@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicgrid.core import events
 from civicgrid.core.changelog import change_row, record_change, snapshot
 from civicgrid.core.models import ObjectChange
+from civicgrid.people import events as people_events
 from civicgrid.people import protection, validators
 from civicgrid.people.models import (
     AccessKind,
@@ -288,6 +290,10 @@ def clean_identity(id_number, phone):
     return fields
 
 
+def _actor_id(user):
+    return getattr(user, "pk", None)
+
+
 @transaction.atomic
 def register_person(user, house, *, household=None, id_number="", phone="", moved_in=None, **data):
     """A person moves into `house` (into `household`, or a new one when none is given)."""
@@ -312,6 +318,15 @@ def register_person(user, house, *, household=None, id_number="", phone="", move
         household.head = person
         household.save(update_fields=["head", "updated_at"])
     record_change(user, person, Action.CREATE, None, snapshot(person, PERSON_FIELDS))
+    events.publish(
+        people_events.PersonRegistered(
+            person_id=person.pk,
+            region_code=person.region_code,
+            actor_id=_actor_id(user),
+            house_id=house.pk,
+            household_id=household.pk,
+        )
+    )
     return person
 
 
@@ -354,6 +369,7 @@ def move_out(user, person, *, on=None, note=""):
         raise ValidationError(_("该人员已迁出。"))
     on = on or date.today()
     before = snapshot(person, PERSON_FIELDS)
+    house_id = person.house_id
     Residence.objects.filter(person=person, moved_out__isnull=True).update(moved_out=on, note=note[:200])
     household = person.household
     person.house = None
@@ -369,6 +385,11 @@ def move_out(user, person, *, on=None, note=""):
         household.save(update_fields=["head", "is_active", "updated_at"])
         record_change(user, household, Action.UPDATE, hh_before, snapshot(household, HOUSEHOLD_FIELDS))
     record_change(user, person, Action.UPDATE, before, snapshot(person, PERSON_FIELDS), note=note or _("迁出"))
+    events.publish(
+        people_events.PersonMovedOut(
+            person_id=person.pk, region_code=person.region_code, actor_id=_actor_id(user), house_id=house_id, on=on
+        )
+    )
     return person
 
 
@@ -409,6 +430,16 @@ def move_in(user, person, house, *, household=None, relation="", on=None):
         household.is_active = True
         household.save(update_fields=["head", "is_active", "updated_at"])
     record_change(user, person, Action.UPDATE, before, snapshot(person, PERSON_FIELDS), note=_("迁入"))
+    events.publish(
+        people_events.PersonMovedIn(
+            person_id=person.pk,
+            region_code=person.region_code,
+            actor_id=_actor_id(user),
+            house_id=house.pk,
+            household_id=household.pk,
+            on=on,
+        )
+    )
     return person
 
 
@@ -428,6 +459,17 @@ def set_tags(user, person, codes):
     PersonTag.objects.bulk_create([PersonTag(person=person, tag_id=pk) for pk in wanted - current])
     after = {"tags": sorted(Tag.objects.filter(pk__in=wanted).values_list("code", flat=True))}
     record_change(user, person, Action.UPDATE, before, after)
+    added, removed = sorted(set(after["tags"]) - set(before["tags"])), sorted(set(before["tags"]) - set(after["tags"]))
+    if added or removed:
+        events.publish(
+            people_events.PersonTagsChanged(
+                person_id=person.pk,
+                region_code=person.region_code,
+                actor_id=_actor_id(user),
+                added=tuple(added),
+                removed=tuple(removed),
+            )
+        )
     return person
 
 
@@ -608,6 +650,16 @@ def verify_house(user, house, *, usage, present_ids, note=""):
         household.last_verified_at, household.last_verified_by = now, user
         household.save(update_fields=["last_verified_at", "last_verified_by", "updated_at"])
     record_change(user, house, Action.VERIFY, before, snapshot(house, HOUSE_FIELDS), note=note[:200])
+    events.publish(
+        people_events.HouseVisited(
+            house_id=house.pk,
+            region_code=house.region_code,
+            actor_id=_actor_id(user),
+            at=now,
+            household_ids=tuple(Household.objects.filter(house=house, is_active=True).values_list("pk", flat=True)),
+            moved_out_ids=tuple(sorted(known - present)),
+        )
+    )
     return house
 
 

@@ -90,3 +90,12 @@ def test_only_domain_events_are_published_or_subscribed():
         events.subscribe(dict, print)
     with pytest.raises(ValueError):
         events.subscribe(ThingClosed, print, phase="later")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quiet_keeps_the_in_transaction_listeners_and_drops_the_after_commit_ones(heard):
+    with events.quiet(), transaction.atomic():
+        events.publish(ThingClosed(thing_id=5))
+    assert heard["now"] == [ThingClosed(5)] and heard["later"] == []
+    events.publish(ThingClosed(thing_id=6))
+    assert heard["later"] == [ThingClosed(6)]
