@@ -15,15 +15,12 @@ be multiplied by their number.
 """
 
 import hashlib
-import random
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
 
-# About one hit in this many also deletes the database's expired windows.
-PURGE_ONE_IN = 200
 MAX_KEY_LENGTH = 200  # Counter.key
 
 
@@ -133,13 +130,11 @@ def _database_hit(key, period, now_ms):
     with connection.cursor() as cursor:
         cursor.execute(sql, [key, expires_ms, now_ms, now_ms])
         count, expires = cursor.fetchone()
-    if random.randrange(PURGE_ONE_IN) == 0:
-        purge_expired(now_ms)
     return int(count), int(expires)
 
 
 def purge_expired(now_ms=None):
-    """Delete the database's closed windows; returns how many."""
+    """Delete the database's closed windows; returns how many (the periodic job `purge_rate_counters`)."""
     from civicgrid.ratelimit.models import Counter
 
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
