@@ -35,6 +35,7 @@ system-deps:
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup-dev
 	$(VENV)/bin/ruff format .

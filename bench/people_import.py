@@ -150,10 +150,10 @@ def _run(database, quick):
     from django.db import connection, transaction
 
     from civicgrid.accounts.models import Role
-    from civicgrid.core.testing import make_user
     from civicgrid.people import importer
     from civicgrid.people.models import ImportKind, Person
     from civicgrid.regions.demo import seed_regions
+    from civicgrid.testing import make_user
 
     with transaction.atomic():
         district = seed_regions("small", SEED)

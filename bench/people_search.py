@@ -63,11 +63,11 @@ def _run(database, quick):
     from django.urls import reverse
 
     from civicgrid.accounts.models import Role
-    from civicgrid.core.testing import make_user
     from civicgrid.people.demo import seed_people
     from civicgrid.people.models import Person
     from civicgrid.regions.demo import seed_regions
     from civicgrid.regions.models import Level, Region
+    from civicgrid.testing import make_user
 
     started = time.perf_counter()
     with transaction.atomic():

@@ -233,7 +233,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failures and lockouts are counted in the database (shared by every worker, one row locked per

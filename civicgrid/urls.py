@@ -8,6 +8,7 @@ admin.site.site_header = _("CivicGrid 系统管理")
 admin.site.site_title = _("CivicGrid 系统管理")
 
 urlpatterns = [
+    path("", include("civicgrid.site.urls")),
     path("", include("civicgrid.core.urls")),
     path("accounts/", include("civicgrid.accounts.urls")),
     path("regions/", include("civicgrid.regions.urls")),

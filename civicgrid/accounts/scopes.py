@@ -3,7 +3,15 @@
 from civicgrid.accounts.models import STAFF_ROLES, Role
 from civicgrid.accounts.roles import CLEARANCES, role_has_permission
 
-__all__ = ["STAFF_ROLES", "active_assignments", "forget_assignments", "has_role", "roles_of", "scope_codes"]
+__all__ = [
+    "STAFF_ROLES",
+    "active_assignments",
+    "forget_assignments",
+    "has_role",
+    "people_on",
+    "roles_of",
+    "scope_codes",
+]
 
 
 def active_assignments(user):
@@ -51,3 +59,19 @@ def roles_of(user):
 def forget_assignments(user):
     """Drop the per-object cache after the user's roles changed."""
     user.__dict__.pop("_civicgrid_assignments", None)
+
+
+ROLE_ORDER = {role: position for position, role in enumerate(Role.values)}
+
+
+def people_on(node):
+    """Staff holding an active role on exactly this region node (residents are never listed)."""
+    from civicgrid.accounts.models import RoleAssignment
+
+    assignments = (
+        RoleAssignment.objects.active()
+        .filter(region=node, user__is_active=True)
+        .exclude(role=Role.RESIDENT)
+        .select_related("user")
+    )
+    return sorted(assignments, key=lambda a: (ROLE_ORDER.get(a.role, 99), a.user.display_name, a.pk))

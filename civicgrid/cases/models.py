@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicgrid.api import extra_fields
+from civicgrid.cases import extra_fields
 from civicgrid.core.models import ChoiceLabels, TimeStampedModel
 from civicgrid.core.scoping import RestrictedQuerySet, subtree_q
 from civicgrid.regions.models import Department, DepartmentKind, Region

@@ -43,8 +43,8 @@ _resolver = None
 
 
 def set_resolver(resolver):
-    """`resolver` offers scope_codes(user, permission), roles_of(user), active_assignments(user) and
-    STAFF_ROLES."""
+    """`resolver` offers scope_codes(user, permission), roles_of(user), active_assignments(user),
+    people_on(region) and STAFF_ROLES."""
     global _resolver
     _resolver = resolver
 
@@ -61,6 +61,11 @@ def roles_of(user):
 
 def active_assignments(user):
     return _resolver.active_assignments(user)
+
+
+def people_on(region):
+    """The staff assignments held on exactly `region` (residents are never listed)."""
+    return _resolver.people_on(region)
 
 
 def staff_roles():

@@ -4,7 +4,6 @@ from civicgrid.core import csp_reports, views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("csp-report/", csp_reports.csp_report, name="csp_report"),
 ]

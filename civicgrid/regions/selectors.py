@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import get_language
 
-from civicgrid.accounts.models import Role, RoleAssignment
-from civicgrid.accounts.scopes import scope_codes
-from civicgrid.core.scoping import collapse_codes, subtree_q, subtree_range
+from civicgrid.core import scoping
+from civicgrid.core.scoping import collapse_codes, scope_codes, subtree_q, subtree_range
 from civicgrid.regions.models import Department, Level, Region, RegionLevel
 
 # Digits kept in map coordinates: 1e-6 degree is about 0.1 m, far below what a grid boundary needs,
@@ -146,21 +145,13 @@ def departments_serving(user, node):
     )
 
 
-ROLE_ORDER = {role: position for position, role in enumerate(Role.values)}
-
-
 def people_assigned(node):
-    """Staff holding an active role on exactly this node (residents are never listed).
+    """Staff holding an active role on exactly this node (residents are never listed), as accounts
+    tells through the scope resolver.
 
     Callers must have obtained `node` through `visible_regions`: the list is as visible as the node.
     """
-    assignments = (
-        RoleAssignment.objects.active()
-        .filter(region=node, user__is_active=True)
-        .exclude(role=Role.RESIDENT)
-        .select_related("user")
-    )
-    return sorted(assignments, key=lambda a: (ROLE_ORDER.get(a.role, 99), a.user.display_name, a.pk))
+    return scoping.people_on(node)
 
 
 def subtree_level_counts(user, nodes):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from civicgrid.accounts.models import Role
-from civicgrid.core.testing import TEST_PASSWORD, build_tree, make_user
+from civicgrid.testing import TEST_PASSWORD, build_tree, make_user
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

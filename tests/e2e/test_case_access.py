@@ -10,8 +10,8 @@ from civicgrid.cases import uploads
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Category, Status
 from civicgrid.cases.tests.media_files import jpeg
-from civicgrid.core.testing import build_tree, make_user
 from civicgrid.regions import locator
+from civicgrid.testing import build_tree, make_user
 
 from .conftest import PHONE, snap
 from .test_case_loop import PC, do, sign_in

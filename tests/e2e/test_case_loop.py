@@ -10,8 +10,8 @@ from civicgrid.accounts.models import Role
 from civicgrid.cases import actions
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Case, Category, Evaluation, Status
-from civicgrid.core.testing import build_tree, make_user
 from civicgrid.regions import locator
+from civicgrid.testing import build_tree, make_user
 
 from .conftest import PHONE, snap
 

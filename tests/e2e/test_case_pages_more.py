@@ -21,9 +21,9 @@ from civicgrid.cases.models import (
     HandlingLevel,
     Source,
 )
-from civicgrid.core.testing import build_tree, make_user
 from civicgrid.notifications.models import DeliveryMode, Kind, Notification, NotificationPreference
 from civicgrid.regions import locator
+from civicgrid.testing import build_tree, make_user
 
 from .conftest import DESKTOP, PHONE, log_in, snap
 

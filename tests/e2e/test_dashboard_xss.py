@@ -8,8 +8,8 @@ from civicgrid.accounts.models import Role
 from civicgrid.cases import actions
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Category
-from civicgrid.core.testing import make_user
 from civicgrid.regions import locator
+from civicgrid.testing import make_user
 
 BIG_SCREEN = {"width": 1920, "height": 1080}
 PAYLOAD = "XA<img src=x onerror=alert(1)>"

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from civicgrid.accounts.models import SecurityEvent
-from civicgrid.core.testing import TEST_PASSWORD
+from civicgrid.testing import TEST_PASSWORD
 
 from .conftest import DESKTOP, PHONE, log_in, snap
 

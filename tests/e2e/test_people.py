@@ -5,9 +5,9 @@ buildings map."""
 from playwright.sync_api import expect
 
 from civicgrid.accounts.models import Role
-from civicgrid.core.testing import make_user
 from civicgrid.people.models import AccessLog, House, PersonTag, Tag
 from civicgrid.people.testing import add_person, ensure_tags, make_building, make_id_number
+from civicgrid.testing import make_user
 
 from .conftest import PHONE, snap
 

@@ -7,9 +7,9 @@ from datetime import date
 from playwright.sync_api import expect
 
 from civicgrid.accounts.models import Role
-from civicgrid.core.testing import make_user
 from civicgrid.people.models import Building, House, Residence
 from civicgrid.people.testing import add_person, make_building, make_id_number
+from civicgrid.testing import make_user
 
 from .conftest import snap
 

@@ -7,8 +7,8 @@ from civicgrid.accounts.models import Role
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Case, Category, Source
 from civicgrid.cases.tests.media_files import jpeg_bytes
-from civicgrid.core.testing import make_user
 from civicgrid.regions import locator
+from civicgrid.testing import make_user
 
 from .conftest import DESKTOP, PHONE, snap
 

@@ -8,9 +8,9 @@ import shutil
 from playwright.sync_api import expect
 
 from civicgrid.accounts.models import Role
-from civicgrid.core.testing import make_user
 from civicgrid.regions import demo
 from civicgrid.regions.models import Level, Region
+from civicgrid.testing import make_user
 
 from .conftest import PHONE, ROOT, snap, wait_for_map
 

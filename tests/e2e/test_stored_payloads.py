@@ -20,7 +20,6 @@ from civicgrid.api import actions as api_actions
 from civicgrid.cases import actions, board_actions
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Case, Category, HandlingLevel
-from civicgrid.core.testing import make_user
 from civicgrid.dashboard.models import RuleAction, RuleKind, WarningRule
 from civicgrid.dashboard.warnings import run_rules
 from civicgrid.people import actions as people_actions
@@ -28,6 +27,7 @@ from civicgrid.people.models import Enterprise, Tag
 from civicgrid.people.testing import add_person, ensure_tags, make_building
 from civicgrid.regions import locator
 from civicgrid.regions.models import Region
+from civicgrid.testing import make_user
 
 from .conftest import DESKTOP, PHONE, wait_for_map
 

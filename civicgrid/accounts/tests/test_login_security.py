@@ -9,7 +9,7 @@ from django.urls import reverse
 from civicgrid.accounts.actions import create_user, grant_role, revoke_role
 from civicgrid.accounts.middleware import LAST_SEEN_KEY
 from civicgrid.accounts.models import Role, RoleAssignment, SecurityEvent
-from civicgrid.core.testing import TEST_PASSWORD, build_tree, make_user
+from civicgrid.testing import TEST_PASSWORD, build_tree, make_user
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
@@ -91,11 +91,11 @@ def test_password_is_hashed_with_argon2(worker):
 def test_idle_session_is_logged_out(client, worker, settings):
     settings.SESSION_IDLE_TIMEOUT_MINUTES = 30
     client.force_login(worker)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
     session = client.session
     session[LAST_SEEN_KEY] = time.time() - 31 * 60
     session.save()
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert response.status_code == 302 and response.url.startswith(LOGIN)
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.IDLE_LOGOUT, user=worker).exists()
 
@@ -105,7 +105,7 @@ def test_active_session_is_kept(client, worker):
     session = client.session
     session[LAST_SEEN_KEY] = time.time() - 29 * 60
     session.save()
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
 
 
 def test_role_changes_are_logged_with_the_actor(db):

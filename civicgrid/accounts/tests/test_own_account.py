@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from civicgrid.accounts.models import Role, SecurityEvent
-from civicgrid.core.testing import TEST_PASSWORD, build_tree, make_user
+from civicgrid.testing import TEST_PASSWORD, build_tree, make_user
 
 pytestmark = pytest.mark.django_db
 PASSWORD = reverse("accounts:password_change")
@@ -154,5 +154,5 @@ def test_recent_logins_never_show_another_users_entries(client, worker):
 
 def test_the_user_menu_links_both_pages(client, worker):
     _signed_in(client, worker)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("site:home")).content.decode()
     assert f'href="{PASSWORD}"' in page and f'href="{LOGINS}"' in page

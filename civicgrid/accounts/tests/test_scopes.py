@@ -1,8 +1,8 @@
 import pytest
 
 from civicgrid.accounts.models import Role
-from civicgrid.core.testing import build_tree, make_department, make_user
 from civicgrid.regions.models import Department, Region
+from civicgrid.testing import build_tree, make_department, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -27,13 +27,13 @@ from django.views.decorators.csrf import csrf_exempt
 from civicgrid.accounts.models import Role
 from civicgrid.api.authentication import key_user, resolve_key
 from civicgrid.api.exceptions import ApiError
-from civicgrid.api.extra_fields import LIST_TYPES
 from civicgrid.api.idempotency import fingerprint, idempotent
 from civicgrid.api.models import Open311Request
 from civicgrid.api.open311.render import error, respond
 from civicgrid.api.throttling import CivicGridThrottle
 from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseError, RateLimited
+from civicgrid.cases.extra_fields import LIST_TYPES
 from civicgrid.cases.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,

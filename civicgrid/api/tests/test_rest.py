@@ -10,7 +10,7 @@ from civicgrid.api import actions as api_actions
 from civicgrid.cases.models import Attachment, Case, CaseEvent, Evaluation, HandlingLevel, Status
 from civicgrid.cases.tests.conftest import fresh
 from civicgrid.cases.tests.media_files import jpeg_bytes, png_bomb_bytes
-from civicgrid.core.testing import TEST_PASSWORD, make_user
+from civicgrid.testing import TEST_PASSWORD, make_user
 
 from .conftest import client_for, make_case, point_in, report
 

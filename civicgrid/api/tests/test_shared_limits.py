@@ -10,8 +10,8 @@ import redis
 import requests
 
 from civicgrid.api import actions as api_actions
-from civicgrid.core.testing import TEST_PASSWORD, build_tree, make_user
 from civicgrid.ratelimit.testing import REDIS_TEST_URL, two_servers
+from civicgrid.testing import TEST_PASSWORD, build_tree, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

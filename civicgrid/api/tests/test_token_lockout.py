@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from civicgrid.core.testing import TEST_PASSWORD
+from civicgrid.testing import TEST_PASSWORD
 
 from .conftest import client_for
 

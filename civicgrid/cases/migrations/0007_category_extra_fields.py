@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import civicgrid.api.extra_fields
+import civicgrid.cases.extra_fields
 
 
 class Migration(migrations.Migration):
@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 default=list,
                 help_text="JSON 列表，每项含 code、description、datatype、required、values 等，见 Open311 服务属性。",
-                validators=[civicgrid.api.extra_fields.validate_extra_fields],
+                validators=[civicgrid.cases.extra_fields.validate_extra_fields],
                 verbose_name="附加字段",
             ),
         ),

@@ -14,9 +14,9 @@ from civicgrid.accounts.models import Role
 from civicgrid.cases import actions
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Case, Category, HandlingLevel, Status
-from civicgrid.core.testing import build_tree, make_user
 from civicgrid.regions import locator
 from civicgrid.regions.models import Department, DepartmentKind
+from civicgrid.testing import build_tree, make_user
 
 HOME = "S1C1G1M1"
 

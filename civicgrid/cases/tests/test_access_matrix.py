@@ -35,7 +35,7 @@ from civicgrid.cases.models import (
 )
 from civicgrid.cases.tests.conftest import HOME, advance, fresh, point_in
 from civicgrid.cases.tests.media_files import jpeg
-from civicgrid.core.testing import make_user
+from civicgrid.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

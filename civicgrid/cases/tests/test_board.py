@@ -13,7 +13,7 @@ from civicgrid.cases.models import (
     Status,
 )
 from civicgrid.cases.tests.conftest import fresh, make_case, report
-from civicgrid.core.testing import make_user
+from civicgrid.testing import make_user
 
 
 def fresh_status(case):

@@ -89,7 +89,7 @@ def test_dispatch_input_is_checked(world):
     case = actions.dispatch_case(case, p.community, version=case.version, level=HandlingLevel.GRID, assignee=p.grid)
     assert case.assignee == p.grid
     # Only the named grid worker is the handler now.
-    from civicgrid.core.testing import make_user
+    from civicgrid.testing import make_user
 
     colleague = make_user("colleague", "grid_worker", world.tree["S1C1G1"])
     with pytest.raises(ActionNotAllowed):

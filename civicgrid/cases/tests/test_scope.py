@@ -6,7 +6,7 @@ from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseNotFound
 from civicgrid.cases.models import Case, HandlingLevel, Status
 from civicgrid.cases.tests.conftest import make_case, point_in, report
-from civicgrid.core.testing import make_user
+from civicgrid.testing import make_user
 
 
 @pytest.fixture

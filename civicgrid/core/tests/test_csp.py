@@ -16,8 +16,8 @@ from civicgrid.cases import actions
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Category
 from civicgrid.core import csp
-from civicgrid.core.testing import build_tree, make_user
 from civicgrid.regions import locator
+from civicgrid.testing import build_tree, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def pages(tree, case):
     return {
         None: ["accounts:login"],
         "resident": [
-            "core:home",
+            "site:home",
             "cases:report",
             "cases:my_reports",
             ("cases:my_report", case.number),
@@ -111,7 +111,7 @@ def pages(tree, case):
             "notifications:preferences",
         ],
         "community": [
-            "core:home",
+            "site:home",
             "cases:staff_queue",
             "cases:staff_entry",
             ("cases:staff_detail", case.number),

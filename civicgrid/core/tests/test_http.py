@@ -28,7 +28,7 @@ def test_client_ip_reads_only_what_our_own_proxies_appended(settings, proxies, f
 @pytest.mark.django_db
 def test_a_login_behind_the_proxy_is_logged_with_the_client_address(client, settings):
     from civicgrid.accounts.models import SecurityEvent
-    from civicgrid.core.testing import TEST_PASSWORD, make_user
+    from civicgrid.testing import TEST_PASSWORD, make_user
 
     settings.PROXY_COUNT = 1
     make_user("wang")

@@ -13,12 +13,12 @@ from civicgrid.accounts.models import Role
 from civicgrid.core.navigation import items as nav_items
 from civicgrid.core.navigation import navigation_for
 from civicgrid.core.templatetags.civicgrid import icon, minutes
-from civicgrid.core.testing import TEST_PASSWORD, build_tree, make_department, make_user
+from civicgrid.testing import TEST_PASSWORD, build_tree, make_department, make_user
 from civicgrid.urls import urlpatterns as project_urlpatterns
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("site:home")
 LOGIN = reverse("accounts:login")
 LOGOUT = reverse("accounts:logout")
 
@@ -46,7 +46,7 @@ def nav_links(html):
 # --- navigation ------------------------------------------------------------------------------------
 
 
-TREE_AND_MAP = ["core:home", "regions:tree", "regions:map"]
+TREE_AND_MAP = ["site:home", "regions:tree", "regions:map"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 
@@ -57,13 +57,13 @@ INBOX = "notifications:inbox"
         (
             Role.RESIDENT,
             "S1C1",
-            ["core:home", "cases:report", "cases:my_reports", "cases:board_home", "notifications:inbox"],
+            ["site:home", "cases:report", "cases:my_reports", "cases:board_home", "notifications:inbox"],
         ),
         (
             Role.MICROGRID_MEMBER,
             "S1C1G1",
             [
-                "core:home",
+                "site:home",
                 "cases:quick_report",
                 "regions:tree",
                 "regions:map",
@@ -76,7 +76,7 @@ INBOX = "notifications:inbox"
             Role.GRID_WORKER,
             "S1C1G1",
             [
-                "core:home",
+                "site:home",
                 "cases:quick_report",
                 "regions:tree",
                 "regions:map",

@@ -1,8 +1,8 @@
 import pytest
 
 from civicgrid.accounts.models import Role
-from civicgrid.core.testing import build_tree, make_user
 from civicgrid.people.testing import make_building
+from civicgrid.testing import build_tree, make_user
 
 
 @pytest.fixture

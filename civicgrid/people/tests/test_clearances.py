@@ -9,10 +9,10 @@ from rest_framework.test import APIClient
 from civicgrid.accounts.actions import grant_role
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.roles import APPLICATION_ROLES, CLEARANCES, ROLE_PERMISSIONS, role_has_permission
-from civicgrid.core.testing import make_user
 from civicgrid.people.models import AccessLog, PersonTag, Sensitivity, Tag
 from civicgrid.people.policy import allowed, tag_clearance
 from civicgrid.people.testing import add_person, make_id_number
+from civicgrid.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

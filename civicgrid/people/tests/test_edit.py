@@ -13,7 +13,6 @@ from django.urls import reverse
 from civicgrid.accounts.models import Role
 from civicgrid.core.changelog import changes_for
 from civicgrid.core.models import ObjectChange
-from civicgrid.core.testing import make_user
 from civicgrid.people import actions, protection, validators
 from civicgrid.people.models import (
     Building,
@@ -27,6 +26,7 @@ from civicgrid.people.models import (
     Unit,
 )
 from civicgrid.people.testing import add_person, make_building
+from civicgrid.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from civicgrid.accounts.models import Role
-from civicgrid.core.testing import make_user
 from civicgrid.people.models import AccessLog, ImportKind, Person, PersonTag, Tag
 from civicgrid.people.testing import add_person, make_id_number
 from civicgrid.people.tests.test_import import person_row, xlsx
+from civicgrid.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from civicgrid.core.testing import DISTRICT_BOX, make_user, rectangle
 from civicgrid.regions import locator
 from civicgrid.regions.actions import create_region, import_boundaries
 from civicgrid.regions.boundaries import metres_to_degrees
 from civicgrid.regions.models import Level, Region
+from civicgrid.testing import DISTRICT_BOX, make_user, rectangle
 
 pytestmark = pytest.mark.django_db
 

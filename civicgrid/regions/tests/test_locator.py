@@ -8,10 +8,10 @@ import pytest
 import shapely
 from django.utils import timezone
 
-from civicgrid.core.testing import DISTRICT_BOX, build_tree, rectangle
 from civicgrid.regions import demo, locator
 from civicgrid.regions.actions import create_region, set_boundary
 from civicgrid.regions.models import Level, Region
+from civicgrid.testing import DISTRICT_BOX, build_tree, rectangle
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from civicgrid.core.testing import build_tree
 from civicgrid.regions.models import Level, Region
+from civicgrid.testing import build_tree
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from civicgrid.accounts.actions import grant_role
 from civicgrid.accounts.models import Role
-from civicgrid.core.testing import build_tree, make_department, make_user
 from civicgrid.regions.models import Level, Region, RegionLevel
+from civicgrid.testing import build_tree, make_department, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_tree_query_count_does_not_grow_with_the_tree(client, django_assert_max_
     tree = build_tree(fanout=3)
     staff = make_user("staff", Role.STREET_STAFF, tree["S1"])
     client.force_login(staff)
-    client.get(reverse("core:home"))  # the first request of a session records its start
+    client.get(reverse("site:home"))  # the first request of a session records its start
     # session, user, role assignments, level names, roots, the roots' children
     with django_assert_max_num_queries(6):
         assert client.get(TREE).status_code == 200
@@ -212,7 +212,7 @@ def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
     for i in range(3):
         make_user(f"gw{i}", Role.GRID_WORKER, tree["S1C1G1"])
     client.force_login(staff)
-    client.get(reverse("core:home"))
+    client.get(reverse("site:home"))
     with django_assert_max_num_queries(12):
         assert client.get(detail_url(tree["S1C1"])).status_code == 200
 
@@ -283,7 +283,7 @@ def test_geojson_query_count_does_not_grow_with_the_features(client, django_asse
     tree = build_tree(fanout=3)
     admin = make_user("operator", Role.COMMAND_OPERATOR, tree["D"])
     client.force_login(admin)
-    client.get(reverse("core:home"))
+    client.get(reverse("site:home"))
     # session, user, role assignments, features
     with django_assert_max_num_queries(4):
         response = client.get(GEOJSON, {"level": "microgrid"})

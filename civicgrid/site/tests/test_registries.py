@@ -41,7 +41,7 @@ def test_demo_seeders_start_with_the_tree_and_every_app_has_one():
 
 def test_navigation_keeps_its_order_and_each_entry_resolves():
     items = navigation.items()
-    assert items[0].url_name == "core:home" and items[-1].url_name == "admin:index"
+    assert items[0].url_name == "site:home" and items[-1].url_name == "admin:index"
     for item in items:
         assert item.url.startswith("/")
 

@@ -1,7 +1,7 @@
 """A category's extra fields: what else a report of this class should say (a pole number for a
 broken street light, the number of bags for dumped rubbish…). Open311 publishes them as the
 service definition's attributes (civicgrid.api.open311), and the values come back with the
-report. civicgrid.cases.models imports this module for the field; it needs no installed API app.
+report. It belongs to the cases app (the field of Category); the API only publishes it.
 
 Stored on Category.extra_fields as a list of
 {"code", "description", "datatype", "required", "datatype_description", "order", "values": [{"key", "name"}]}
