@@ -208,7 +208,7 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "civicgrid@localhost")
 
-# --- Authentication and login security (MLPS level 3 expectations, STANDARDS.md) --------------
+# --- Authentication and login security (MLPS level 3, GB/T 22239-2019) --------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any password is checked.
@@ -381,7 +381,7 @@ OPEN311_DEFAULT_DAYS = env_int("OPEN311_DEFAULT_DAYS", 90)
 OPEN311_MAX_REQUESTS = env_int("OPEN311_MAX_REQUESTS", 1000)
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
 
-# --- Working time and cases (STANDARDS.md; every figure is local, these are defaults) -----------
+# --- Working time and cases (GB/T 30428, CJ/T 315; local figures) -----------
 # Office hours on working days (public holidays and make-up days from chinese-calendar).
 WORK_HOURS = env_str("WORK_HOURS", "09:00-12:00,13:30-17:30")
 WORK_TIME_ZONE = env_str("WORK_TIME_ZONE", "Asia/Shanghai")

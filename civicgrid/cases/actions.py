@@ -1,6 +1,6 @@
 """The write path for cases: one `@transaction.atomic` function per workflow action.
 
-Every function that changes an existing case follows the same steps (ARCHITECTURE.md patterns 1–2):
+Every function that changes an existing case follows the same steps (docs/architecture.md):
 
 1. lock the row (`select_for_update`) through `Case.objects.restrict(user, "view")`, so a case
    outside the user's scope raises CaseNotFound exactly like a missing one;

@@ -2,7 +2,7 @@
 
 CaseNotFound is also an Http404 and ActionNotAllowed a PermissionDenied, so a view that lets them
 through still answers 404 / 403, and a case outside the user's scope answers exactly like a case
-that does not exist (ARCHITECTURE.md pattern 3).
+that does not exist (docs/architecture.md).
 """
 
 from django.core.exceptions import PermissionDenied

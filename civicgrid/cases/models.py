@@ -1,7 +1,7 @@
 """Cases (议题/事件/工单): categories, cases, their append-only event chain, evaluations, approvals
 and projects.
 
-Rows here are written only by `civicgrid.cases.actions` (ARCHITECTURE.md patterns 1–2); the
+Rows here are written only by `civicgrid.cases.actions` (docs/architecture.md); the
 transition table lives in `civicgrid.cases.workflow`. A case caches its grid, community and street
 and the code of its deepest region node (`region_code`), so scoping and queues never join up the
 tree (pattern 4).
@@ -93,7 +93,7 @@ class Light(models.TextChoices):
     BLUE = "blue", _("蓝灯")  # stage light only
 
 
-# Yanji's stage light (STANDARDS.md): red = found, nobody has taken it yet; blue = whistled or
+# Yanji's stage light (延吉 practice): red = found, nobody has taken it yet; blue = whistled or
 # transferred to a handler; yellow = handled, awaiting acceptance; green = closed.
 STAGE_LIGHTS = {
     Status.REPORTED: Light.RED,
@@ -403,7 +403,7 @@ class Case(ChoiceLabels):
     caller_phone = models.CharField(_("来电号码"), max_length=20, blank=True)
     external_order_no = models.CharField(_("外部工单号"), max_length=64, blank=True)
 
-    # Location and its cached ancestors (ARCHITECTURE.md pattern 4).
+    # Location and its cached ancestors (a NetBox-style cached scope: restrict() needs no joins).
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)

@@ -1,6 +1,6 @@
 """The case workflow as data: (status, action) → next status, and who may do it on which case.
 
-This table is the single authority the action functions consult (ARCHITECTURE.md pattern 2); the
+This table is the single authority the action functions consult (docs/architecture.md); the
 pages ask it which buttons to show (`allowed_actions`). Read it top to bottom as the procedure:
 
     上报 → 受理立案 (或不予立案) → 派遣 → 签收 → 处置 → 反馈 → 核查 (通过 → 待结案; 不通过 → 返工)

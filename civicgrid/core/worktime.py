@@ -1,6 +1,6 @@
 """Working time: time limits counted in office hours on Chinese working days.
 
-Case time limits are set in working hours (工作时) or working days (工作日) (STANDARDS.md). A working
+Case time limits are set in working hours (工作时) or working days (工作日) (GB/T 30428, CJ/T 315). A working
 day is a day the State Council calendar says people work: Monday to Friday unless a public holiday,
 plus the make-up Saturdays and Sundays (调休上班) around holidays. `chinese_calendar` (PyPI
 `chinesecalendar`) carries that calendar. Office hours are configurable per install

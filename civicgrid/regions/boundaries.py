@@ -1,7 +1,7 @@
 """Region boundaries: parse and validate GeoJSON polygons in WGS84 longitude/latitude.
 
 Boundaries are stored as GeoJSON geometry objects (Region.boundary) and handled with shapely
-(ARCHITECTURE.md: no GDAL or PostGIS needed). Everything that writes a boundary validates it here
+(shapely 2: no GDAL or PostGIS needed). Everything that writes a boundary validates it here
 first, so the spatial index (regions.locator) can trust every stored polygon.
 
 The checks work on the raw JSON before shapely sees it: shapely quietly closes open rings and

@@ -1,4 +1,4 @@
-"""Region and grid codes (STANDARDS.md): GB/T 2260 county code + statistical street and
+"""Region and grid codes (统计用区划代码): GB/T 2260 county code + statistical street and
 community segments, then grid and micro-grid sequences whose widths each install configures."""
 
 from functools import lru_cache

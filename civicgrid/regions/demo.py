@@ -11,7 +11,7 @@ How the polygons are made, and why:
    no gaps, no overlaps. Exactly as many cells as micro-grids are kept (the rim slivers go).
 2. The cells are split top-down by recursive bisection along the longer axis, each side getting as
    many cells as its subtrees have micro-grids. Bisection keeps every group compact, and its
-   west-before-east, north-before-south order numbers siblings the way STANDARDS.md asks. (A few
+   west-before-east, north-before-south order numbers siblings the way grid numbering (CJ/T 213) asks. (A few
    groups, about 1 in 200 nodes, touch only at a corner and become MultiPolygons, as real
    boundaries sometimes are.)
 3. Each parent's polygon is the union of its children's (shapely.union_all on a 1e-7° grid), so
@@ -141,7 +141,7 @@ def build_tree(scale="small", seed=1):
             villages = 0
         residential = community_count - villages
         for i in range(community_count):
-            # Codes 001–199 are 居委会 (communities), 200–399 村委会 (villages): STANDARDS.md.
+            # Codes 001–199 are 居委会 (communities), 200–399 村委会 (villages) (统计用区划代码).
             if i < residential:
                 community = _child(street, i + 1, names.community())
             else:

@@ -2,7 +2,7 @@
 
 A node's `code` is its full code and also its materialised path: the 6-digit county code, then 3
 digits for the street, 3 for the community (together the 12-digit statistical division code),
-then the grid and micro-grid sequences (STANDARDS.md). A child's code therefore starts with its
+then the grid and micro-grid sequences (统计用区划代码, CJ/T 213). A child's code therefore starts with its
 parent's, and a whole subtree is one indexed range query (`Region.objects.subtree(node)`).
 """
 

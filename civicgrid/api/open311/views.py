@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 at /open311/v2/ (see docs/api.md and ../shared STANDARDS.md).
+"""Open311 GeoReport v2 at /open311/v2/ (see docs/api.md).
 
 A service is a selectable minor category (service_code = the category code), its attributes are
 the category's extra fields. A service request is an ordinary case: `POST requests` files it

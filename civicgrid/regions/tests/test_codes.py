@@ -1,4 +1,4 @@
-"""Region and grid codes (STANDARDS.md): 6-digit county + 3 street + 3 community, then grid sequences."""
+"""Region and grid codes (GB/T 2260, 统计用区划代码): 6-digit county + 3 street + 3 community, then grid sequences."""
 
 import pytest
 from django.core.exceptions import ValidationError
