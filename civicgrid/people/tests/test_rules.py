@@ -133,3 +133,29 @@ def test_house_place_rule():
     assert set(rules.house_place_errors(Building, 2, "3", {"1", "2"})) == {"unit"}
     assert set(rules.house_place_errors(Building, 2, "", {"1"})) == {"unit"}
     assert rules.house_place_errors(Building, -1, "", set()) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_brings_stored_values_to_the_canonical_form(tree):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from civicgrid.people.testing import make_building
+
+    building = make_building(tree["S1C1G1"], code="MB")
+    house = building.houses.first()
+    number = make_id_number()
+    old_style = {  # as the form and the importer stored them before rules.py
+        "phone_enc": protection.encrypt("037165551234"),
+        "phone_hash": protection.keyed_hash("phone", "037165551234"),
+        "id_number_enc": protection.encrypt("４" + number[1:]),
+        "id_number_hash": protection.keyed_hash("id", "４" + number[1:]),
+    }
+    person = Person.objects.create(name="旧", house=house, region_code=house.region_code, **old_style)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("people", "0004_slimmer_indexes")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("people"))
+    person.refresh_from_db()
+    assert protection.decrypt(person.phone_enc) == LANDLINE and person.phone_hash == rules.phone_hash(LANDLINE)
+    assert person.id_number_hash == rules.id_number_hash(number) and person.id_number_masked.startswith("4")
