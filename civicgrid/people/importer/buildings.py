@@ -68,6 +68,13 @@ class BuildingImport(BaseImport):
                     validators.check_coordinates(lon, lat)
                 except ValueError as exc:
                     self.error(number, "经度", str(exc))
+            if (
+                "compound" in self.absent
+                and found is not None
+                and found.compound_id
+                and not grid.code.startswith(found.compound.region_code)
+            ):
+                self.error(number, "网格编码", _("所选小区不在该网格所属的社区。"))
             if found is not None and floors is not None and units is not None:
                 self.rule_errors(number, actions.building_shape_errors(found, units, floors))
             plan.append(
