@@ -63,7 +63,7 @@ def _build_houses(district):
 
 def _rows(houses, count):
     from civicgrid.accounts.demo import person_name
-    from civicgrid.people import protection
+    from civicgrid.people import rules
 
     rng = random.Random(SEED)
     rows, seen = [], set()
@@ -71,7 +71,7 @@ def _rows(houses, count):
     while len(rows) < count:
         birth = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 80))
         first17 = f"410103{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-        number = first17 + protection.id_check_digit(first17)
+        number = first17 + rules.id_check_digit(first17)
         if number in seen:
             continue
         seen.add(number)
@@ -162,6 +162,13 @@ def _run(database, quick):
         houses = _build_houses(district)
         build = time.perf_counter() - started
     user = make_user("bench-admin", Role.SYSTEM_ADMIN, district)
+    # Special-group tags are set only where the importer holds their clearance (no status implies
+    # it): the clerk is community staff of every community, as a district's import clerk would be.
+    from civicgrid.accounts.actions import grant_role
+    from civicgrid.regions.models import Level, Region
+
+    for community in Region.objects.subtree(district).filter(level=Level.COMMUNITY):
+        grant_role(user, Role.COMMUNITY_STAFF, region=community)
     count = QUICK_ROWS if quick else ROWS
     rows = _rows(houses, count)
     started = time.perf_counter()

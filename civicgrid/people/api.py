@@ -15,7 +15,7 @@ from rest_framework import permissions, serializers, viewsets
 
 from civicgrid.core.scoping import subtree_q
 from civicgrid.core.serializers import ModelSerializer
-from civicgrid.people import protection, selectors
+from civicgrid.people import rules, selectors
 from civicgrid.people.models import Building, House, Household, Person
 from civicgrid.people.policy import allowed, tag_visibility, visible_tag_q
 
@@ -62,10 +62,10 @@ class PersonFilter(RegionFilterMixin):
         return queryset.filter(*selectors.name_prefix(value))
 
     def filter_id_number(self, queryset, name, value):
-        return queryset.filter(id_number_hash=protection.keyed_hash("id", protection.normalise_id(value)))
+        return queryset.filter(id_number_hash=rules.id_number_hash(value))
 
     def filter_phone(self, queryset, name, value):
-        return queryset.filter(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(value)))
+        return queryset.filter(phone_hash=rules.phone_hash(value))
 
     def filter_tag(self, queryset, name, value):
         # One filter() call: the code and the clearance apply to the same tag row.

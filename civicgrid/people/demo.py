@@ -19,8 +19,8 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from civicgrid.accounts.demo import person_name
-from civicgrid.people import protection
-from civicgrid.people.importer import fast_insert, household_number, insert_persons
+from civicgrid.people import protection, rules
+from civicgrid.people.importer import fast_insert, insert_persons
 from civicgrid.people.models import (
     Building,
     BuildingType,
@@ -41,6 +41,7 @@ from civicgrid.people.models import (
     Unit,
     Usage,
 )
+from civicgrid.people.rules import household_number
 from civicgrid.regions.models import Level, Region
 
 # buildings per grid, (min floors, max floors), units per building, houses per floor per unit
@@ -80,11 +81,12 @@ def _point_in(geometry, rng):
 def _id_number(rng, birth, female):
     sequence = rng.randrange(0, 500) * 2 + (0 if female else 1)
     first17 = f"222401{birth:%Y%m%d}{sequence:03d}"
-    return first17 + protection.id_check_digit(first17)
+    return first17 + rules.id_check_digit(first17)
 
 
 def sealed_phone(sealer, phone):
     """A contact phone as stored: ciphertext, keyed hash and masked form (never the plain number)."""
+    phone = rules.normalise_phone(phone)
     return {
         "phone_enc": sealer.encrypt(phone),
         "phone_hash": sealer.hash("phone", phone),

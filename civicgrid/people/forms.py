@@ -22,8 +22,9 @@ from civicgrid.regions.models import Region
 
 class PersonForm(Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
-    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    # Long enough for the spellings people type (spaces, +86, full-width digits): rules.py normalises.
+    id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=30, required=False)
     ethnicity = forms.CharField(label=_("民族"), max_length=20, required=False, initial="汉族")
     residence_type = forms.ChoiceField(label=_("人口类型"), choices=ResidenceType.choices)
     relation = forms.ChoiceField(label=_("与户主关系"), choices=[("", "—"), *Relation.choices], required=False)
@@ -32,8 +33,8 @@ class PersonForm(Form):
 
 
 class PersonEditForm(PersonForm):
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False, help_text=_("留空表示不修改。"))
-    phone = forms.CharField(label=_("手机号"), max_length=20, required=False, help_text=_("留空表示不修改。"))
+    id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False, help_text=_("留空表示不修改。"))
+    phone = forms.CharField(label=_("手机号"), max_length=30, required=False, help_text=_("留空表示不修改。"))
 
 
 class UnmaskForm(Form):
@@ -197,7 +198,7 @@ class PropertyCompanyForm(ContactPhoneMixin):
     region = RegionChoiceField(label=_("登记区域"), queryset=Region.objects.none())
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
     contact = forms.CharField(label=_("联系人"), max_length=50, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     clear_phone = forms.BooleanField(label=_("清除联系电话"), required=False)
 
     def __init__(self, *args, regions, **kwargs):
@@ -216,7 +217,7 @@ class EnterpriseForm(ContactPhoneMixin):
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     industry = forms.CharField(label=_("行业"), max_length=50, required=False)
     contact = forms.CharField(label=_("联系人"), max_length=50, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     clear_phone = forms.BooleanField(label=_("清除联系电话"), required=False)
     employees = forms.IntegerField(label=_("从业人数"), min_value=0, initial=0)
 

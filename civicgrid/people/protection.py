@@ -1,5 +1,6 @@
-"""Personal data protection: encryption at rest, keyed hashes for exact search, ID number
-validation (GB 11643) and masking.
+"""Personal data protection: encryption at rest, keyed hashes for exact search, and masking. What is
+sealed is always the normalised value (rules.py: ID numbers, phones), so every spelling of a number
+hashes the same.
 
 - Values are encrypted with AES-256-GCM (`cryptography`), a 12-byte random nonce per value, stored as
   text "g1:<base64(nonce || ciphertext+tag)>". The key is PEOPLE_DATA_KEY (base64 of 32 bytes).
@@ -14,22 +15,12 @@ One cipher object per key is kept for the process (building it is the expensive 
 import base64
 import functools
 import hmac
-import operator
 import os
-import re
-from datetime import date
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 PREFIX = "g1:"
-ID_RE = re.compile(r"^\d{17}[\dX]$")
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-SERVICE_RE = re.compile(r"^[48]00\d{7}$")  # 400/800 business service numbers
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
 
 
 class KeyMissing(RuntimeError):
@@ -109,57 +100,7 @@ class Sealer:
         return self._digest(self.key, f"{kind}:{value}".encode(), "sha256").hex()
 
 
-# --- ID numbers (GB 11643-1999) -------------------------------------------------------------------
-
-
-def normalise_id(value):
-    return (value or "").strip().upper().replace(" ", "")
-
-
-def id_check_digit(first17):
-    """The GB 11643 check character of the first 17 digits (map/mul: the import calls this per row)."""
-    if len(first17) != 17:
-        raise ValueError("17 digits expected")
-    return ID_CHECK[sum(map(operator.mul, map(int, first17), ID_WEIGHTS)) % 11]
-
-
-def parse_id_number(value, today=None):
-    """Validate an 18-digit citizen ID number; return (normalised, birth_date, gender "M"/"F").
-
-    Raises ValueError with a translated message saying what is wrong.
-    """
-    number = normalise_id(value)
-    if not ID_RE.match(number):
-        raise ValueError(_("身份证号应为 18 位，前 17 位为数字，最后一位为数字或 X。"))
-    try:
-        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        raise ValueError(_("身份证号中的出生日期无效。")) from None
-    today = today or date.today()
-    if birth > today or birth.year < 1900:
-        raise ValueError(_("身份证号中的出生日期无效。"))
-    if id_check_digit(number[:17]) != number[17]:
-        raise ValueError(_("身份证号校验位不正确。"))
-    return number, birth, "M" if int(number[16]) % 2 else "F"
-
-
-def normalise_phone(value):
-    return re.sub(r"[\s-]", "", str(value or "").strip()) if value else ""
-
-
-def validate_phone(value, service=False):
-    """A normalised mobile or landline number; `service` also accepts 400/800 numbers (a company's
-    contact phone, not a person's)."""
-    phone = normalise_phone(value)
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if service and SERVICE_RE.match(phone):
-        return phone
-    if not (PHONE_RE.match(phone) or LANDLINE_RE.match(phone)):
-        if service:
-            raise ValueError(_("联系电话应为手机号、带区号的固定电话或 400/800 服务电话。"))
-        raise ValueError(_("手机号应为 11 位中国大陆手机号码（或带区号的固定电话）。"))
-    return phone
+# --- Masks (normalising and validating the values: rules.py) -------------------------------------------
 
 
 def mask_id(number):

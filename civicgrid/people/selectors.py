@@ -4,7 +4,6 @@ Also the contract other apps rely on: `population_summary(user, region)` and
 `elderly_alone_not_visited(region, days)` (the dashboard calls these).
 """
 
-import re
 from collections import defaultdict
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 
 from civicgrid.accounts.scopes import scope_codes
 from civicgrid.core.scoping import subtree_q
-from civicgrid.people import protection
+from civicgrid.people import rules
 from civicgrid.people.models import (
     Building,
     House,
@@ -36,7 +35,6 @@ from civicgrid.regions.models import Region
 SEARCH_PAGE = 20
 SEARCH_MAX_PAGES = 50
 ELDERLY_ALONE_TAGS = ("elderly_alone", "empty_nest")
-DIGITS_RE = re.compile(r"^\+?\d[\d\s-]{5,}$")
 
 
 def in_region(queryset, region):
@@ -117,11 +115,10 @@ def search_persons(user, query, include_moved_out=False, limit=SEARCH_PAGE, offs
         base = base.filter(house__isnull=False)
     if not query:
         return base.none(), "name"
-    compact = query.replace(" ", "").upper()
-    if len(compact) == 18 and protection.ID_RE.match(compact):
-        how, conditions = "id", [Q(id_number_hash=protection.keyed_hash("id", compact))]
-    elif DIGITS_RE.match(query):
-        how, conditions = "phone", [Q(phone_hash=protection.keyed_hash("phone", protection.normalise_phone(query)))]
+    if rules.looks_like_id_number(query):
+        how, conditions = "id", [Q(id_number_hash=rules.id_number_hash(query))]
+    elif rules.looks_like_phone(query):
+        how, conditions = "phone", [Q(phone_hash=rules.phone_hash(query))]
     else:
         narrow = narrow_scope(user)
         how, conditions = "name", name_prefix(query, narrow)

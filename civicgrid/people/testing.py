@@ -3,7 +3,7 @@
 import random
 from datetime import date, timedelta
 
-from civicgrid.people import actions, protection
+from civicgrid.people import actions, rules
 from civicgrid.people.models import Building, House, Unit
 
 
@@ -14,7 +14,7 @@ def make_id_number(rng=None, birth=None, area="410103", female=None):
     if female is not None:
         sequence = sequence - sequence % 2 + (0 if female else 1)
     first17 = f"{area}{birth:%Y%m%d}{sequence:03d}"
-    return first17 + protection.id_check_digit(first17)
+    return first17 + rules.id_check_digit(first17)
 
 
 def make_building(grid, code="B1", floors=3, units=1, per_floor=2, name=None, lon=None, lat=None):

@@ -19,6 +19,7 @@ from civicgrid.cases.errors import CaseInputError
 from civicgrid.cases.models import Category, HandlingLevel, Light, LimitUnit, Source, Status
 from civicgrid.cases.workflow import Action
 from civicgrid.core.forms import Form
+from civicgrid.people import rules as people_rules
 from civicgrid.regions.models import Department
 
 DEADLINE_LIGHTS = [(Light.GREEN, Light.GREEN.label), (Light.YELLOW, Light.YELLOW.label), (Light.RED, Light.RED.label)]
@@ -170,7 +171,7 @@ def _resident_with_phone(staff, phone):
     """The resident account a staff entry is filed for (工作人员代录): the active resident with that
     phone number living in the staff member's area, so the case shows in their 我的上报 and they are
     told how it goes. None when there is no such account (the name and phone stay on the case)."""
-    phone = (phone or "").strip()
+    phone = people_rules.normalise_phone(phone)  # +86, spaces, full-width digits: as people stores it
     if not phone:
         return None
     staff_codes = [a.region.code for a in active_assignments(staff) if a.region_id]

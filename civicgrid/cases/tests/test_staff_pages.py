@@ -472,3 +472,18 @@ def test_tasks_and_case_page_query_counts_are_bounded(world, as_user, django_ass
     case = make_case(world, Status.HANDLING)
     with django_assert_max_num_queries(40):
         assert client.get(reverse("cases:staff_detail", args=[case.number])).status_code == 200
+
+
+def test_staff_entry_finds_the_resident_by_any_spelling_of_the_phone(world, as_user):
+    """The typed caller phone goes through the people rules (civicgrid/people/rules.py) before it is
+    matched with a resident's account."""
+    from civicgrid.accounts.models import Role
+    from civicgrid.testing import make_user
+
+    resident = make_user("jumin-phone", Role.RESIDENT, world.tree["S1C1G1"], phone="13600004444")
+    client = as_user(world.people.community)
+    lon, lat = point_in(world.tree["S1C1G1M1"])
+    data = {"caller_name": "赵阿姨", "category": world.cats["S05001"].pk, "description": "路灯不亮", "lon": lon}
+    response = client.post(reverse("cases:staff_entry"), {**data, "lat": lat, "caller_phone": "+86 136 0000 4444"})
+    assert response.status_code == 302
+    assert Case.objects.get(caller_name="赵阿姨").reporter == resident

@@ -8,14 +8,12 @@ SEALED = ("enterprise", "propertycompany")
 
 
 def seal_phones(apps, schema_editor):
-    from civicgrid.people import protection
+    from civicgrid.people import protection, rules
 
     for model_name in SEALED:
         model = apps.get_model("people", model_name)
         for row in model.objects.exclude(phone="").only("pk", "phone").iterator():
-            phone = protection.normalise_phone(row.phone)
-            if phone.startswith("+86"):
-                phone = phone[3:]
+            phone = rules.normalise_phone(row.phone)
             model.objects.filter(pk=row.pk).update(
                 phone_enc=protection.encrypt(phone),
                 phone_hash=protection.keyed_hash("phone", phone),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from civicgrid.accounts.models import Role
 from civicgrid.core.changelog import changes_for
 from civicgrid.core.models import ObjectChange
-from civicgrid.people import actions, protection, validators
+from civicgrid.people import actions, protection, rules, validators
 from civicgrid.people.models import (
     Building,
     Compound,
@@ -310,7 +310,7 @@ def test_property_company_credit_code_and_sealed_phone(client, tree, community):
     assert response.status_code == 302 and company.credit_code == CREDIT_CODE
     raw = PropertyCompany.objects.values("phone_enc", "phone_hash", "phone_masked").get()
     assert "67891234" not in raw["phone_enc"] + raw["phone_hash"]
-    assert protection.decrypt(raw["phone_enc"]) == "037167891234"
+    assert protection.decrypt(raw["phone_enc"]) == "0371-67891234"  # the canonical landline (rules.py)
     assert raw["phone_masked"] == "037****1234"
     # Editing with the phone left blank keeps it; the box clears it.
     client.post(reverse("people:company_edit", args=[company.pk]), {**data, "contact": "王经理"})
@@ -327,7 +327,7 @@ def test_property_company_credit_code_and_sealed_phone(client, tree, community):
     company.refresh_from_db()
     assert protection.decrypt(company.phone_enc) == "4008108888" and company.phone_masked == "400****8888"
     with pytest.raises(ValueError):
-        protection.validate_phone("4008108888")
+        rules.validate_phone("4008108888")
 
 
 # --- Merchants and enterprises ------------------------------------------------------------------------
@@ -494,7 +494,7 @@ def test_migration_seals_existing_phones_and_reverses(tree):
     assert protection.decrypt(enterprise.phone_enc) == "13812345678" and enterprise.phone_masked == "138****5678"
     assert enterprise.phone_hash == protection.keyed_hash("phone", "13812345678")
     company = PropertyCompany.objects.get()
-    assert protection.decrypt(company.phone_enc) == "037112345678" and "12345678" not in company.phone_enc
+    assert protection.decrypt(company.phone_enc) == "0371-12345678" and "12345678" not in company.phone_enc
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     reverted = executor.loader.project_state(before).apps.get_model("people", "Enterprise").objects.get()
