@@ -19,6 +19,7 @@ from civicgrid.core.scoping import subtree_q
 from civicgrid.people import protection
 from civicgrid.people.models import (
     Building,
+    Compound,
     House,
     Household,
     Person,
@@ -37,6 +38,11 @@ SEARCH_PAGE = 20
 SEARCH_MAX_PAGES = 50
 ELDERLY_ALONE_TAGS = ("elderly_alone", "empty_nest")
 DIGITS_RE = re.compile(r"^\+?\d[\d\s-]{5,}$")
+
+
+def compound_names(region_code):
+    """Names of the compounds in a region's subtree (public facts: the command screen's place words)."""
+    return list(Compound.objects.filter(subtree_q("region_code", [region_code])).values_list("name", flat=True))
 
 
 def in_region(queryset, region):
