@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 # Tests that must never be skipped: a browser test that did not run proves nothing about the pages.
-MUST_RUN = ("tests/e2e/",)
+MUST_RUN = ("tests/e2e/", "tests/docs/")
 
 
 def pytest_runtest_logreport(report):

@@ -247,7 +247,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 # Lock the account, not the address: a street office's staff share one NAT address, and one
 # person's typos must not lock out the whole office. (Hence axes.W006 is silenced below.)
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# security.W021: the HSTS preload list is for public domains; CivicGrid runs on intranets.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
 # A phone number and a username of one account count as one account for lockouts.
 AXES_USERNAME_CALLABLE = "civicgrid.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
@@ -267,6 +268,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+# Behind the TLS proxy, a plain-HTTP request that reaches Django is sent to HTTPS (nginx already does
+# this on port 80); the health check, probed on the loopback by monitoring, is exempt.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Content-Security-Policy (django-csp): only our own scripts and styles, no inline code, no
 # framing; violations are reported to /csp-report/ and logged. See civicgrid.core.csp.
 CONTENT_SECURITY_POLICY = csp_policy(tile_url=env_str("MAP_TILE_URL", ""))

@@ -285,15 +285,32 @@ def by_worker(user, start, end):
     return rows, total(rows)
 
 
+def periods(start_day, end_day, monthly=False):
+    """Every day (or the first day of every month) from start_day to end_day inclusive: the axis."""
+    from datetime import timedelta
+
+    keys, day = [], start_day.replace(day=1) if monthly else start_day
+    while day <= end_day:
+        keys.append(day)
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1) if monthly else day + timedelta(days=1)
+    return keys
+
+
 def trend(user, start, end, monthly=False):
-    """Per day (or month) of the report date: the chart's series."""
+    """Per day (or month) of the report date: the chart's series, with every day (month) of the
+    period on the axis, empty ones included."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     trunc = (TruncMonth if monthly else TruncDate)("reported_at", tzinfo=timezone.get_current_timezone())
     per = compute(cohort(user, start, end), trunc)
+    by_day = {(k.date() if hasattr(k, "date") else k): g for k, g in per.items() if k is not None}
+    first = timezone.localtime(start).date()
+    last = timezone.localtime(end - timedelta(microseconds=1)).date()
     rows = []
-    for key in sorted(k for k in per if k is not None):
-        g = per[key]
+    for key in periods(first, last, monthly):
+        g = by_day.get(key) or Indicators()
         g.label = key.strftime("%Y-%m") if monthly else key.isoformat()
         rows.append(g)
     return rows

@@ -1,6 +1,6 @@
 """Analytics of grassroots needs (诉求分析) for one region node:
 
-- hot topics: jieba keywords of the case titles/descriptions and board comments of the last
+- hot topics: the hot words (civicgrid/dashboard/hotwords.py: problems, not places) of the case titles/descriptions and board comments of the last
   `WINDOW_DAYS` days against the window before, with the terms rising and falling most;
 - categories by season (the last 12 months, from the day rollups) and by area (child regions);
 - the needs profile (诉求画像) of the node's residents: per major category, their own reports
@@ -10,7 +10,6 @@ Text analysis reads at most TEXT_SAMPLE recent texts per window, so its cost is 
 the number of cases; the result is kept in NeedsSnapshot and refreshed by the periodic job.
 """
 
-import re
 import time
 from collections import Counter
 from datetime import timedelta
@@ -21,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from civicgrid.core.scoping import subtree_q
+from civicgrid.dashboard import hotwords
 from civicgrid.dashboard.models import DayRollup, NeedsSnapshot
 
 WINDOW_DAYS = 30
@@ -42,78 +42,14 @@ SEASON_OF_MONTH = {
     11: "autumn",
 }
 SEASONS = ("spring", "summer", "autumn", "winter")
-STOPWORDS = {
-    "我们",
-    "你们",
-    "他们",
-    "这个",
-    "那个",
-    "一个",
-    "没有",
-    "什么",
-    "怎么",
-    "已经",
-    "还是",
-    "就是",
-    "可以",
-    "现在",
-    "时候",
-    "问题",
-    "情况",
-    "希望",
-    "请求",
-    "反映",
-    "进行",
-    "处理",
-    "解决",
-    "相关",
-    "部门",
-    "居民",
-    "小区",
-    "附近",
-    "这里",
-    "那里",
-    "一下",
-    "目前",
-    "一直",
-    "不是",
-    "因为",
-    "所以",
-    "但是",
-    "如果",
-    "而且",
-    "非常",
-    "还有",
-    "出现",
-    "存在",
-    "导致",
-    "影响",
-    "需要",
-    "能够",
-    "及时",
-    "尽快",
-    "谢谢",
-    "麻烦",
-    "里面",
-    "旁边",
-    "门口",
-    "今天",
-    "昨天",
-    "每天",
-    "好几",
-    "几天",
-}
-WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,}$")
 
 
-def _terms(texts):
-    import jieba
+def _places(node):
+    """Names of places a resident may mention: every region of the tree and the compounds below the node."""
+    from civicgrid.people.selectors import compound_names
+    from civicgrid.regions.models import Region
 
-    jieba.setLogLevel(60)
-    counts = Counter()
-    for text in texts:
-        counts.update({w for w in jieba.lcut(text or "") if WORD.match(w) and w not in STOPWORDS})
-    return counts
+    return hotwords.place_words([*Region.objects.values_list("name", flat=True), *compound_names(node.code)])
 
 
 def _texts(node, start, end):
@@ -135,8 +71,11 @@ def _texts(node, start, end):
 
 
 def hot_topics(node, now):
-    current = _terms(_texts(node, now - timedelta(days=WINDOW_DAYS), now))
-    previous = _terms(_texts(node, now - timedelta(days=2 * WINDOW_DAYS), now - timedelta(days=WINDOW_DAYS)))
+    places = _places(node)
+    current = hotwords.count_terms(_texts(node, now - timedelta(days=WINDOW_DAYS), now), places)
+    previous = hotwords.count_terms(
+        _texts(node, now - timedelta(days=2 * WINDOW_DAYS), now - timedelta(days=WINDOW_DAYS)), places
+    )
     top = [
         {"term": term, "count": n, "previous": previous.get(term, 0), "change": n - previous.get(term, 0)}
         for term, n in current.most_common(TOP_TERMS)

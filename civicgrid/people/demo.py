@@ -131,17 +131,23 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
         new_compounds.append(compound)
     Compound.objects.bulk_create(new_compounds, batch_size=BATCH)
 
+    # 楼进格: the grid's buildings stand in its micro-grids in turn (the first micro-grid first), and
+    # belong to the micro-grid they stand in; a grid without micro-grids holds them itself.
+    microgrids = {}
+    for micro in Region.objects.subtree(district).filter(level=Level.MICROGRID).exclude(boundary=None).order_by("code"):
+        microgrids.setdefault(micro.parent_id, []).append((micro, shape(micro.boundary)))
     buildings = []
     for grid in grids:
-        geometry = shape(grid.boundary) if grid.boundary else None
+        cells = microgrids.get(grid.pk) or [(grid, shape(grid.boundary) if grid.boundary else None)]
         for b in range(1, spec["buildings"] + 1):
+            cell, geometry = cells[(b - 1) % len(cells)]
             lon, lat = _point_in(geometry, rng)
             buildings.append(
                 Building(
                     code=f"{grid.code}-B{b:02d}",
                     name=f"{compounds[grid.pk].name}{b}号楼",
-                    grid=grid,
-                    region_code=grid.code,
+                    grid=cell,
+                    region_code=cell.code,
                     compound=compounds[grid.pk],
                     address=f"{grid.name}{b}号",
                     building_type=BuildingType.RESIDENTIAL if b > 1 else BuildingType.MIXED,

@@ -18,6 +18,7 @@ from civicgrid.core.scoping import subtree_q
 from civicgrid.people import rules
 from civicgrid.people.models import (
     Building,
+    Compound,
     House,
     Household,
     Person,
@@ -35,6 +36,11 @@ from civicgrid.regions.models import Region
 SEARCH_PAGE = 20
 SEARCH_MAX_PAGES = 50
 ELDERLY_ALONE_TAGS = ("elderly_alone", "empty_nest")
+
+
+def compound_names(region_code):
+    """Names of the compounds in a region's subtree (public facts: the command screen's place words)."""
+    return list(Compound.objects.filter(subtree_q("region_code", [region_code])).values_list("name", flat=True))
 
 
 def in_region(queryset, region):

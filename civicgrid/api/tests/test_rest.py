@@ -200,6 +200,12 @@ def test_resident_follows_and_rates(world):
         r["number"] for r in other.get(f"{BASE}/cases/", {"mine": "following"}).json()["results"]
     }
     owner = client_for(world.people.resident)
+
+    def waiting_for_rating():
+        rows = owner.get(f"{BASE}/cases/", {"mine": "reported", "status": "closed", "evaluated": "false"}).json()
+        return {row["number"] for row in rows["results"]}
+
+    assert case.number in waiting_for_rating()
     version = owner.get(f"{BASE}/cases/{case.number}/").json()["version"]
     response = owner.post(
         f"{BASE}/cases/{case.number}/actions/evaluate/",
@@ -210,6 +216,9 @@ def test_resident_follows_and_rates(world):
     assert Evaluation.objects.get(case=case).score == 5
     rows = owner.get(f"{BASE}/evaluations/").json()["results"]
     assert rows[0]["case_number"] == case.number
+    assert case.number not in waiting_for_rating()
+    rated = owner.get(f"{BASE}/cases/", {"evaluated": "true"}).json()["results"]
+    assert [row["number"] for row in rated] == [case.number]
 
 
 def test_unknown_action_is_404(world):

@@ -11,7 +11,7 @@ public timeline of their own report.
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -353,6 +353,7 @@ class CaseFilter(django_filters.FilterSet):
         choices=[("reported", "reported"), ("following", "following"), ("assigned", "assigned")],
     )
     q = django_filters.CharFilter(method="filter_q", max_length=50, label="number, title, description or address")
+    evaluated = django_filters.BooleanFilter(method="filter_evaluated", label="rated (true) or not yet rated (false)")
 
     class Meta:
         model = Case
@@ -380,6 +381,10 @@ class CaseFilter(django_filters.FilterSet):
         if value == "assigned":
             return queryset.filter(assignee=user)
         return queryset.filter(participants__user=user, participants__is_active=True, participants__role="follower")
+
+    def filter_evaluated(self, queryset, name, value):
+        rated = Exists(Evaluation.objects.filter(case=OuterRef("pk")))
+        return queryset.filter(rated) if value else queryset.exclude(rated)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

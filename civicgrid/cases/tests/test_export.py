@@ -11,9 +11,9 @@ from civicgrid.cases.models import Case, Source, Status
 from civicgrid.cases.tests.conftest import make_case, point_in, report
 
 
-def sheet_rows(response):
+def sheet_rows(response, sheet=0):
     workbook = load_workbook(BytesIO(response.content), read_only=True)
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    return [list(row) for row in workbook.worksheets[sheet].iter_rows(values_only=True)]
 
 
 def test_mask_phone():
@@ -42,18 +42,17 @@ def test_ledger_export_follows_the_filter_and_masks_phones(world, client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = sheet_rows(response)
-    assert rows[0][0] == "案件台账"
-    assert rows[1][:2] == ["导出人", "community"]
-    assert "来源: 12345热线" in rows[3][1]
-    header = rows[5]
-    data = [r for r in rows[6:] if r and r[0]]
+    notes = dict(row[:2] for row in sheet_rows(response, sheet=1))
+    assert notes["导出人"] == "community" and "来源: 12345热线" in notes["筛选条件"] and notes["行数"] == 1
+    header = rows[0]
+    data = [r for r in rows[1:] if r and r[0]]
     assert [r[0] for r in data] == [hot.number]
     record = dict(zip(header, data[0], strict=False))
     assert record["联系电话"] == "137****5678" and record["上报人"] == "张先生"
     assert "13712345678" not in str(rows)
 
     everything = sheet_rows(client.get(reverse("cases:staff_export")))
-    numbers = {r[0] for r in everything[6:] if r and r[0]}
+    numbers = {r[0] for r in everything[1:] if r and r[0]}
     assert numbers == {hot.number, registered.number}
 
 
@@ -64,8 +63,8 @@ def test_ledger_export_is_capped(world, client, settings):
     client.force_login(world.people.community)
     response = client.get(reverse("cases:staff_export"))
     assert response["X-Ledger-Rows"] == "2" and response["X-Ledger-Truncated"] == "1"
-    rows = sheet_rows(response)
-    assert "仅导出前 2 条" in str(rows[-1][0])
+    assert len(sheet_rows(response)) == 3  # the header and two rows
+    assert "仅导出前 2 条" in str(sheet_rows(response, sheet=1)[-1][1])
 
 
 def test_residents_cannot_export(world, client):
@@ -80,8 +79,8 @@ def ledger_cells(response):
     """{column title: cell} of the first case row, read back as openpyxl cells (types included)."""
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows())
-    header = [cell.value for cell in rows[5]]
-    return dict(zip(header, rows[6], strict=False))
+    header = [cell.value for cell in rows[0]]
+    return dict(zip(header, rows[1], strict=False))
 
 
 def test_ledger_writes_formulas_as_inert_text(world, client):
@@ -116,3 +115,22 @@ def test_ledger_survives_control_characters_in_stored_text(world, client):
     assert cells["描述"].value == "漏水严重请处理\n第二行\t完"
     assert cells["地址"].value == "幸福路1号"
     assert cells["标题"].value == "标题"
+
+
+def test_the_ledger_is_a_table_a_clerk_can_use(world, client):
+    """Header in row 1, frozen and filtered, every column a width, times as real dates."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    case = report(world)
+    client.force_login(world.people.community)
+    sheet = load_workbook(BytesIO(client.get(reverse("cases:staff_export")).content)).worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:Z2"
+    assert all(sheet.column_dimensions[letter].width >= 7 for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    header = [cell.value for cell in sheet[1]]
+    reported = sheet.cell(row=2, column=header.index("上报时间") + 1)
+    assert isinstance(reported.value, datetime) and reported.number_format == "yyyy-mm-dd hh:mm"
+    local = timezone.localtime(case.reported_at).replace(tzinfo=None)
+    assert abs((reported.value - local).total_seconds()) < 1

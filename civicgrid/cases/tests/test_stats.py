@@ -86,7 +86,20 @@ def test_by_worker_and_trend(cases):
     assert [(r.label, r.received, r.closed, r.rework) for r in rows] == [("grid", 2, 2, 1)]
     series = stats.trend(cases.people.operator, start, end)
     assert sum(g.received for g in series) == 7
-    assert len(series) == 1
+    # Every day of the period is on the axis, the empty ones too (yesterday had no reports).
+    assert [g.label for g in series] == [(date.today() - timedelta(days=1)).isoformat(), date.today().isoformat()]
+    assert series[0].received == 0 and series[1].received == 7
+
+
+def test_trend_axis_has_every_day_and_every_month():
+    assert [d.isoformat() for d in stats.periods(date(2026, 2, 27), date(2026, 3, 2))] == [
+        "2026-02-27",
+        "2026-02-28",
+        "2026-03-01",
+        "2026-03-02",
+    ]
+    months = stats.periods(date(2025, 11, 15), date(2026, 2, 3), monthly=True)
+    assert [d.isoformat() for d in months] == ["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01"]
 
 
 def test_by_department(world):
@@ -108,3 +121,40 @@ def test_stats_page(cases, client):
         assert client.get(reverse("cases:stats"), {"by": by}).status_code == 200
     client.force_login(cases.people.resident)
     assert client.get(reverse("cases:stats")).status_code == 403
+
+
+def test_stats_area_is_chosen_from_the_tree_and_rows_drill_down(cases, client):
+    client.force_login(cases.people.street)
+    street, community = cases.tree["S1"], cases.tree["S1C1"]
+    body = client.get(reverse("cases:stats"), {"region": street.code}).content.decode()
+    assert f'<option value="{street.code}" selected>' in body
+    assert f'<option value="{community.code}">' in body
+    assert cases.tree["S2"].code not in body  # another street is not the street staff's to choose
+    assert f"region={community.code}&amp;" in body  # the community's row drills down
+    drilled = client.get(reverse("cases:stats"), {"region": community.code}).content.decode()
+    assert 'id="stats-trail"' in drilled and f"region={street.code}&amp;" in drilled  # and the way back up
+    # Out of scope: the street's own node instead, never the other street's figures.
+    other = client.get(reverse("cases:stats"), {"region": cases.tree["S2"].code}).content.decode()
+    assert f'<option value="{street.code}" selected>' in other
+
+
+def test_stats_export_is_a_styled_workbook(cases, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(cases.people.street)
+    response = client.get(reverse("cases:stats"), {"region": cases.tree["S1"].code, "format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(BytesIO(response.content))
+    table, trend, notes = workbook.worksheets
+    assert table.freeze_panes == "A2" and table.auto_filter.ref.startswith("A1:")
+    header = [c.value for c in table[1]]
+    assert header[:5] == ["按区域", "上报数", "立案数", "应结案数", "结案数"]
+    total = list(table[table.max_row])
+    assert total[0].value == "合计" and total[0].font.b
+    closure = total[header.index("结案率")]
+    assert closure.number_format == "0.00%" and abs(closure.value - 2 / 3) < 0.001
+    assert trend.max_row == 1 + 30  # the default period: 30 days, every one a row
+    assert {r[0].value: r[1].value for r in notes.iter_rows()}["统计区域"] == cases.tree["S1"].name

@@ -4,11 +4,13 @@ trend chart (ECharts, served from static/vendor). The computations live in `case
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from civicgrid.cases import stats
+from civicgrid.cases import export, stats
 from civicgrid.cases.forms.staff import day_start
 from civicgrid.cases.views.staff import QUEUE_ROLES, _require_roles
 from civicgrid.regions.models import Region
@@ -24,12 +26,37 @@ def _parse_date(value, default):
         return default
 
 
+# The area picker lists the user's regions down to this level (district, streets, communities: a
+# district of Erqi's size has ~190); grids are reached by following a community's row.
+PICKER_MAX_LEVEL = 2
+
+
 def _root(user, code):
-    visible = Region.objects.restrict(user, "view").only("code", "name", "level")
+    visible = Region.objects.restrict(user, "view").only("code", "name", "level", "parent_id")
     node = visible.filter(code=code).first() if code else None
     if node is None:
         node = visible.order_by("level", "code").first()
     return node
+
+
+def _picker(user, node):
+    """(code, indented name) of the regions the user may choose, the current node included."""
+    visible = Region.objects.restrict(user, "view").only("code", "name", "level")
+    choices = list(visible.filter(level__lte=PICKER_MAX_LEVEL).order_by("code"))
+    if node is not None and node.code not in {r.code for r in choices}:
+        choices.append(node)
+        choices.sort(key=lambda r: r.code)
+    top = min((r.level for r in choices), default=0)
+    return [(r.code, "\u3000" * (r.level - top) + r.name) for r in choices]
+
+
+def _trail(user, node):
+    """The node's ancestors the user may see, top first: the way back up."""
+    if node is None:
+        return []
+    visible = Region.objects.restrict(user, "view").only("code", "name", "level")
+    codes = [node.code[:i] for i in range(1, len(node.code)) if node.code[:i] != node.code]
+    return list(visible.filter(code__in=codes).order_by("level"))
 
 
 @login_required
@@ -58,6 +85,23 @@ def overview(request):
         rows, total = stats.by_worker(user, start, end)
     monthly = (end_day - start_day).days > 92
     series = stats.trend(user, start, end, monthly=monthly)
+    if request.GET.get("format") == "xlsx":
+        notes = [
+            (_("导出人"), user.display_name),
+            (_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+            (_("统计区域"), node.name if node else ""),
+            (_("统计期间"), f"{start_day:%Y-%m-%d} — {end_day:%Y-%m-%d}"),
+            (_("分组"), GROUPINGS[grouping]),
+            (_("说明"), _("按上报时间统计的案件考核指标；计算公式见用户手册“统计分析”。")),
+        ]
+        content = export.statistics(
+            rows=rows, total=total, series=series, grouping_label=GROUPINGS[grouping], notes=notes
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="statistics-{start_day:%Y%m%d}-{end_day:%Y%m%d}.xlsx"'
+        return response
     chart = {
         "labels": [g.label for g in series],
         "received": [g.received for g in series],
@@ -78,6 +122,9 @@ def overview(request):
             "grouping": grouping,
             "groupings": GROUPINGS,
             "node": node,
+            "picker": _picker(user, node),
+            "trail": _trail(user, node),
+            "drill": grouping == "region",
             "start_day": start_day,
             "end_day": end_day,
             "chart": chart,

@@ -57,3 +57,15 @@ def test_demo_district_has_rollups_and_rules(db):
     assert CaseFigure.objects.exists()
     assert no_differences()
     assert WarningRule.objects.count() == 5
+    # The demo's hot words are problems a department can act on, never the places they happen in.
+    from django.utils import timezone
+
+    from civicgrid.dashboard import needs
+    from civicgrid.regions.models import Region
+
+    district = Region.objects.get(parent__isnull=True)
+    top = [row["term"] for row in needs.hot_topics(district, timezone.now())["top"][:15]]
+    assert {"路灯", "垃圾", "噪音", "井盖", "污水", "积水", "人行道"} & set(top[:10]), top
+    places = needs._places(district)
+    assert not set(top) & places, top
+    assert not {"社区", "街道", "网格", "荣华", "康桥", "正商东", "福寿"} & set(top), top

@@ -1,6 +1,8 @@
 import random
 
 import pytest
+import shapely
+import shapely.geometry
 
 from civicgrid.accounts.demo import seed_users
 from civicgrid.people import protection, rules
@@ -28,3 +30,12 @@ def test_small_demo_is_plausible():
         assert person.region_code == person.house.region_code
     assert not Household.objects.filter(head__isnull=True).exists()
     assert PersonTag.objects.filter(tag__code="elderly_alone").exists()
+    # 楼进格: buildings stand in the micro-grids, so a micro-grid member (weiwangge, on the first
+    # micro-grid) has buildings and people of their own.
+    first_micro = Region.objects.filter(level=Level.MICROGRID).order_by("code").first()
+    buildings = Building.objects.filter(region_code=first_micro.code)
+    assert buildings.exists() and all(b.grid_id == first_micro.pk for b in buildings)
+    assert Person.objects.filter(region_code=first_micro.code).exists()
+    for building in Building.objects.select_related("grid"):
+        assert building.grid.level == Level.MICROGRID
+        assert shapely.intersects_xy(shapely.geometry.shape(building.grid.boundary), building.lon, building.lat)

@@ -3,23 +3,23 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from civicgrid.regions.actions import import_boundaries
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "从 GeoJSON FeatureCollection 导入区划边界：每个要素带 properties.code 和 name。"
-        "全部通过校验才写入，否则逐个要素列出错误，不写入任何数据。"
-    )
+    # argparse needs plain strings: the help is translated when the parser is built (add_arguments
+    # and create_parser run after the command's language is set), never a lazy proxy.
+    help = "从 GeoJSON FeatureCollection 导入区划边界：每个要素带 properties.code 和 name。全部通过校验才写入，否则逐个要素列出错误，不写入任何数据。"
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        self.help = _(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=gettext_lazy("GeoJSON 文件路径；“-”表示从标准输入读取"))
-        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("只检查，不写入"))
-        parser.add_argument(
-            "--no-create", action="store_true", help=gettext_lazy("不新建系统中没有的区划，只更新已有区划的边界")
-        )
+        parser.add_argument("file", help=_("GeoJSON 文件路径；“-”表示从标准输入读取"))
+        parser.add_argument("--dry-run", action="store_true", help=_("只检查，不写入"))
+        parser.add_argument("--no-create", action="store_true", help=_("不新建系统中没有的区划，只更新已有区划的边界"))
 
     def handle(self, *args, file, dry_run, no_create, **options):
         try:

@@ -1,0 +1,17 @@
+"""Every project management command answers --help (argparse needs plain strings, not lazy ones)."""
+
+import pytest
+from django.core.management import get_commands, load_command_class
+
+PROJECT_COMMANDS = sorted(name for name, app in get_commands().items() if app.startswith("civicgrid"))
+
+
+def test_the_project_has_commands():
+    assert "seed_demo" in PROJECT_COMMANDS and "import_boundaries" in PROJECT_COMMANDS
+
+
+@pytest.mark.parametrize("name", PROJECT_COMMANDS)
+def test_help(name, capsys):
+    command = load_command_class(get_commands()[name], name)
+    command.create_parser("manage.py", name).print_help()
+    assert name in capsys.readouterr().out
