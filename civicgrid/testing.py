@@ -1,4 +1,5 @@
-"""Builders for tests: a small region tree with rectangular boundaries, and users with roles.
+"""Builders for tests: a small region tree with rectangular boundaries, users with roles, and a
+district with one reported case (build_case_world).
 
 The tree has 1 district, then `fanout` children per node at each level, each child a vertical or
 horizontal slice of its parent's rectangle, so boundaries tile exactly and children lie inside
@@ -70,3 +71,31 @@ def make_user(username, role=None, region=None, department=None, phone=None, pas
     if role is not None:
         grant_role(user, role, region=region, department=department)
     return user
+
+
+def build_case_world(settings, people, *, description, **report):
+    """A district with the case categories, the `people` ({key: (username, role, node key, phone)},
+    one of them "resident") and one case that resident reported on micro-grid S1C1G1M1 (category
+    S05001): (tree, users, case). Fast password hashing and no report limits, for many sign-ins."""
+    from civicgrid.cases import actions
+    from civicgrid.cases.categories import load_categories
+    from civicgrid.cases.models import Category
+    from civicgrid.regions import locator
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CASES_RESIDENT_REPORTS_PER_HOUR = 0
+    settings.CASES_RESIDENT_REPORTS_PER_DAY = 0
+    tree = build_tree()
+    locator.invalidate()
+    load_categories()
+    users = {key: make_user(name, role, tree[node], phone=phone) for key, (name, role, node, phone) in people.items()}
+    node = tree["S1C1G1M1"]
+    case = actions.report_case(
+        users["resident"],
+        category=Category.objects.get(code="S05001"),
+        description=description,
+        lon=node.centroid_lon,
+        lat=node.centroid_lat,
+        **report,
+    ).case
+    return tree, users, case

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from civicgrid.accounts.backends import find_login_user
 from civicgrid.accounts.models import RoleAssignment, SecurityEvent
 from civicgrid.accounts.scopes import forget_assignments
 from civicgrid.core.http import client_ip
@@ -103,3 +104,39 @@ def wrong_current_password(user, *, request=None):
 
     store.hit(password_check_key(user), settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds())
     record_security_event(SecurityEvent.Kind.LOGIN_FAILED, user=user, request=request, during="password_change")
+
+
+# The security log of signing in and out. Django's authentication (and axes, for lockouts) reports
+# these through its own signals, its documented hook; AccountsConfig.ready() connects them to the
+# functions below, which only record what happened and decide nothing.
+
+
+@transaction.atomic
+def record_login(user, *, request=None):
+    return record_security_event(SecurityEvent.Kind.LOGIN, user=user, request=request)
+
+
+@transaction.atomic
+def record_logout(user, *, request=None):
+    """A sign-out; an idle one when the session timed out (accounts.middleware marks the request)."""
+    if user is None:  # nobody was signed in
+        return None
+    idle = getattr(request, "idle_logout", False)
+    kind = SecurityEvent.Kind.IDLE_LOGOUT if idle else SecurityEvent.Kind.LOGOUT
+    return record_security_event(kind, user=user, request=request)
+
+
+@transaction.atomic
+def record_login_failure(identifier, *, request=None):
+    """A refused sign-in with `identifier` (a phone number or a username), linked to the account it
+    names, if any."""
+    identifier = identifier or ""
+    user = find_login_user(identifier)
+    return record_security_event(SecurityEvent.Kind.LOGIN_FAILED, user=user, username=identifier[:150], request=request)
+
+
+@transaction.atomic
+def record_lockout(identifier, *, request=None):
+    identifier = identifier or ""
+    user = find_login_user(identifier)
+    return record_security_event(SecurityEvent.Kind.LOCKED_OUT, user=user, username=identifier[:150], request=request)

@@ -8,11 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self):
-        # Security-log receivers for Django's and axes' authentication signals (audit only).
         from civicgrid.accounts import (
+            checks,  # noqa: F401 - registers the policy-table check
             demo,
+            permissions,
+            roles,
             scopes,
-            signals,  # noqa: F401
         )
         from civicgrid.accounts.models import Role
         from civicgrid.core import demo as demo_registry
@@ -20,6 +21,7 @@ class AccountsConfig(AppConfig):
 
         # The base asks this app who holds which role where.
         scoping.set_resolver(scopes)
+        roles.register(permissions.PERMISSIONS)
         navigation.register(
             navigation.NavItem(
                 _("系统管理"),
@@ -33,3 +35,33 @@ class AccountsConfig(AppConfig):
             )
         )
         demo_registry.register(demo_registry.Seeder("accounts", demo.seed_demo_users, order=30))
+        connect_security_log()
+
+
+def connect_security_log():
+    """Django's authentication (and axes, for lockouts) reports signing in and out only through its
+    signals, the framework's documented hook: each is passed straight to the action that logs it."""
+    from axes.signals import user_locked_out
+    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+    from civicgrid.accounts import actions
+
+    def on_login(sender, request, user, **kwargs):
+        actions.record_login(user, request=request)
+
+    def on_logout(sender, request, user, **kwargs):
+        actions.record_logout(user, request=request)
+
+    def on_login_failed(sender, credentials, request=None, **kwargs):
+        actions.record_login_failure((credentials or {}).get("username", ""), request=request)
+
+    def on_locked_out(sender, request, username, **kwargs):
+        actions.record_lockout(username, request=request)
+
+    for signal, receiver in (
+        (user_logged_in, on_login),
+        (user_logged_out, on_logout),
+        (user_login_failed, on_login_failed),
+        (user_locked_out, on_locked_out),
+    ):
+        signal.connect(receiver, weak=False, dispatch_uid=f"civicgrid.accounts.{receiver.__name__}")

@@ -1,93 +1,119 @@
-"""Who may do what: the policy table, in one place for auditors to read.
+"""Who may do what: the policy table, assembled from what each app registers.
 
 Each role grants permissions ("app.action_model", Django's naming) within the subtree of the node it
-is assigned on. Later modules add their permissions here. A system admin holds every permission in
-its subtree and a superuser every permission everywhere — except the clearances (CLEARANCES below:
-sensitive and restricted special-group tags, unmasking, exporting persons), which no status implies:
-whoever needs one, admins included, must hold a role that lists it explicitly (e.g. community staff
-on the community concerned).
+is assigned on. Every app declares, in its own `permissions.py`, which roles hold its permissions (a
+`Permissions` entry) and registers it in `AppConfig.ready()` with `roles.register(...)`; the table
+below is their union. docs/roles.md prints the whole table for auditors (`manage.py roles_doc`), and
+a system check (civicgrid/accounts/checks.py) fails when code uses a permission no role can be
+granted, or an app grants one that does not exist.
+
+A system admin holds every permission in its subtree and a superuser every permission everywhere —
+except the clearances (sensitive and restricted special-group tags, unmasking, exporting persons;
+the apps mark them in their entry), which no status implies: whoever needs one, admins included,
+must hold a role that lists it explicitly (e.g. community staff on the community concerned).
 
 Applications act through API keys in one of the application roles (APPLICATION_ROLES): they file
 and read the cases of the key's region and never hold any base-data (people.*) permission or
 clearance. Application roles are never granted to a person, and no key can hold a person's role.
 """
 
-from django.core.exceptions import ValidationError
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
 
 from civicgrid.accounts.models import Role
+from civicgrid.core.registry import Registry
 from civicgrid.regions.models import Level
 
-VIEW_TREE = {"regions.view_region", "regions.view_department"}
-
-# Cases: seeing the cases of one's subtree (a department's staff: of their department only).
-# What each role may *do* to a case is the workflow table in civicgrid/cases/workflow.py.
-CASE_WORK = {"cases.view_case", "cases.add_case"}
-
-# People (base data). Seeing persons, houses and buildings of one's subtree; changing them (including
-# door-knocking verification); unmasking ID numbers and phones (with a reason, logged); exporting and
-# importing; the access log (auditors). Sensitive special-group tags need their own permissions.
-# Buildings, compounds (小区), property companies and merchants are kept by community staff; houses,
-# households and persons also by grid workers.
-PEOPLE_VIEW = {
-    "people.view_building",
-    "people.view_house",
-    "people.view_household",
-    "people.view_person",
-    "people.view_enterprise",
-    "people.view_rental",
-    "people.view_compound",
-    "people.view_propertycompany",
-}
-PEOPLE_WORK = PEOPLE_VIEW | {
-    "people.change_person",
-    "people.change_house",
-    "people.change_household",
-    "people.view_sensitive_tag",
-}
-PEOPLE_MANAGE = PEOPLE_WORK | {
-    "people.unmask_person",
-    "people.export_person",
-    "people.import_person",
-    "people.view_restricted_tag",
-    "people.view_accesslog",
-    "people.change_building",
-    "people.change_compound",
-    "people.change_propertycompany",
-    "people.change_enterprise",
-}
-
-# Clearances: never implied by the system-admin role or by superuser status (see the docstring).
-CLEARANCES = frozenset(
-    {
-        "people.view_sensitive_tag",
-        "people.view_restricted_tag",
-        "people.unmask_person",
-        "people.export_person",
-    }
-)
-
-# Applications (API keys): an intake integration (Open311 clients, mini-programs) files cases and
-# reads its region's cases; a hotline integration (12345) also registers hotline work orders and
-# takes the dispatcher's steps in its region (civicgrid/cases/workflow.py), so it sees departments.
-INTEGRATION_WORK = {"regions.view_region", "cases.view_case", "cases.add_case"}
-
-ROLE_PERMISSIONS = {
-    Role.RESIDENT: {"regions.view_region", "cases.add_case"},
-    Role.MICROGRID_MEMBER: VIEW_TREE | CASE_WORK | PEOPLE_VIEW,
-    Role.GRID_WORKER: VIEW_TREE | CASE_WORK | PEOPLE_WORK,
-    Role.COMMUNITY_STAFF: VIEW_TREE | CASE_WORK | PEOPLE_MANAGE,
-    Role.STREET_STAFF: VIEW_TREE | CASE_WORK | PEOPLE_VIEW | {"people.export_person", "people.view_accesslog"},
-    Role.DEPARTMENT_STAFF: VIEW_TREE | CASE_WORK,
-    Role.COMMAND_OPERATOR: VIEW_TREE | CASE_WORK | PEOPLE_VIEW,
-    Role.SYSTEM_ADMIN: VIEW_TREE
-    | CASE_WORK
-    | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"},
-    Role.INTEGRATION: INTEGRATION_WORK,
-    Role.HOTLINE_INTEGRATION: INTEGRATION_WORK | {"regions.view_department"},
-}
-
 APPLICATION_ROLES = frozenset({Role.INTEGRATION, Role.HOTLINE_INTEGRATION})
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """One app's part of the policy table.
+
+    `grants` maps a role to the permissions it holds ("app.codename"; an app may grant permissions
+    of the floors below it, e.g. accounts grants the tree's). `declares` names the permissions the
+    app adds to Django's view/add/change/delete of each model ("people.unmask_person": what it
+    allows, for docs/roles.md). `clearances` are the permissions no admin or superuser status
+    implies.
+    """
+
+    app: str
+    grants: dict = field(default_factory=dict)
+    declares: dict = field(default_factory=dict)
+    clearances: frozenset = frozenset()
+    order: int = 100
+
+    def __post_init__(self):
+        object.__setattr__(self, "grants", {Role(role): frozenset(p) for role, p in self.grants.items()})
+        object.__setattr__(self, "clearances", frozenset(self.clearances))
+        for name in self.declares:
+            if not name.startswith(f"{self.app}."):
+                raise ImproperlyConfigured(f"{self.app} declares {name!r}: an app declares only its own permissions")
+
+    @property
+    def name(self):
+        return self.app
+
+    @property
+    def permissions(self):
+        """Every permission this entry names (granted, declared or a clearance)."""
+        return frozenset().union(*self.grants.values(), self.declares, self.clearances)
+
+
+REGISTRY = Registry("permissions")
+_table = {}  # role -> frozenset of permissions, the union of the registered grants
+_clearances = frozenset()
+
+
+def register(*entries):
+    """Add apps' entries to the policy table (in `AppConfig.ready()`)."""
+    global _table, _clearances
+    REGISTRY.register(*entries)
+    table = {}
+    for entry in REGISTRY:
+        for role, permissions in entry.grants.items():
+            table[role] = table.get(role, frozenset()) | permissions
+    _table = table
+    _clearances = frozenset().union(*(entry.clearances for entry in REGISTRY))
+
+
+def role_permissions():
+    """{role: frozenset of the permissions it lists explicitly}, for every role."""
+    return {role: _table.get(role, frozenset()) for role in Role}
+
+
+def permissions_of(role):
+    return _table.get(role, frozenset())
+
+
+def clearances():
+    """The permissions no system-admin role or superuser status implies."""
+    return _clearances
+
+
+def role_has_permission(role, permission):
+    """Whether `role` grants `permission`. The system admin holds everything but the clearances."""
+    if permission in _table.get(role, ()):
+        return True
+    return role == Role.SYSTEM_ADMIN and permission not in _clearances
+
+
+def known_permissions():
+    """Every permission that exists: Django's default ones of each installed model and those the
+    registered apps declare."""
+    known = set()
+    for model in apps.get_models():
+        opts = model._meta
+        known.update(f"{opts.app_label}.{action}_{opts.model_name}" for action in opts.default_permissions)
+        known.update(f"{opts.app_label}.{codename}" for codename, _name in opts.permissions)
+    for entry in REGISTRY:
+        known.update(entry.declares)
+    return known
+
 
 # The tree level each role is normally assigned on (None: assigned on a department).
 ROLE_LEVELS = {
@@ -105,13 +131,6 @@ ROLE_LEVELS = {
 }
 
 
-def role_has_permission(role, permission):
-    """Whether `role` grants `permission`. The system admin holds everything but the clearances."""
-    if permission in ROLE_PERMISSIONS.get(role, ()):
-        return True
-    return role == Role.SYSTEM_ADMIN and permission not in CLEARANCES
-
-
 def validate_assignment_target(role, region, department):
     if role in APPLICATION_ROLES:
         raise ValidationError(_("该角色仅用于应用的 API 密钥，不能授予个人。"))
@@ -127,10 +146,3 @@ def validate_assignment_target(role, region, department):
         raise ValidationError(
             _("%(role)s只能授予在以下层级：%(levels)s。") % {"role": Role(role).label, "levels": allowed}
         )
-
-
-# Dashboard (指挥大屏, civicgrid.dashboard): the big screen of one's own subtree, and acknowledging
-# its warnings.
-DASHBOARD_WORK = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
-for dashboard_role in (Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR):
-    ROLE_PERMISSIONS[dashboard_role] = ROLE_PERMISSIONS[dashboard_role] | DASHBOARD_WORK

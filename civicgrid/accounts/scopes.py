@@ -1,7 +1,7 @@
 """The read side of role assignments: which subtrees a user may act in, per permission."""
 
 from civicgrid.accounts.models import STAFF_ROLES, Role
-from civicgrid.accounts.roles import CLEARANCES, role_has_permission
+from civicgrid.accounts.roles import clearances, role_has_permission
 
 __all__ = [
     "STAFF_ROLES",
@@ -29,12 +29,12 @@ def scope_codes(user, permission):
     """Region codes whose subtrees `user` holds `permission` in.
 
     None means unrestricted (a superuser); an empty list means nothing at all. A clearance
-    (roles.CLEARANCES) is never unrestricted: a superuser holds it only where one of their roles
+    (roles.clearances()) is never unrestricted: a superuser holds it only where one of their roles
     lists it.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    if user.is_superuser and permission not in CLEARANCES:
+    if user.is_superuser and permission not in clearances():
         return None
     return sorted({a.scope_code for a in active_assignments(user) if role_has_permission(a.role, permission)})
 

@@ -9,12 +9,15 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # Settings checks only (see checks.py); no signals: writes go through actions.py.
+        from civicgrid.accounts import roles
         from civicgrid.cases import (
             checks,  # noqa: F401
             demo,
+            permissions,
         )
         from civicgrid.core import demo as demo_registry
 
+        roles.register(permissions.PERMISSIONS)
         register_navigation()
         demo_registry.register(demo_registry.Seeder("cases", demo.seed_demo, order=40, atomic=False))
 

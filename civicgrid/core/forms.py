@@ -35,3 +35,12 @@ class Form(HygieneMixin, forms.Form):
 
 class ModelForm(HygieneMixin, forms.ModelForm):
     pass
+
+
+def add_errors(form, exc):
+    """Put an action's ValidationError on `form`: on the fields it names, the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

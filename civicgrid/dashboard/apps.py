@@ -8,11 +8,14 @@ class DashboardConfig(AppConfig):
     verbose_name = _("指挥大屏")
 
     def ready(self):
+        from civicgrid.accounts import roles
         from civicgrid.accounts.models import Role
         from civicgrid.cases.events import CaseEventRecorded
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import events, jobs, navigation
-        from civicgrid.dashboard import demo, rollups
+        from civicgrid.dashboard import demo, permissions, rollups
+
+        roles.register(permissions.PERMISSIONS)
 
         # The rollups move with every case change, in the same transaction.
         events.subscribe(CaseEventRecorded, rollups.on_case_event, phase=events.IN_TRANSACTION)

@@ -9,10 +9,13 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         # Settings checks only; no signals: writes go through actions.py.
+        from civicgrid.accounts import roles
         from civicgrid.accounts.models import Role
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import jobs, navigation
-        from civicgrid.people import checks, demo, labels  # noqa: F401 - checks registers itself
+        from civicgrid.people import checks, demo, labels, permissions  # noqa: F401 - checks registers itself
+
+        roles.register(permissions.PERMISSIONS)
 
         navigation.register(
             navigation.NavItem(

@@ -1,8 +1,9 @@
 """Who may do what to base data, per record: the permission must be held in a subtree that
-contains the record's region code (roles.py holds the table).
+contains the record's region code (permissions.py holds this app's part of the table, docs/roles.md
+the whole).
 
 Special-group tags follow the person, not the page: a sensitive or restricted tag is shown only
-where the viewer holds its clearance (roles.CLEARANCES) over that person's region — never implied
+where the viewer holds its clearance (the clearances in permissions.py) over that person's region — never implied
 by the system-admin role or superuser status, and never carried over from one area the viewer is
 cleared for to another they merely see (`visible_tag_q`, `tag_visibility`)."""
 

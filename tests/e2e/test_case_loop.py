@@ -7,11 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from civicgrid.accounts.models import Role
-from civicgrid.cases import actions
-from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Case, Category, Evaluation, Status
-from civicgrid.regions import locator
-from civicgrid.testing import build_tree, make_user
+from civicgrid.testing import build_case_world, make_user
 
 from .conftest import PHONE, snap
 
@@ -20,27 +17,17 @@ PC = {"width": 1366, "height": 768}
 
 @pytest.fixture
 def loop_world(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CASES_RESIDENT_REPORTS_PER_HOUR = 0
-    settings.CASES_RESIDENT_REPORTS_PER_DAY = 0
-    tree = build_tree()
-    locator.invalidate()
-    load_categories()
     people = {
-        "resident": make_user("居民陈红", Role.RESIDENT, tree["S1C1"], phone="13700001234"),
-        "community": make_user("社区刘洋", Role.COMMUNITY_STAFF, tree["S1C1"], phone="13900002222"),
-        "grid": make_user("网格员王芳", Role.GRID_WORKER, tree["S1C1G1"], phone="13812345678"),
+        "resident": ("居民陈红", Role.RESIDENT, "S1C1", "13700001234"),
+        "community": ("社区刘洋", Role.COMMUNITY_STAFF, "S1C1", "13900002222"),
+        "grid": ("网格员王芳", Role.GRID_WORKER, "S1C1G1", "13812345678"),
     }
-    node = tree["S1C1G1M1"]
-    case = actions.report_case(
-        people["resident"],
-        category=Category.objects.get(code="S05001"),
+    return build_case_world(
+        settings,
+        people,
         description="3 号楼楼道里堆满了纸箱和旧家具，堵住了消防通道。",
-        lon=node.centroid_lon,
-        lat=node.centroid_lat,
         address="大学路 1 号院 3 号楼",
-    ).case
-    return tree, people, case
+    )
 
 
 def sign_in(page, username):

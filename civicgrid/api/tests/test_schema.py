@@ -46,69 +46,20 @@ def test_the_redoc_bundle_names_no_offsite_asset():
 
 @pytest.mark.django_db
 def test_schemathesis_finds_no_server_error(world):
-    import schemathesis
-    from django.core.signals import request_finished, request_started
-    from django.core.wsgi import get_wsgi_application
-    from django.db import close_old_connections
     from rest_framework.authtoken.models import Token
 
-    from civicgrid.api import actions as api_actions
-
-    from .conftest import make_case, report
-
-    # Data for the operations to find: open and closed cases, a webhook-free application key.
-    report(world)
-    make_case(world, "closed")
-    api_actions.issue_key(api_actions.create_application("fuzz"), region=world.tree["S1"], rate_per_minute=0)
+    _seed(world, "fuzz")
     token = Token.objects.create(user=world.people.community).key
-    schema = schemathesis.openapi.from_path(str(SCHEMA_FILE))
-    app = get_wsgi_application()
-    failures, seen = [], []
 
-    rest = {"DEFAULT_THROTTLE_RATES": {"user": None, "anon": None}}
-    # The WSGI handler closes the database connection around each request (Django's test client
-    # prevents that): keep it, the test's transaction is still open.
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    try:
-        _run(schema, app, token, failures, seen, rest)
-    finally:
-        for signal in (request_started, request_finished):
-            signal.connect(close_old_connections)
+    def call(case, app, failures, seen):
+        response = case.call(app=app, headers={"Authorization": f"Token {token}"})
+        seen.append(response.status_code)
+        if response.status_code >= 500:
+            failures.append((case.method, case.formatted_path, case.query, case.body, response.status_code))
+
+    failures, seen = _fuzz(SCHEMA_FILE, call)
     assert not failures, failures[:5]
     assert len(seen) >= 10 * EXAMPLES and any(s < 300 for s in seen), seen[:20]
-
-
-def _run(schema, app, token, failures, seen, rest):
-    import hypothesis
-    from hypothesis import HealthCheck, Phase
-
-    with override_settings(REST_FRAMEWORK={**_rest(), **rest}):
-        for result in schema.get_all_operations():
-            operation = result.ok()
-
-            @hypothesis.given(case=operation.as_strategy())
-            @hypothesis.settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                derandomize=True,
-                database=None,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            def check(case):
-                response = case.call(app=app, headers={"Authorization": f"Token {token}"})
-                seen.append(response.status_code)
-                if response.status_code >= 500:
-                    failures.append((case.method, case.formatted_path, case.query, case.body, response.status_code))
-
-            check()
-
-
-def _rest():
-    from django.conf import settings
-
-    return dict(settings.REST_FRAMEWORK)
 
 
 OPEN311_SCHEMA = ROOT / "docs" / "api" / "open311.yaml"
@@ -118,50 +69,9 @@ OPEN311_SCHEMA = ROOT / "docs" / "api" / "open311.yaml"
 def test_schemathesis_finds_no_server_error_on_open311(world):
     """Open311 from its hand-written schema (docs/api/open311.yaml): no 5xx, and every error is an
     Open311 error list in the requested format with the HTTP status as its code."""
-    import schemathesis
-    from django.core.signals import request_finished, request_started
-    from django.core.wsgi import get_wsgi_application
-    from django.db import close_old_connections
+    raw_key = _seed(world, "fuzz311")
 
-    from civicgrid.api import actions as api_actions
-
-    from .conftest import make_case, report
-
-    report(world)
-    make_case(world, "closed")
-    raw = api_actions.issue_key(api_actions.create_application("fuzz311"), region=world.tree["S1"], rate_per_minute=0)[
-        1
-    ]
-    schema = schemathesis.openapi.from_path(str(OPEN311_SCHEMA))
-    app = get_wsgi_application()
-    failures, seen = [], []
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    try:
-        with override_settings(REST_FRAMEWORK={**_rest(), "DEFAULT_THROTTLE_RATES": {"user": None, "anon": None}}):
-            for result in schema.get_all_operations():
-                _check_open311(result.ok(), app, raw, failures, seen)
-    finally:
-        for signal in (request_started, request_finished):
-            signal.connect(close_old_connections)
-    assert not failures, failures[:5]
-    assert len(seen) >= 5 * EXAMPLES and any(s < 300 for s in seen), seen[:20]
-
-
-def _check_open311(operation, app, raw_key, failures, seen):
-    import hypothesis
-    from hypothesis import HealthCheck, Phase
-
-    @hypothesis.given(case=operation.as_strategy())
-    @hypothesis.settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    def check(case):
+    def call(case, app, failures, seen):
         headers = {"X-API-Key": raw_key} if case.method == "POST" else {}
         response = case.call(app=app, headers=headers)
         seen.append(response.status_code)
@@ -171,7 +81,64 @@ def _check_open311(operation, app, raw_key, failures, seen):
         elif response.status_code >= 400 and not _is_open311_error(response, case.path_parameters.get("format")):
             failures.append((*where, response.status_code, response.content[:200]))
 
-    check()
+    failures, seen = _fuzz(OPEN311_SCHEMA, call)
+    assert not failures, failures[:5]
+    assert len(seen) >= 5 * EXAMPLES and any(s < 300 for s in seen), seen[:20]
+
+
+def _seed(world, application):
+    """Data for the operations to find: open and closed cases, and a webhook-free application key
+    of street S1 (returned: the raw key)."""
+    from civicgrid.api import actions as api_actions
+
+    from .conftest import make_case, report
+
+    report(world)
+    make_case(world, "closed")
+    key = api_actions.create_application(application)
+    return api_actions.issue_key(key, region=world.tree["S1"], rate_per_minute=0)[1]
+
+
+def _fuzz(schema_file, call):
+    """Run `call(case, app, failures, seen)` on EXAMPLES generated cases of every operation of the
+    schema, against the WSGI application (no throttling): (failures, seen status codes)."""
+    import hypothesis
+    import schemathesis
+    from django.conf import settings
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+    from hypothesis import HealthCheck, Phase
+
+    schema = schemathesis.openapi.from_path(str(schema_file))
+    app = get_wsgi_application()
+    failures, seen = [], []
+    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": None, "anon": None}}
+    # The WSGI handler closes the database connection around each request (Django's test client
+    # prevents that): keep it, the test's transaction is still open.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        with override_settings(REST_FRAMEWORK=rest):
+            for result in schema.get_all_operations():
+
+                @hypothesis.given(case=result.ok().as_strategy())
+                @hypothesis.settings(
+                    max_examples=EXAMPLES,
+                    deadline=None,
+                    derandomize=True,
+                    database=None,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )
+                def check(case):
+                    call(case, app, failures, seen)
+
+                check()
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+    return failures, seen
 
 
 def _is_open311_error(response, fmt):

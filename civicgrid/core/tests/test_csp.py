@@ -12,12 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from civicgrid.accounts.models import Role
-from civicgrid.cases import actions
-from civicgrid.cases.categories import load_categories
-from civicgrid.cases.models import Category
 from civicgrid.core import csp
-from civicgrid.regions import locator
-from civicgrid.testing import build_tree, make_user
+from civicgrid.testing import build_case_world
 
 pytestmark = pytest.mark.django_db
 
@@ -72,28 +68,14 @@ def inline_code(html):
 
 @pytest.fixture
 def site(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CASES_RESIDENT_REPORTS_PER_HOUR = 0
-    settings.CASES_RESIDENT_REPORTS_PER_DAY = 0
-    tree = build_tree()
-    locator.invalidate()
-    load_categories()
-    users = {
-        "resident": make_user("居民", Role.RESIDENT, tree["S1C1"], phone="13700001234"),
-        "community": make_user("社区", Role.COMMUNITY_STAFF, tree["S1C1"], phone="13900002222"),
-        "street": make_user("街道", Role.STREET_STAFF, tree["S1"], phone="13900001111"),
-        "grid": make_user("网格员", Role.GRID_WORKER, tree["S1C1G1"], phone="13900004444"),
-        "operator": make_user("值班员", Role.COMMAND_OPERATOR, tree["D"], phone="13900003333"),
+    people = {
+        "resident": ("居民", Role.RESIDENT, "S1C1", "13700001234"),
+        "community": ("社区", Role.COMMUNITY_STAFF, "S1C1", "13900002222"),
+        "street": ("街道", Role.STREET_STAFF, "S1", "13900001111"),
+        "grid": ("网格员", Role.GRID_WORKER, "S1C1G1", "13900004444"),
+        "operator": ("值班员", Role.COMMAND_OPERATOR, "D", "13900003333"),
     }
-    node = tree["S1C1G1M1"]
-    case = actions.report_case(
-        users["resident"],
-        category=Category.objects.get(code="S05001"),
-        description="楼道里堆满了纸箱。",
-        lon=node.centroid_lon,
-        lat=node.centroid_lat,
-    ).case
-    return tree, users, case
+    return build_case_world(settings, people, description="楼道里堆满了纸箱。")
 
 
 def pages(tree, case):

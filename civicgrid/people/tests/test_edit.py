@@ -65,6 +65,35 @@ def building_data(tree, **extra):
     return data
 
 
+# --- One add/edit view per record type (civicgrid.core.editing.ObjectEditView) ---------------------
+
+
+def test_every_add_and_edit_page_asks_a_visitor_to_sign_in_and_changes_nothing(client, building):
+    house = building.houses.first()
+    before = rows(Building), rows(House)
+    pages = [
+        reverse("people:building_new"),
+        reverse("people:building_edit", args=[building.pk]),
+        reverse("people:house_new", args=[building.pk]),
+        reverse("people:house_edit", args=[house.pk]),
+        reverse("people:houses_generate", args=[building.pk]),
+        reverse("people:compound_new"),
+        reverse("people:company_new"),
+        reverse("people:enterprise_new"),
+    ]
+    for url in pages:
+        for response in (client.get(url), client.post(url, {"name": "x", "per_floor": 2})):
+            assert response.status_code == 302 and response.url.startswith(reverse("accounts:login")), url
+    assert (rows(Building), rows(House)) == before
+
+
+def test_an_edit_page_of_a_record_that_does_not_exist_answers_404(client, community):
+    client.force_login(community)
+    for name in ("building_edit", "house_edit", "compound_edit", "company_edit", "enterprise_edit", "person_edit"):
+        assert client.get(reverse(f"people:{name}", args=[999999])).status_code == 404, name
+    assert client.get(reverse("people:house_new", args=[999999])).status_code == 404
+
+
 # --- Buildings ----------------------------------------------------------------------------------------
 
 

@@ -1,8 +1,9 @@
 """Staff pages that keep base data current without Excel or the admin: buildings, houses (one by one or
-generated floor by floor), compounds, property companies, merchants and enterprises, and moving a
-person to another house of one's area.
+generated floor by floor), compounds, property companies, merchants and enterprises, persons, and
+moving a person to another house of one's area.
 
-Records are looked up through `restrict(user, "change")` (out of scope: 404) and every choice a form
+Each record type has one add/edit view (civicgrid.core.editing.ObjectEditView, as NetBox's): the URL
+without a pk adds, the URL with one edits. Records are looked up through `restrict(user, "change")` (out of scope: 404) and every choice a form
 offers is limited to the user's scope for the permission at stake; the writes are actions.py
 functions, which check the permission again and record the change log.
 """
@@ -15,10 +16,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from civicgrid.accounts.scopes import scope_codes
-from civicgrid.core.changelog import changes_for
+from civicgrid.core.editing import ObjectEditView
+from civicgrid.core.forms import add_errors
 from civicgrid.core.scoping import subtree_q
 from civicgrid.people import actions
 from civicgrid.people.forms import (
@@ -28,10 +31,10 @@ from civicgrid.people.forms import (
     GenerateHousesForm,
     HouseForm,
     MoveForm,
+    PersonEditForm,
     PropertyCompanyForm,
 )
 from civicgrid.people.models import Building, Compound, Enterprise, House, Person, PropertyCompany
-from civicgrid.people.views.pages import _form_errors
 from civicgrid.regions.models import Level, Region
 
 GRID_LEVELS = (Level.GRID, Level.MICROGRID)
@@ -55,90 +58,73 @@ def _initial_region(request):
     return Region.objects.filter(code=code).first() if code.isdigit() else None
 
 
-def _save(request, form, save, success, target):
-    """Run the action for a valid form: PermissionDenied is a 404, a ValidationError goes back to the
-    form; on success a message and a redirect (POST-redirect-GET). None: render the form again."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        record = save(form.cleaned_data)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        _form_errors(form, exc)
-        return None
-    messages.success(request, success(record))
-    return redirect(target(record))
+class EditView(ObjectEditView):
+    """The people pages' add/edit view: the shared form page. A record placed in the tree names the
+    form field that places it and the levels it may be placed on: the choices are the nodes where the
+    user may change such records (none: 404), and the add page preselects the ?region= it was opened
+    from."""
+
+    template_name = "people/edit_form.html"
+    place_field = None
+    place_levels = ()
+    fields = ()  # the record's fields the edit form starts from
+
+    def places(self):
+        opts = self.model._meta
+        regions = _regions(self.request.user, f"{opts.app_label}.change_{opts.model_name}", self.place_levels)
+        if not regions.exists():
+            raise Http404
+        return regions
+
+    def initial(self):
+        if self.adding:
+            return {self.place_field: _initial_in(self.request, self.place_levels)}
+        return {name: getattr(self.object, name) for name in self.fields}
 
 
-def _render(request, form, *, title, subtitle="", cancel, record=None, form_id="edit-form", submit=None):
-    context = {
-        "form": form,
-        "title": title,
-        "subtitle": subtitle,
-        "cancel": cancel,
-        "form_id": form_id,
-        "submit": submit or _("保存"),
-        "changes": changes_for(record)[:20] if record is not None and record.pk else None,
-    }
-    return render(request, "people/edit_form.html", context, status=400 if form.is_bound else 200)
+def _initial_in(request, levels):
+    """The ?region= the page was opened from, if a record of this type may be placed there."""
+    region = _initial_region(request)
+    return region if region is not None and region.level in levels else None
+
+
+def _list_url(request, name):
+    region = _initial_region(request)
+    return reverse(name) + (f"?region={region.code}" if region else "")
 
 
 # --- Buildings ----------------------------------------------------------------------------------------
 
 
-def _building_form(request, building):
-    grids = _regions(request.user, "people.change_building", GRID_LEVELS)
-    if not grids.exists():
-        raise Http404
-    # The compounds of the user's area; save_building checks the one chosen is in the grid's community.
-    compounds = Compound.objects.restrict(request.user, "view").order_by("region_code", "name")
-    if building.pk:
-        initial = {name: getattr(building, name) for name in actions.BUILDING_FIELDS}
-    else:
-        region = _initial_region(request)
-        initial = {"grid": region if region is not None and region.level in GRID_LEVELS else None}
-    return BuildingForm(request.POST or None, initial=initial, grids=grids, compounds=compounds)
+class BuildingEditView(EditView):
+    model = Building
+    form_id = "building-form"
+    place_field, place_levels, fields = "grid", GRID_LEVELS, actions.BUILDING_FIELDS
 
+    def get_form(self):
+        # The compounds of the user's area; save_building checks the one chosen is in the grid's community.
+        compounds = Compound.objects.restrict(self.request.user, "view").order_by("region_code", "name")
+        return BuildingForm(self.request.POST or None, initial=self.initial(), grids=self.places(), compounds=compounds)
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def building_new(request):
-    building = Building()
-    form = _building_form(request, building)
-    done = _save(
-        request,
-        form,
-        lambda data: actions.save_building(request.user, building, **data),
-        lambda b: _("已新增楼栋：%(name)s") % {"name": b.name},
-        lambda b: reverse("people:building", args=[b.pk]),
-    )
-    region = _initial_region(request)
-    cancel = reverse("people:index") + (f"?region={region.code}" if region else "")
-    return done or _render(request, form, title=_("新增楼栋"), cancel=cancel, form_id="building-form")
+    def save(self, form):
+        return actions.save_building(self.request.user, self.object, **form.cleaned_data)
 
+    def success_url(self, building):
+        return reverse("people:building", args=[building.pk])
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def building_edit(request, pk):
-    building = get_object_or_404(Building.objects.restrict(request.user, "change"), pk=pk)
-    form = _building_form(request, building)
-    done = _save(
-        request,
-        form,
-        lambda data: actions.save_building(request.user, building, **data),
-        lambda b: _("已保存。"),
-        lambda b: reverse("people:building", args=[b.pk]),
-    )
-    return done or _render(
-        request,
-        form,
-        title=_("修改楼栋") + f" · {building.name}",
-        subtitle=building.code,
-        cancel=reverse("people:building", args=[building.pk]),
-        record=building,
-        form_id="building-form",
-    )
+    def success_message(self, building):
+        return _("已新增楼栋：%(name)s") % {"name": building.name} if self.adding else _("已保存。")
+
+    def cancel_url(self):
+        if self.adding:
+            return _list_url(self.request, "people:index")
+        return reverse("people:building", args=[self.object.pk])
+
+    def title(self):
+        return _("新增楼栋") if self.adding else _("修改楼栋") + f" · {self.object.name}"
+
+    def subtitle(self):
+        return "" if self.adding else self.object.code
 
 
 # --- Houses -------------------------------------------------------------------------------------------
@@ -149,80 +135,105 @@ def _house_building(request, pk):
     return get_object_or_404(scoped(Building.objects.all(), request.user, "people.change_house"), pk=pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def house_new(request, pk):
-    building = _house_building(request, pk)
-    form = HouseForm(request.POST or None, building=building)
-    done = _save(
-        request,
-        form,
-        lambda data: actions.save_house(request.user, House(building=building), **data),
-        lambda h: _("已新增房屋：%(house)s") % {"house": h},
-        lambda h: reverse("people:house", args=[h.pk]),
-    )
-    return done or _render(
-        request,
-        form,
-        title=_("新增房屋") + f" · {building.name}",
-        subtitle=_("楼层 -5 到 %(floors)s（地下室为负数）") % {"floors": building.floors},
-        cancel=reverse("people:building", args=[building.pk]),
-        form_id="house-form",
-    )
+HOUSE_FIELDS = ("unit", "floor", "number", "area", "usage")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def houses_generate(request, pk):
-    building = _house_building(request, pk)
-    form = GenerateHousesForm(request.POST or None, building=building)
-    done = _save(
-        request,
-        form,
-        lambda data: actions.generate_houses(request.user, building, **data),
-        lambda created: _("已生成房屋 %(count)s 套（已有的房号跳过）。") % {"count": len(created)},
-        lambda created: reverse("people:building", args=[building.pk]),
-    )
-    return done or _render(
-        request,
-        form,
-        title=_("批量生成房屋") + f" · {building.name}",
-        subtitle=_("房号为楼层加两位序号，如 101、102、1201；已有的房号跳过。"),
-        cancel=reverse("people:building", args=[building.pk]),
-        form_id="generate-form",
-        submit=_("生成"),
-    )
+class HouseEditView(EditView):
+    """Adding a house to a building (/buildings/<building>/houses/new/) or editing one."""
+
+    model = House
+    form_id = "house-form"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("building")
+
+    def new_object(self, building):
+        return House(building=_house_building(self.request, building))
+
+    def get_form(self):
+        house = self.object
+        initial = {} if self.adding else {name: getattr(house, name) for name in HOUSE_FIELDS}
+        return HouseForm(self.request.POST or None, initial=initial, building=house.building)
+
+    def save(self, form):
+        return actions.save_house(self.request.user, self.object, **form.cleaned_data)
+
+    def success_url(self, house):
+        return reverse("people:house", args=[house.pk])
+
+    def success_message(self, house):
+        return _("已新增房屋：%(house)s") % {"house": house} if self.adding else _("已保存。")
+
+    def cancel_url(self):
+        if self.adding:
+            return reverse("people:building", args=[self.object.building.pk])
+        return reverse("people:house", args=[self.object.pk])
+
+    def title(self):
+        if self.adding:
+            return _("新增房屋") + f" · {self.object.building.name}"
+        return _("修改房屋") + f" · {self.object}"
+
+    def subtitle(self):
+        if self.adding:
+            return _("楼层 -5 到 %(floors)s（地下室为负数）") % {"floors": self.object.building.floors}
+        return ""
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def house_edit(request, pk):
-    house = get_object_or_404(House.objects.restrict(request.user, "change").select_related("building"), pk=pk)
-    initial = {name: getattr(house, name) for name in ("unit", "floor", "number", "area", "usage")}
-    form = HouseForm(request.POST or None, initial=initial, building=house.building)
-    done = _save(
-        request,
-        form,
-        lambda data: actions.save_house(request.user, house, **data),
-        lambda h: _("已保存。"),
-        lambda h: reverse("people:house", args=[h.pk]),
-    )
-    return done or _render(
-        request,
-        form,
-        title=_("修改房屋") + f" · {house}",
-        cancel=reverse("people:house", args=[house.pk]),
-        record=house,
-        form_id="house-form",
-    )
+class HousesGenerateView(EditView):
+    """Houses generated floor by floor in a building: the building's page for it."""
+
+    model = Building
+    form_id = "generate-form"
+    show_changes = False
+
+    def get_queryset(self):
+        return scoped(Building.objects.all(), self.request.user, "people.change_house")
+
+    def get_form(self):
+        return GenerateHousesForm(self.request.POST or None, building=self.object)
+
+    def save(self, form):
+        return actions.generate_houses(self.request.user, self.object, **form.cleaned_data)
+
+    def success_url(self, created):
+        return reverse("people:building", args=[self.object.pk])
+
+    def success_message(self, created):
+        return _("已生成房屋 %(count)s 套（已有的房号跳过）。") % {"count": len(created)}
+
+    def cancel_url(self):
+        return reverse("people:building", args=[self.object.pk])
+
+    def title(self):
+        return _("批量生成房屋") + f" · {self.object.name}"
+
+    def subtitle(self):
+        return _("房号为楼层加两位序号，如 101、102、1201；已有的房号跳过。")
+
+    def submit_label(self):
+        return _("生成")
 
 
-# --- Compounds and property companies -----------------------------------------------------------------
+# --- Compounds, property companies, merchants and enterprises ----------------------------------------
 
 
-def _enterprises_url(request):
-    region = _initial_region(request)
-    return reverse("people:enterprises") + (f"?region={region.code}" if region else "")
+class EnterprisesPageEditView(EditView):
+    """A record listed on the merchants page: cancel goes back to that page (of its region)."""
+
+    def cancel_url(self):
+        if self.adding:
+            return _list_url(self.request, "people:enterprises")
+        return reverse("people:enterprises") + f"?region={self.object.region_code}"
+
+    def success_url(self, record):
+        return reverse(self.edit_url_name, args=[record.pk])
+
+    def success_message(self, record):
+        return self.added % {"name": record.name} if self.adding else _("已保存。")
+
+    def title(self):
+        return self.add_title if self.adding else self.edit_title + f" · {self.object.name}"
 
 
 def _companies(user):
@@ -235,175 +246,118 @@ def _companies(user):
     return PropertyCompany.objects.filter(Q(region_code__in=above) | subtree_q("region_code", codes))
 
 
-def _compound_form(request, compound):
-    communities = _regions(request.user, "people.change_compound", [Level.COMMUNITY])
-    if not communities.exists():
-        raise Http404
-    if compound.pk:
-        initial = {name: getattr(compound, name) for name in actions.COMPOUND_FIELDS}
-    else:
-        region = _initial_region(request)
-        initial = {"community": region if region is not None and region.level == Level.COMMUNITY else None}
-    return CompoundForm(
-        request.POST or None, initial=initial, communities=communities, companies=_companies(request.user)
-    )
+class CompoundEditView(EnterprisesPageEditView):
+    model = Compound
+    edit_url_name = "people:compound_edit"
+    added = gettext_lazy("已新增小区：%(name)s")
+    add_title, edit_title = gettext_lazy("新增小区"), gettext_lazy("修改小区")
+    place_field, place_levels, fields = "community", [Level.COMMUNITY], actions.COMPOUND_FIELDS
+
+    def get_form(self):
+        return CompoundForm(
+            self.request.POST or None,
+            initial=self.initial(),
+            communities=self.places(),
+            companies=_companies(self.request.user),
+        )
+
+    def save(self, form):
+        return actions.save_compound(self.request.user, self.object, **form.cleaned_data)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def compound_new(request):
-    compound = Compound()
-    form = _compound_form(request, compound)
-    done = _save(
-        request,
-        form,
-        lambda data: actions.save_compound(request.user, compound, **data),
-        lambda c: _("已新增小区：%(name)s") % {"name": c.name},
-        lambda c: reverse("people:compound_edit", args=[c.pk]),
-    )
-    return done or _render(request, form, title=_("新增小区"), cancel=_enterprises_url(request))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def compound_edit(request, pk):
-    compound = get_object_or_404(Compound.objects.restrict(request.user, "change"), pk=pk)
-    form = _compound_form(request, compound)
-    done = _save(
-        request,
-        form,
-        lambda data: actions.save_compound(request.user, compound, **data),
-        lambda c: _("已保存。"),
-        lambda c: reverse("people:compound_edit", args=[c.pk]),
-    )
-    return done or _render(
-        request,
-        form,
-        title=_("修改小区") + f" · {compound.name}",
-        cancel=reverse("people:enterprises") + f"?region={compound.region_code}",
-        record=compound,
-    )
-
-
-def _company_form(request, company):
-    regions = _regions(request.user, "people.change_propertycompany", [Level.DISTRICT, Level.STREET, Level.COMMUNITY])
-    if not regions.exists():
-        raise Http404
-    if company.pk:
-        initial = {name: getattr(company, name) for name in ("name", "region", "credit_code", "contact")}
-    else:
-        region = _initial_region(request)
-        initial = {"region": region if region is not None and region.level <= Level.COMMUNITY else None}
-    return PropertyCompanyForm(request.POST or None, initial=initial, regions=regions, editing=bool(company.pk))
-
-
-def _save_company(request, company, form):
+def _with_contact_phone(form):
+    """The form's data for the action, the contact phone (kept, replaced or cleared) as `phone`."""
     data = dict(form.cleaned_data)
-    phone = form.contact_phone()
-    data.pop("phone"), data.pop("clear_phone", None)
-    return actions.save_property_company(request.user, company, phone=phone, **data)
+    data.pop("clear_phone", None)
+    data["phone"] = form.contact_phone()
+    return data
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def company_new(request):
-    company = PropertyCompany()
-    form = _company_form(request, company)
-    done = _save(
-        request,
-        form,
-        lambda data: _save_company(request, company, form),
-        lambda c: _("已新增物业公司：%(name)s") % {"name": c.name},
-        lambda c: reverse("people:company_edit", args=[c.pk]),
-    )
-    return done or _render(request, form, title=_("新增物业公司"), cancel=_enterprises_url(request))
+def _contact_phone_subtitle(view):
+    return "" if view.adding else _("联系电话：%(phone)s") % {"phone": view.object.phone_masked or "—"}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def company_edit(request, pk):
-    company = get_object_or_404(PropertyCompany.objects.restrict(request.user, "change"), pk=pk)
-    form = _company_form(request, company)
-    done = _save(
-        request,
-        form,
-        lambda data: _save_company(request, company, form),
-        lambda c: _("已保存。"),
-        lambda c: reverse("people:company_edit", args=[c.pk]),
-    )
-    return done or _render(
-        request,
-        form,
-        title=_("修改物业公司") + f" · {company.name}",
-        subtitle=_("联系电话：%(phone)s") % {"phone": company.phone_masked or "—"},
-        cancel=reverse("people:enterprises") + f"?region={company.region_code}",
-        record=company,
-    )
+class CompanyEditView(EnterprisesPageEditView):
+    model = PropertyCompany
+    edit_url_name = "people:company_edit"
+    added = gettext_lazy("已新增物业公司：%(name)s")
+    add_title, edit_title = gettext_lazy("新增物业公司"), gettext_lazy("修改物业公司")
+    place_field, place_levels = "region", [Level.DISTRICT, Level.STREET, Level.COMMUNITY]
+    fields = ("name", "region", "credit_code", "contact")
+
+    def get_form(self):
+        return PropertyCompanyForm(
+            self.request.POST or None, initial=self.initial(), regions=self.places(), editing=not self.adding
+        )
+
+    def save(self, form):
+        return actions.save_property_company(self.request.user, self.object, **_with_contact_phone(form))
+
+    def subtitle(self):
+        return _contact_phone_subtitle(self)
 
 
-# --- Merchants and enterprises ------------------------------------------------------------------------
+class EnterpriseEditView(EnterprisesPageEditView):
+    model = Enterprise
+    edit_url_name = "people:enterprise_edit"
+    added = gettext_lazy("已新增商户企业：%(name)s")
+    add_title, edit_title = gettext_lazy("新增商户企业"), gettext_lazy("修改商户企业")
+    place_field, place_levels = "grid", GRID_LEVELS
+    fields = ("name", "kind", "credit_code", "grid", "address", "industry", "contact", "employees")
+
+    def get_form(self):
+        initial = self.initial()
+        if not self.adding:
+            initial["building_code"] = self.object.building.code if self.object.building_id else ""
+        buildings = Building.objects.restrict(self.request.user, "view")
+        return EnterpriseForm(
+            self.request.POST or None,
+            initial=initial,
+            grids=self.places(),
+            buildings=buildings,
+            editing=not self.adding,
+        )
+
+    def save(self, form):
+        data = _with_contact_phone(form)
+        data.pop("building_code", None)
+        return actions.save_enterprise(self.request.user, self.object, **data)
+
+    def subtitle(self):
+        return _contact_phone_subtitle(self)
 
 
-def _enterprise_form(request, enterprise):
-    grids = _regions(request.user, "people.change_enterprise", GRID_LEVELS)
-    if not grids.exists():
-        raise Http404
-    if enterprise.pk:
-        names = ("name", "kind", "credit_code", "grid", "address", "industry", "contact", "employees")
-        initial = {name: getattr(enterprise, name) for name in names}
-        initial["building_code"] = enterprise.building.code if enterprise.building_id else ""
-    else:
-        region = _initial_region(request)
-        initial = {"grid": region if region is not None and region.level in GRID_LEVELS else None}
-    buildings = Building.objects.restrict(request.user, "view")
-    return EnterpriseForm(
-        request.POST or None, initial=initial, grids=grids, buildings=buildings, editing=bool(enterprise.pk)
-    )
+# --- Persons ------------------------------------------------------------------------------------------
+# A person is added on their house's page (pages.add_person), with the household they join.
 
 
-def _save_enterprise(request, enterprise, form):
-    data = dict(form.cleaned_data)
-    phone = form.contact_phone()
-    for name in ("phone", "clear_phone", "building_code"):
-        data.pop(name, None)
-    return actions.save_enterprise(request.user, enterprise, phone=phone, **data)
+class PersonEditView(EditView):
+    model = Person
+    form_id = "person-edit-form"
+    show_changes = False  # the person's page shows them
 
+    def get_form(self):
+        names = ("name", "ethnicity", "residence_type", "relation", "political_status", "notes")
+        initial = {name: getattr(self.object, name) for name in names}
+        return PersonEditForm(self.request.POST or None, initial=initial)
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_new(request):
-    enterprise = Enterprise()
-    form = _enterprise_form(request, enterprise)
-    done = _save(
-        request,
-        form,
-        lambda data: _save_enterprise(request, enterprise, form),
-        lambda e: _("已新增商户企业：%(name)s") % {"name": e.name},
-        lambda e: reverse("people:enterprise_edit", args=[e.pk]),
-    )
-    return done or _render(request, form, title=_("新增商户企业"), cancel=_enterprises_url(request))
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        id_number, phone = data.pop("id_number") or None, data.pop("phone") or None
+        return actions.update_person(self.request.user, self.object, id_number=id_number, phone=phone, **data)
 
+    def success_url(self, person):
+        return reverse("people:person", args=[self.object.pk])
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_edit(request, pk):
-    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, "change"), pk=pk)
-    form = _enterprise_form(request, enterprise)
-    done = _save(
-        request,
-        form,
-        lambda data: _save_enterprise(request, enterprise, form),
-        lambda e: _("已保存。"),
-        lambda e: reverse("people:enterprise_edit", args=[e.pk]),
-    )
-    return done or _render(
-        request,
-        form,
-        title=_("修改商户企业") + f" · {enterprise.name}",
-        subtitle=_("联系电话：%(phone)s") % {"phone": enterprise.phone_masked or "—"},
-        cancel=reverse("people:enterprises") + f"?region={enterprise.region_code}",
-        record=enterprise,
-    )
+    def cancel_url(self):
+        return reverse("people:person", args=[self.object.pk])
+
+    def title(self):
+        return _("修改信息") + f" · {self.object.name}"
+
+    def subtitle(self):
+        person = self.object
+        return f"{_('身份证号')} {person.id_number_masked or '—'} · {_('手机号')} {person.phone_masked or '—'}"
 
 
 # --- Moving a person to another house -----------------------------------------------------------------
@@ -447,7 +401,7 @@ def person_move(request, pk):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("已迁往：%(house)s") % {"house": data["house"]})
                 return redirect("people:person", pk=person.pk)

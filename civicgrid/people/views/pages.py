@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicgrid.core.changelog import changes_for
+from civicgrid.core.forms import add_errors
 from civicgrid.core.http import client_ip
 from civicgrid.people import actions, selectors
-from civicgrid.people.forms import MoveOutForm, PersonEditForm, PersonForm, RentalForm, UnmaskForm, VerifyForm
+from civicgrid.people.forms import MoveOutForm, PersonForm, RentalForm, UnmaskForm, VerifyForm
 from civicgrid.people.models import (
     AccessLog,
     Building,
@@ -47,14 +48,6 @@ def _require_people(user):
 def _form_status(form):
     """An invalid form shown again answers 400, as every form of the project does."""
     return 400 if form.is_bound and form.errors else 200
-
-
-def _form_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -154,7 +147,7 @@ def add_rental(request, pk):
         try:
             actions.register_rental(request.user, house, tenant_ids=[int(t) for t in tenant_ids], **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已登记出租。"))
             return redirect("people:house", pk=house.pk)
@@ -184,7 +177,7 @@ def verify(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已完成入户核查：%(house)s") % {"house": house})
             return redirect("people:house", pk=house.pk)
@@ -214,7 +207,7 @@ def add_person(request, pk):
                 **data,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
@@ -272,32 +265,6 @@ def person(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def person_edit(request, pk):
-    person = get_object_or_404(Person.objects.restrict(request.user, "change"), pk=pk)
-    initial = {
-        "name": person.name,
-        "ethnicity": person.ethnicity,
-        "residence_type": person.residence_type,
-        "relation": person.relation,
-        "political_status": person.political_status,
-        "notes": person.notes,
-    }
-    form = PersonEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        id_number, phone = data.pop("id_number") or None, data.pop("phone") or None
-        try:
-            actions.update_person(request.user, person, id_number=id_number, phone=phone, **data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("people:person", pk=person.pk)
-    return render(request, "people/person_edit.html", {"person": person, "form": form}, status=_form_status(form))
-
-
-@login_required
 @require_POST
 def person_move_out(request, pk):
     person = get_object_or_404(Person.objects.restrict(request.user, "change"), pk=pk)
@@ -340,7 +307,7 @@ def unmask(request, pk):
                 request.user, person, form.cleaned_data["field"], form.cleaned_data["reason"], ip=client_ip(request)
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             context["plain"] = {"field": form.cleaned_data["field"], "value": value}
             response = render(request, "people/person.html", context)

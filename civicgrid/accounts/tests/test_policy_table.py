@@ -1,0 +1,166 @@
+"""The policy table is assembled from what each app registers (its permissions.py), and the system
+check accounts.E001/E002 keeps the code and the table in agreement."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from civicgrid.accounts import checks, roledoc, roles
+from civicgrid.accounts.models import Role
+from civicgrid.accounts.roles import Permissions
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "roles.md"
+
+PEOPLE_VIEW = {
+    "people.view_building",
+    "people.view_compound",
+    "people.view_enterprise",
+    "people.view_house",
+    "people.view_household",
+    "people.view_person",
+    "people.view_propertycompany",
+    "people.view_rental",
+}
+VIEW_TREE = {"regions.view_region", "regions.view_department"}
+CASE_WORK = {"cases.add_case", "cases.view_case"}
+SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.RESIDENT, {"cases.add_case", "regions.view_region"}),
+        (
+            Role.GRID_WORKER,
+            VIEW_TREE
+            | CASE_WORK
+            | SCREEN
+            | PEOPLE_VIEW
+            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"},
+        ),
+        (
+            Role.STREET_STAFF,
+            VIEW_TREE | CASE_WORK | SCREEN | PEOPLE_VIEW | {"people.export_person", "people.view_accesslog"},
+        ),
+        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK),
+        (
+            Role.SYSTEM_ADMIN,
+            VIEW_TREE
+            | CASE_WORK
+            | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"},
+        ),
+        (Role.INTEGRATION, {"regions.view_region", "cases.view_case", "cases.add_case"}),
+        (Role.HOTLINE_INTEGRATION, VIEW_TREE | CASE_WORK),
+    ],
+)
+def test_each_role_lists_the_permissions_the_apps_grant_it(role, expected):
+    assert roles.permissions_of(role) == expected
+    assert roles.role_permissions()[role] == expected
+
+
+def test_community_staff_hold_every_base_data_permission_and_clearance():
+    held = roles.permissions_of(Role.COMMUNITY_STAFF)
+    assert roles.clearances() <= held
+    assert {"people.import_person", "people.change_building", "people.change_compound"} <= held
+
+
+def test_clearances_are_never_implied_by_the_system_admin_role():
+    assert roles.clearances() == {
+        "people.view_sensitive_tag",
+        "people.view_restricted_tag",
+        "people.unmask_person",
+        "people.export_person",
+    }
+    assert not any(roles.role_has_permission(Role.SYSTEM_ADMIN, clearance) for clearance in roles.clearances())
+    assert roles.role_has_permission(Role.SYSTEM_ADMIN, "people.change_person")
+
+
+def test_each_app_registers_its_part_of_the_table():
+    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard"]
+
+
+def test_an_app_registers_one_entry_and_declares_only_its_own_permissions():
+    with pytest.raises(ImproperlyConfigured):
+        roles.REGISTRY.register(Permissions("people", grants={Role.RESIDENT: {"people.view_person"}}))
+    with pytest.raises(ImproperlyConfigured):
+        Permissions("cases", declares={"people.fly_person": "fly"})
+    assert not roles.role_has_permission(Role.RESIDENT, "people.view_person")
+
+
+def test_the_project_passes_the_permission_check():
+    assert checks.check_permissions() == []
+
+
+def test_the_check_sees_the_permissions_the_code_uses():
+    used = {permission for permission, _where in checks.permission_uses(checks.project_sources())}
+    # Literal arguments of the permission helpers, PERMISSION constants and Model.objects.restrict().
+    assert {"people.change_building", "dashboard.view_screen", "people.view_sensitive_tag"} <= used
+    assert {"people.change_person", "people.view_accesslog", "regions.view_department", "cases.view_case"} <= used
+
+
+FLYING = """
+from civicgrid.core.navigation import NavItem
+from civicgrid.people.models import Person
+from civicgrid.people.policy import allowed
+
+PERMISSION = "people.fly_person"
+
+
+def fly(user, person):
+    allowed(user, "people.view_person", person.region_code)  # exists: fine
+    if not allowed(user, "people.fly_person", person.region_code):
+        raise PermissionError
+    user.has_perm("people.fly_person")
+    Person.objects.restrict(user, "fly").filter(pk=person.pk)
+    Person.objects.restrict(user, action="change")  # exists: fine
+    NavItem("fly", "people:fly", None, permission="people.fly_person")
+    return "people.fly_person"  # not a permission use: a plain string
+"""
+
+
+def test_a_use_of_a_permission_no_role_can_be_granted_is_an_error(tmp_path):
+    module = tmp_path / "flying.py"
+    module.write_text(FLYING, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_flying.py").write_text(FLYING, encoding="utf-8")  # tests are not read
+
+    errors = checks.permission_errors([tmp_path])
+
+    assert {error.id for error in errors} == {"accounts.E001"}
+    assert [error.obj for error in errors] == [f"{module}:{line}" for line in (6, 11, 13, 14, 16)]
+    assert all("'people.fly_person'" in error.msg for error in errors[:3] + errors[4:])
+    assert "'people.fly_person'" in errors[0].msg and "it does not exist" in errors[0].msg
+    assert "'people.fly_person'" in errors[3].msg  # Person.objects.restrict(user, "fly")
+
+
+def test_a_clearance_no_role_lists_cannot_be_used(tmp_path):
+    (tmp_path / "tags.py").write_text('scope_codes(user, "people.view_restricted_tag")\n', encoding="utf-8")
+    entries = [Permissions("people", clearances={"people.view_restricted_tag"})]
+
+    errors = checks.permission_errors([tmp_path], entries=entries)
+
+    assert [error.id for error in errors] == ["accounts.E001"]
+    assert "no role lists it" in errors[0].msg
+    assert checks.permission_errors([tmp_path]) == []  # community staff hold it
+
+
+def test_a_grant_of_a_permission_that_does_not_exist_is_an_error():
+    entries = [
+        *roles.REGISTRY,
+        Permissions("flying", grants={Role.GRID_WORKER: {"people.fly_person", "people.view_person"}}),
+        Permissions("typos", grants={Role.RESIDENT: {"cases.add_cases"}}, clearances={"people.unmask_persons"}),
+    ]
+
+    errors = checks.permission_errors([], entries=entries)
+
+    assert [error.id for error in errors] == ["accounts.E002"] * 3
+    assert "grid_worker" in errors[0].msg and "'people.fly_person'" in errors[0].msg
+    assert "'cases.add_cases'" in errors[1].msg
+    assert "'people.unmask_persons'" in errors[2].msg
+
+
+def test_docs_roles_md_shows_the_table_as_the_apps_register_it():
+    assert DOC.read_text(encoding="utf-8") == roledoc.render(), (
+        "docs/roles.md drifted from the code: python manage.py roles_doc > docs/roles.md"
+    )
