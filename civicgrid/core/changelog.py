@@ -73,3 +73,17 @@ def changes_for(instance):
         .select_related("user")
         .order_by("-at", "-id")
     )
+
+
+def stored_snapshot(instance, fields):
+    """The snapshot of `instance` as the database holds it (the row locked until the transaction
+    ends), or None for an instance not yet saved: the "before" of an edit made on a form's copy."""
+    if instance.pk is None:
+        return None
+    stored = type(instance)._base_manager.select_for_update().filter(pk=instance.pk).first()
+    return snapshot(stored, fields) if stored is not None else None
+
+
+def editable_fields(model, exclude=()):
+    """Names of the model's concrete fields worth logging: not the primary key, not `exclude`."""
+    return [field.name for field in model._meta.concrete_fields if not field.primary_key and field.name not in exclude]
