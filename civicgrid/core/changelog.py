@@ -44,7 +44,7 @@ def snapshot(instance, fields):
 def change_row(user, instance, action, before=None, after=None, note="", at=None):
     """An unsaved ObjectChange (for bulk_create by importers)."""
     return ObjectChange(
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance._meta.model),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         action=action,
@@ -68,7 +68,7 @@ def record_change(user, instance, action, before=None, after=None, note=""):
 def changes_for(instance):
     return (
         ObjectChange.objects.filter(
-            content_type=ContentType.objects.get_for_model(type(instance)), object_id=str(instance.pk)
+            content_type=ContentType.objects.get_for_model(instance._meta.model), object_id=str(instance.pk)
         )
         .select_related("user")
         .order_by("-at", "-id")
@@ -80,7 +80,7 @@ def stored_snapshot(instance, fields):
     ends), or None for an instance not yet saved: the "before" of an edit made on a form's copy."""
     if instance.pk is None:
         return None
-    stored = type(instance)._base_manager.select_for_update().filter(pk=instance.pk).first()
+    stored = instance._meta.model._base_manager.select_for_update().filter(pk=instance.pk).first()
     return snapshot(stored, fields) if stored is not None else None
 
 
