@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from civicgrid.core.changelog import changes_for, editable_fields, record_change, snapshot, stored_snapshot
+from civicgrid.core.changelog import changes_for_all, editable_fields, record_change, snapshot, stored_snapshot
 from civicgrid.core.models import ObjectChange
 
 HISTORY_PAGE_SIZE = 50
@@ -34,6 +34,11 @@ class ChangeLogAdmin:
     changelog_fields = None
     changelog_exclude = ()
     object_history_template = "admin/object_changes.html"
+
+    def history_records(self, obj):
+        """The records whose change rows the history page of `obj` lists: `obj` itself, and for a
+        record edited with its inlines (an application and its keys) those rows too."""
+        return [obj]
 
     def changelog_field_names(self):
         if self.changelog_fields is not None:
@@ -71,7 +76,8 @@ class ChangeLogAdmin:
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         opts = self.model._meta
-        page = Paginator(changes_for(obj), HISTORY_PAGE_SIZE).get_page(request.GET.get("p"))
+        records = self.history_records(obj)
+        page = Paginator(changes_for_all(records), HISTORY_PAGE_SIZE).get_page(request.GET.get("p"))
         context = {
             **self.admin_site.each_context(request),
             "title": _("变更记录：%(record)s") % {"record": obj},
@@ -81,6 +87,7 @@ class ChangeLogAdmin:
             "opts": opts,
             "page": page,
             "changes": page.object_list,
+            "show_records": len(records) > 1,
             "preserved_filters": self.get_preserved_filters(request),
             **(extra_context or {}),
         }

@@ -75,6 +75,21 @@ def changes_for(instance):
     )
 
 
+def changes_for_all(instances):
+    """The change rows of several records (of any models) together, newest first: a record and the
+    rows it owns, such as an application and its keys."""
+    ids_by_type = {}
+    for instance in instances:
+        content_type = ContentType.objects.get_for_model(instance._meta.model)
+        ids_by_type.setdefault(content_type.pk, []).append(str(instance.pk))
+    if not ids_by_type:
+        return ObjectChange.objects.none()
+    condition = models.Q()
+    for content_type_id, ids in ids_by_type.items():
+        condition |= models.Q(content_type_id=content_type_id, object_id__in=ids)
+    return ObjectChange.objects.filter(condition).select_related("user").order_by("-at", "-id")
+
+
 def stored_snapshot(instance, fields):
     """The snapshot of `instance` as the database holds it (the row locked until the transaction
     ends), or None for an instance not yet saved: the "before" of an edit made on a form's copy."""
