@@ -1,13 +1,53 @@
-"""The write path for accounts: every role change is logged in the security log."""
+"""The write path for accounts: every role change is logged in the security log, and accounts and
+role assignments write the change log (civicgrid.core.changelog). An account's snapshot holds its
+security-relevant fields (the phone masked) and never its password hash: a password change is a row
+with a note and no values.
+"""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicgrid.accounts.backends import find_login_user
 from civicgrid.accounts.models import RoleAssignment, SecurityEvent
 from civicgrid.accounts.scopes import forget_assignments
+from civicgrid.core.changelog import change_row, record_change, snapshot
 from civicgrid.core.http import client_ip
+from civicgrid.core.models import ObjectChange
+
+Action = ObjectChange.Action
+# What the change log keeps of an account (never `password`; the phone is kept masked).
+USER_FIELDS = [
+    "username",
+    "name",
+    "phone",
+    "email",
+    "first_name",
+    "last_name",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "last_login",
+    "date_joined",
+]
+ROLE_ASSIGNMENT_FIELDS = [
+    "user",
+    "role",
+    "region",
+    "department",
+    "granted_by",
+    "granted_at",
+    "revoked_at",
+    "revoked_by",
+]
+
+
+def user_snapshot(user):
+    data = snapshot(user, USER_FIELDS)
+    data["phone"] = user.masked_phone or None
+    data.pop("last_login")  # changes at every sign-in; the security log has those
+    return data
 
 
 def record_security_event(kind, *, user=None, actor=None, username="", request=None, **details):
@@ -37,7 +77,41 @@ def create_user(*, username, password, name="", phone=None, email="", is_staff=F
     validate_password(password, user)
     user.set_password(password)
     user.save()
+    record_change(actor, user, Action.CREATE, None, user_snapshot(user))
     return user
+
+
+@transaction.atomic
+def save_user(user, *, actor=None, request=None):
+    """Create or update an account from an edited instance (the admin's forms); logs what changed.
+
+    The password is whatever the instance holds (the admin's creation form sets it); it is never
+    logged. A change of is_active, is_staff or is_superuser also ends up in the change log with the
+    actor, like every other field.
+    """
+    User = get_user_model()
+    creating = user.pk is None
+    before = None if creating else user_snapshot(User.objects.select_for_update().get(pk=user.pk))
+    user.full_clean(exclude=["password"], validate_unique=True)
+    user.save()
+    record_change(actor, user, Action.CREATE if creating else Action.UPDATE, before, user_snapshot(user))
+    forget_assignments(user)
+    return user
+
+
+@transaction.atomic
+def delete_user(user, *, actor=None, request=None):
+    before, pk = user_snapshot(user), user.pk
+    user.delete()
+    user.pk = pk
+    record_change(actor, user, Action.DELETE, before, None)
+
+
+def record_password_set(user, *, actor=None, request=None):
+    """Log that `user`'s password was set (by `actor`: the user or an administrator): a change row
+    with a note and no values, and the security event."""
+    change_row(actor, user, Action.UPDATE, None, None, _("修改密码")).save()
+    record_security_event(SecurityEvent.Kind.PASSWORD_CHANGED, user=user, actor=actor, request=request)
 
 
 @transaction.atomic
@@ -45,6 +119,7 @@ def grant_role(user, role, *, region=None, department=None, actor=None, request=
     assignment = RoleAssignment(user=user, role=role, region=region, department=department, granted_by=actor)
     assignment.full_clean(exclude=["user", "granted_by", "revoked_by"])
     assignment.save()
+    record_change(actor, assignment, Action.CREATE, None, snapshot(assignment, ROLE_ASSIGNMENT_FIELDS))
     record_security_event(
         SecurityEvent.Kind.ROLE_GRANTED,
         user=user,
@@ -63,9 +138,11 @@ def revoke_role(assignment, *, actor=None, request=None):
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.revoked_at is not None:
         return assignment
+    before = snapshot(assignment, ROLE_ASSIGNMENT_FIELDS)
     assignment.revoked_at = timezone.now()
     assignment.revoked_by = actor
     assignment.save(update_fields=["revoked_at", "revoked_by"])
+    record_change(actor, assignment, Action.UPDATE, before, snapshot(assignment, ROLE_ASSIGNMENT_FIELDS), _("撤销"))
     record_security_event(
         SecurityEvent.Kind.ROLE_REVOKED,
         user=assignment.user,
@@ -89,7 +166,7 @@ def change_password(user, new_password, *, request=None):
 
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_security_event(SecurityEvent.Kind.PASSWORD_CHANGED, user=user, actor=user, request=request)
+    record_password_set(user, actor=user, request=request)
     store.reset(password_check_key(user))
     return user
 

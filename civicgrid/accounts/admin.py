@@ -1,13 +1,19 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from civicgrid.accounts.actions import grant_role, revoke_role
+from civicgrid.accounts.actions import delete_user, grant_role, record_password_set, revoke_role, save_user
 from civicgrid.accounts.models import RoleAssignment, SecurityEvent, User
+from civicgrid.core.admin import ChangeLogAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ChangeLogAdmin, DjangoUserAdmin):
+    """Saves through accounts.actions, so every change of an account (is_active, is_staff,
+    is_superuser…) is in the change log with the administrator who made it, and a password set
+    here is logged as such (without any value). The history page lists them."""
+
     list_display = ("username", "name", "masked_phone", "is_active", "is_staff", "last_login")
     search_fields = ("username", "name", "phone")
     fieldsets = (
@@ -17,10 +23,27 @@ class UserAdmin(DjangoUserAdmin):
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "name", "phone", "password1", "password2")}),)
+    readonly_fields = ("last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        save_user(obj, actor=request.user, request=request)
+
+    def delete_model(self, request, obj):
+        delete_user(obj, actor=request.user, request=request)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        old_hash = user.password if user is not None else None
+        response = super().user_change_password(request, id, form_url)
+        if user is not None and request.method == "POST":
+            user.refresh_from_db(fields=["password"])
+            if user.password != old_hash:
+                record_password_set(user, actor=request.user, request=request)
+        return response
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ChangeLogAdmin, admin.ModelAdmin):
     """Grants go through grant_role and revocations through revoke_role, so both are logged."""
 
     list_display = ("user", "role", "region", "department", "granted_at", "revoked_at")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicgrid.api import actions, webhooks
 from civicgrid.api.models import ApiKey, Application, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from civicgrid.core.admin import ChangeLogAdmin
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -28,25 +29,39 @@ class ApiKeyInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ChangeLogAdmin, admin.ModelAdmin):
+    """Applications and their keys are written through api.actions (change log, never the key or
+    its hash); the history page lists the application's rows and its keys'."""
+
     list_display = ["name", "contact", "is_active", "created_at"]
     readonly_fields = ["user", "created_at"]
     inlines = [ApiKeyInline]
     actions = ["issue_key"]
 
+    def history_records(self, obj):
+        return [obj, *obj.keys.all()]
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            created = actions.create_application(obj.name, description=obj.description, contact=obj.contact)
-            obj.pk, obj.user = created.pk, created.user
-            obj.created_at = created.created_at
-        super().save_model(request, obj, form, change)
+        if change:
+            actions.update_application(obj, user=request.user)
+            return
+        created = actions.create_application(
+            obj.name, description=obj.description, contact=obj.contact, is_active=obj.is_active, user=request.user
+        )
+        obj.pk, obj.user = created.pk, created.user
+        obj.created_at = created.created_at
+
+    def delete_model(self, request, obj):
+        for key in obj.keys.all():
+            actions.delete_key(key, user=request.user)
+        super().delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ApiKey:
             return super().save_formset(request, form, formset, change)
         for key in formset.save(commit=False):
             if key.pk is not None:
-                key.save()
+                actions.update_key(key, user=request.user)
                 continue
             _key, raw = actions.issue_key(
                 form.instance,
@@ -55,12 +70,13 @@ class ApplicationAdmin(admin.ModelAdmin):
                 rate_per_minute=key.rate_per_minute,
                 name=key.name,
                 expires_at=key.expires_at,
+                user=request.user,
             )
             messages.warning(
                 request, _("%(app)s 的新密钥（仅显示这一次）：%(key)s") % {"app": form.instance, "key": raw}
             )
         for key in formset.deleted_objects:
-            key.delete()
+            actions.delete_key(key, user=request.user)
         return None
 
     def get_readonly_fields(self, request, obj=None):
@@ -77,15 +93,20 @@ class ApplicationAdmin(admin.ModelAdmin):
                 messages.error(request, _("%(app)s 还没有密钥：请先在下方添加一把以确定范围。") % {"app": application})
                 continue
             _key, raw = actions.issue_key(
-                application, region=last.region, role=last.role, rate_per_minute=last.rate_per_minute
+                application,
+                region=last.region,
+                role=last.role,
+                rate_per_minute=last.rate_per_minute,
+                user=request.user,
             )
             messages.warning(request, _("%(app)s 的新密钥（仅显示这一次）：%(key)s") % {"app": application, "key": raw})
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(ChangeLogAdmin, admin.ModelAdmin):
     list_display = ["application", "url", "region", "is_active", "created_at"]
     raw_id_fields = ["region"]
+    changelog_fields = actions.SUBSCRIPTION_FIELDS  # never the signing secret
 
 
 class WebhookAttemptInline(admin.TabularInline):

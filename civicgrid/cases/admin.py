@@ -3,6 +3,7 @@ and requests are read-only, because every change must go through the workflow ac
 
 from django.contrib import admin
 
+from civicgrid.cases import catalogue
 from civicgrid.cases.models import (
     AbuseReport,
     Attachment,
@@ -15,10 +16,14 @@ from civicgrid.cases.models import (
     ExtensionRequest,
     VoidRequest,
 )
+from civicgrid.core.admin import ChangeLogAdmin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ChangeLogAdmin, admin.ModelAdmin):
+    """Saves through cases.catalogue, so every change of a category and its time limits is in the
+    change log with who made it; the history page lists the rows (and the loader's imports)."""
+
     list_display = (
         "code",
         "name",
@@ -35,6 +40,12 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en", "keywords")
     autocomplete_fields = ("parent", "default_department")
     ordering = ("kind", "code")
+
+    def save_model(self, request, obj, form, change):
+        catalogue.save_category(obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        catalogue.delete_category(obj, user=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

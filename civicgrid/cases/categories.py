@@ -5,7 +5,7 @@ touches only plain model fields and managers, never model methods.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from civicgrid.cases.deadlines import parse_limit
@@ -19,6 +19,8 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # [(category, its snapshot before, None if created)], when the loader was given `snapshot`
+    written: list = field(default_factory=list)
 
 
 def _fields(row, kind, edition, order):
@@ -64,9 +66,12 @@ def read_table(path=DATA_FILE):
     return table
 
 
-def load_categories(category_model=None, path=DATA_FILE, update=False):
+def load_categories(category_model=None, path=DATA_FILE, update=False, snapshot=None):
     """Create the categories of the table that are missing; with `update`, also overwrite the
-    shipped fields of existing ones (local edits are otherwise kept). Idempotent."""
+    shipped fields of existing ones (local edits are otherwise kept). Idempotent.
+
+    With `snapshot` (a function of a category), the report lists each category written with its
+    snapshot before, for the change log (cases.catalogue); the migration passes none."""
     if category_model is None:
         from civicgrid.cases.models import Category as category_model
     report = LoadReport()
@@ -76,16 +81,22 @@ def load_categories(category_model=None, path=DATA_FILE, update=False):
         existing = known.get((edition, code))
         if existing is None:
             report.created += 1
-            return category_model.objects.create(code=code, parent=parent, **fields)
+            created = category_model.objects.create(code=code, parent=parent, **fields)
+            if snapshot is not None:
+                report.written.append((created, None))
+            return created
         if not update:
             report.unchanged += 1
             return existing
         changed = [name for name, value in {**fields, "parent": parent}.items() if getattr(existing, name) != value]
         if changed:
+            before = snapshot(existing) if snapshot is not None else None
             for name in changed:
                 setattr(existing, name, {**fields, "parent": parent}[name])
             existing.save(update_fields=changed)
             report.updated += 1
+            if snapshot is not None:
+                report.written.append((existing, before))
         else:
             report.unchanged += 1
         return existing

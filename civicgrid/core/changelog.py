@@ -44,7 +44,7 @@ def snapshot(instance, fields):
 def change_row(user, instance, action, before=None, after=None, note="", at=None):
     """An unsaved ObjectChange (for bulk_create by importers)."""
     return ObjectChange(
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance._meta.model),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         action=action,
@@ -68,8 +68,37 @@ def record_change(user, instance, action, before=None, after=None, note=""):
 def changes_for(instance):
     return (
         ObjectChange.objects.filter(
-            content_type=ContentType.objects.get_for_model(type(instance)), object_id=str(instance.pk)
+            content_type=ContentType.objects.get_for_model(instance._meta.model), object_id=str(instance.pk)
         )
         .select_related("user")
         .order_by("-at", "-id")
     )
+
+
+def changes_for_all(instances):
+    """The change rows of several records (of any models) together, newest first: a record and the
+    rows it owns, such as an application and its keys."""
+    ids_by_type = {}
+    for instance in instances:
+        content_type = ContentType.objects.get_for_model(instance._meta.model)
+        ids_by_type.setdefault(content_type.pk, []).append(str(instance.pk))
+    if not ids_by_type:
+        return ObjectChange.objects.none()
+    condition = models.Q()
+    for content_type_id, ids in ids_by_type.items():
+        condition |= models.Q(content_type_id=content_type_id, object_id__in=ids)
+    return ObjectChange.objects.filter(condition).select_related("user").order_by("-at", "-id")
+
+
+def stored_snapshot(instance, fields):
+    """The snapshot of `instance` as the database holds it (the row locked until the transaction
+    ends), or None for an instance not yet saved: the "before" of an edit made on a form's copy."""
+    if instance.pk is None:
+        return None
+    stored = instance._meta.model._base_manager.select_for_update().filter(pk=instance.pk).first()
+    return snapshot(stored, fields) if stored is not None else None
+
+
+def editable_fields(model, exclude=()):
+    """Names of the model's concrete fields worth logging: not the primary key, not `exclude`."""
+    return [field.name for field in model._meta.concrete_fields if not field.primary_key and field.name not in exclude]

@@ -2,7 +2,7 @@
 warning rule of each kind with sensible thresholds, and a first run of the rules."""
 
 from civicgrid.accounts.models import Role
-from civicgrid.dashboard import rollups, warnings
+from civicgrid.dashboard import actions, rollups, warnings
 from civicgrid.dashboard.models import RuleAction, RuleKind, WarningRule
 
 DEFAULT_RULES = [
@@ -37,7 +37,8 @@ DEFAULT_RULES = [
 def seed_dashboard(district):
     rollups.rebuild()
     for name, kind, options in DEFAULT_RULES:
-        WarningRule.objects.get_or_create(name=name, kind=kind, defaults={"region": district, **options})
+        if not WarningRule.objects.filter(name=name, kind=kind).exists():
+            actions.save_warning_rule(WarningRule(name=name, kind=kind, region=district, **options))
     return warnings.run_rules()
 
 

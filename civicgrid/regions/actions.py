@@ -1,10 +1,13 @@
-"""The write path for regions: create nodes, set boundaries, import GeoJSON boundary files.
+"""The write path for regions: create and edit nodes and departments, set boundaries, import GeoJSON
+boundary files. Each writes its change-log rows (civicgrid.core.changelog); a node's code, level and
+parent are fixed once it exists, because every dependant row (scopes, cases, people) carries the code.
 
 Every boundary written here has passed regions.boundaries (well-formed, closed, valid, inside its
 parent within settings.BOUNDARY_TOLERANCE_METRES), and every committed change invalidates this
 process's spatial index; other processes notice through `boundary_updated_at` (regions.locator).
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -14,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicgrid.core import safejson
+from civicgrid.core.changelog import change_row, record_change, snapshot, stored_snapshot
+from civicgrid.core.models import ObjectChange
 from civicgrid.core.text import strip_forbidden
 from civicgrid.regions import locator
 from civicgrid.regions.boundaries import (
@@ -32,6 +37,29 @@ ACCEPTED_CRS = ("CRS84", "EPSG::4326", "EPSG:4326", "EPSG::4490", "EPSG:4490")
 # Rows per query when looking codes up, well below every database's parameter limit.
 LOOKUP_CHUNK = 500
 UPDATED_FIELDS = ["name", "boundary", "centroid_lon", "centroid_lat", "boundary_updated_at", "updated_at"]
+# What the change log keeps of a region; the boundary itself is summarised (REGION_BOUNDARY_KEY), as
+# a polygon of thousands of points would swamp the log.
+REGION_FIELDS = ["parent", "level", "code", "name", "is_active", "centroid_lon", "centroid_lat", "boundary_updated_at"]
+REGION_BOUNDARY_KEY = "boundary"
+# Fixed once a node exists: its code is the materialised path every scoped row of the system carries.
+REGION_FIXED_FIELDS = ("code", "level", "parent")
+REGION_EDITABLE_FIELDS = ("name", "is_active", "boundary")
+DEPARTMENT_FIELDS = ["name", "code", "kind", "region", "phone", "is_active"]
+Action = ObjectChange.Action
+
+
+def boundary_digest(geometry):
+    """A short fingerprint of a boundary for the change log ("Polygon 3f2a…"), or None."""
+    if not geometry:
+        return None
+    text = json.dumps(geometry, sort_keys=True, separators=(",", ":"))
+    return f"{geometry.get('type', '?')} {hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+def region_snapshot(region):
+    data = snapshot(region, REGION_FIELDS)
+    data[REGION_BOUNDARY_KEY] = boundary_digest(region.boundary)
+    return data
 
 
 # --- Single nodes ----------------------------------------------------------------------------------
@@ -72,7 +100,7 @@ def _apply_boundary(region, geometry, shape, now):
 
 
 @transaction.atomic
-def create_region(*, code, name, parent=None, level=None, boundary=None, is_active=True):
+def create_region(*, code, name, parent=None, level=None, boundary=None, is_active=True, user=None):
     """Create a region node. `level` defaults to one below `parent` (a district without one).
 
     Raises ValidationError (by field) for a bad code, a wrong parent, a duplicate code or a
@@ -90,26 +118,106 @@ def create_region(*, code, name, parent=None, level=None, boundary=None, is_acti
         _apply_boundary(region, geometry, shape, timezone.now())
         transaction.on_commit(locator.invalidate)
     region.save()
+    record_change(user, region, Action.CREATE, None, region_snapshot(region))
     return region
 
 
+def _store_boundary(region, geometry):
+    if geometry is None:
+        region.boundary = region.centroid_lon = region.centroid_lat = None
+        region.boundary_updated_at = timezone.now()
+    else:
+        try:
+            geometry, shape = validate_boundary(geometry, parent=region.parent, region=region)
+        except ValidationError as exc:
+            raise ValidationError({"boundary": exc.error_list}) from exc
+        _apply_boundary(region, geometry, shape, timezone.now())
+    transaction.on_commit(locator.invalidate)
+
+
 @transaction.atomic
-def set_boundary(region, geometry):
+def set_boundary(region, geometry, *, user=None):
     """Validate and store `geometry` (GeoJSON; None clears it) as the boundary of `region`.
 
     Also sets the centroid and `boundary_updated_at`, and rebuilds the locator's index after
     commit. Raises ValidationError if the boundary is invalid, sticks out of the parent's, or
     leaves a child sticking out.
     """
-    if geometry is None:
-        region.boundary = region.centroid_lon = region.centroid_lat = None
-        region.boundary_updated_at = timezone.now()
-    else:
-        geometry, shape = validate_boundary(geometry, parent=region.parent, region=region)
-        _apply_boundary(region, geometry, shape, timezone.now())
+    before = region_snapshot(Region.objects.select_for_update().get(pk=region.pk))
+    _store_boundary(region, geometry)
     region.save(update_fields=["boundary", "centroid_lon", "centroid_lat", "boundary_updated_at", "updated_at"])
-    transaction.on_commit(locator.invalidate)
+    record_change(user, region, Action.UPDATE, before, region_snapshot(region))
     return region
+
+
+def _same(region, name, value):
+    if name == "parent":
+        return (value.pk if value is not None else None) == region.parent_id
+    return value == getattr(region, name)
+
+
+@transaction.atomic
+def update_region(region, *, user=None, **changes):
+    """Change a node's name, `is_active` or boundary (`boundary=None` clears it); returns the stored node.
+
+    Its code, level and parent are fixed once created: a different value for any of them raises
+    ValidationError (by field) and nothing is written. So does an invalid boundary.
+    """
+    unknown = set(changes) - set(REGION_EDITABLE_FIELDS) - set(REGION_FIXED_FIELDS)
+    if unknown:
+        raise TypeError(f"update_region() cannot change {sorted(unknown)}")
+    stored = Region.objects.select_for_update().get(pk=region.pk)
+    fixed = {
+        name: _("区划创建后不能修改编码、层级或上级：它们是下属所有数据的范围依据。")
+        for name in REGION_FIXED_FIELDS
+        if name in changes and not _same(stored, name, changes[name])
+    }
+    if fixed:
+        raise ValidationError(fixed)
+    before = region_snapshot(stored)
+    for name in ("name", "is_active"):
+        if name in changes:
+            setattr(stored, name, changes[name])
+    stored.full_clean(exclude=["boundary"])
+    if "boundary" in changes and changes["boundary"] != stored.boundary:
+        _store_boundary(stored, changes["boundary"])
+    stored.save()
+    record_change(user, stored, Action.UPDATE, before, region_snapshot(stored))
+    return stored
+
+
+@transaction.atomic
+def delete_region(region, *, user=None):
+    """Delete a node that nothing refers to (its children and dependants protect it)."""
+    before, pk = region_snapshot(region), region.pk
+    region.delete()
+    region.pk = pk
+    record_change(user, region, Action.DELETE, before, None)
+    transaction.on_commit(locator.invalidate)
+
+
+# --- Departments ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_department(department, *, user=None):
+    """Create or update a department from the (edited) instance; validated, logged."""
+    creating = department.pk is None
+    before = None if creating else stored_snapshot(department, DEPARTMENT_FIELDS)
+    department.full_clean()
+    department.save()
+    record_change(
+        user, department, Action.CREATE if creating else Action.UPDATE, before, snapshot(department, DEPARTMENT_FIELDS)
+    )
+    return department
+
+
+@transaction.atomic
+def delete_department(department, *, user=None):
+    before, pk = snapshot(department, DEPARTMENT_FIELDS), department.pk
+    department.delete()
+    department.pk = pk
+    record_change(user, department, Action.DELETE, before, None)
 
 
 # --- Importing a FeatureCollection -------------------------------------------------------------------
@@ -160,17 +268,19 @@ class _Row:
     shape: object
     region: Region | None = None
     is_new: bool = False
+    before: dict | None = None  # the stored region's change-log snapshot, for an existing one
 
 
 @transaction.atomic
-def import_boundaries(data, *, create_missing=True, dry_run=False):
+def import_boundaries(data, *, create_missing=True, dry_run=False, user=None, note=""):
     """Import a GeoJSON FeatureCollection of region boundaries, all or nothing.
 
     Each feature carries `properties.code` and `properties.name`, optionally `level` and
     `parent_code` (otherwise inferred from the code's length and prefix). Existing regions get
     the new boundary (and name); missing ones are created when `create_missing`, parents in the
     same file first. Every feature is validated and every problem reported with its feature; if
-    there is any, nothing is written. `data` is JSON text (str or bytes) or an already parsed dict.
+    there is any, nothing is written. Each region written gets an IMPORT change row (by `user`,
+    None for the system, with `note`, by default "导入边界"). `data` is JSON text (str or bytes) or an already parsed dict.
     Returns an ImportReport with the counts (what would be written, when `dry_run`) and errors.
     """
     report = ImportReport(dry_run=dry_run)
@@ -222,8 +332,20 @@ def import_boundaries(data, *, create_missing=True, dry_run=False):
     for row in rows:
         if not row.is_new:
             row.region.save(update_fields=UPDATED_FIELDS)
+    note = note or _("导入边界")
+    changes = []
+    for row in rows:
+        after = region_snapshot(row.region)
+        # A feature that repeats what is stored only re-stamps boundary_updated_at: no row for it.
+        if row.before is None or _without_stamp(after) != _without_stamp(row.before):
+            changes.append(change_row(user, row.region, Action.IMPORT, row.before, after, note, at=now))
+    ObjectChange.objects.bulk_create(changes, batch_size=LOOKUP_CHUNK)
     transaction.on_commit(locator.invalidate)
     return report
+
+
+def _without_stamp(data):
+    return {key: value for key, value in data.items() if key != "boundary_updated_at"}
 
 
 def _read_feature_collection(data):
@@ -348,6 +470,8 @@ def _resolve(rows, report, *, create_missing, failed_codes):
         if row.parent_code and parent is None and row.parent_code not in failed_codes:
             errors.append(_("上级 %(parent)s 不存在：既不在系统中，也不在本文件中。") % {"parent": row.parent_code})
         row.region = existing.get(row.code)
+        if row.region is not None and row.before is None:
+            row.before = region_snapshot(row.region)
         if row.region is None:
             if not create_missing:
                 errors.append(_("区划 %(code)s 不存在，且本次导入不允许新建。") % {"code": row.code})

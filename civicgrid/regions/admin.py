@@ -5,7 +5,16 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from civicgrid.regions.actions import import_boundaries, set_boundary
+from civicgrid.core.admin import ChangeLogAdmin
+from civicgrid.regions.actions import (
+    REGION_FIXED_FIELDS,
+    create_region,
+    delete_department,
+    delete_region,
+    import_boundaries,
+    save_department,
+    update_region,
+)
 from civicgrid.regions.forms import BoundaryImportForm, RegionAdminForm
 from civicgrid.regions.models import Department, Region, RegionLevel
 
@@ -20,13 +29,20 @@ class RegionLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ChangeLogAdmin, admin.ModelAdmin):
+    """Saves through regions.actions (change log, boundary checks, the locator); a node's code, level
+    and parent are read-only once it exists (its history is its "History" page)."""
+
     form = RegionAdminForm
     list_display = ("code", "name", "level", "parent", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("code", "name")
     autocomplete_fields = ("parent",)
     readonly_fields = ("centroid_lon", "centroid_lat", "boundary_updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = REGION_FIXED_FIELDS if obj is not None and obj.pk else ()
+        return (*fixed, *super().get_readonly_fields(request, obj))
 
     def get_urls(self):
         extra = [
@@ -43,10 +59,26 @@ class RegionAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "boundary" in form.changed_data:
-            # Through the action, so the centroid, boundary_updated_at and the locator follow.
-            set_boundary(obj, obj.boundary)
+        # Through the actions, so the change log, the centroid, boundary_updated_at and the locator follow.
+        if change:
+            changes = {"name": obj.name, "is_active": obj.is_active}
+            if "boundary" in form.changed_data:
+                changes["boundary"] = obj.boundary
+            saved = update_region(obj, user=request.user, **changes)
+        else:
+            saved = create_region(
+                code=obj.code,
+                name=obj.name,
+                parent=obj.parent,
+                level=obj.level,
+                boundary=obj.boundary,
+                is_active=obj.is_active,
+                user=request.user,
+            )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        delete_region(obj, user=request.user)
 
     def import_boundaries_view(self, request):
         if not self.has_change_permission(request):
@@ -57,10 +89,13 @@ class RegionAdmin(admin.ModelAdmin):
             create_missing = form.cleaned_data["create_missing"]
             if create_missing and not self.has_add_permission(request):
                 raise PermissionDenied
+            upload = form.cleaned_data["file"]
             report = import_boundaries(
-                form.cleaned_data["file"].read(),
+                upload.read(),
                 create_missing=create_missing,
                 dry_run=form.cleaned_data["dry_run"],
+                user=request.user,
+                note=_("导入边界：%(file)s") % {"file": upload.name},
             )
             counts = {"created": report.created, "updated": report.updated}
             if report.ok and not report.dry_run:
@@ -85,8 +120,14 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ChangeLogAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "kind", "region", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
     autocomplete_fields = ("region",)
+
+    def save_model(self, request, obj, form, change):
+        save_department(obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        delete_department(obj, user=request.user)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicgrid.core.forms import Form, ModelForm
-from civicgrid.regions.actions import validate_boundary
+from civicgrid.regions.actions import REGION_FIXED_FIELDS, validate_boundary
 from civicgrid.regions.models import Region
 
 # Upper bound for an uploaded boundary file. Erqi's 6,696 polygons are about 2.3 MB; the limit
@@ -20,7 +20,8 @@ def import_max_bytes():
 
 
 class RegionAdminForm(ModelForm):
-    """The admin's region form: a changed boundary is validated like any other boundary write."""
+    """The admin's region form: a changed boundary is validated like any other boundary write, and
+    an existing node's code, level and parent cannot change (the admin shows them read-only)."""
 
     class Meta:
         model = Region
@@ -28,6 +29,10 @@ class RegionAdminForm(ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None:
+            for name in REGION_FIXED_FIELDS:
+                if name in self.fields and name in self.changed_data:
+                    self.add_error(name, _("区划创建后不能修改编码、层级或上级：它们是下属所有数据的范围依据。"))
         boundary = cleaned.get("boundary")
         # Only a changed boundary (or a move to another parent) is checked, so that renaming a
         # node never fails over a boundary nobody touched.
@@ -35,7 +40,7 @@ class RegionAdminForm(ModelForm):
             try:
                 validate_boundary(
                     boundary,
-                    parent=cleaned.get("parent"),
+                    parent=cleaned.get("parent") if "parent" in self.fields else self.instance.parent,
                     region=self.instance if self.instance.pk else None,
                     label=cleaned.get("name") or None,
                 )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from civicgrid.core.changelog import changes_for
 from civicgrid.core.navigation import navigation_for
 from civicgrid.regions import selectors
 from civicgrid.regions.models import Level
@@ -24,6 +25,7 @@ from civicgrid.regions.models import Level
 LEVEL_KEYS = {level.name.lower(): level for level in Level}
 DEFAULT_MAP_LEVEL = Level.GRID
 SEARCH_MAX_LENGTH = 100
+CHANGES_SHOWN = 20
 
 MAP_STRINGS = {
     "loading": _("正在加载边界…"),
@@ -121,6 +123,8 @@ def detail(request, code):
                 scope_level=node.level,
             ),
             "can_use_map": _can_use(user, "regions:map"),
+            # The change log (who changed what) is for staff, not for residents who see their community.
+            "changes": changes_for(node)[:CHANGES_SHOWN] if _can_use(user, "regions:tree") else None,
         },
     )
 

@@ -1,9 +1,9 @@
 """Load the default case categories (idempotent). Local edits are kept unless --update is given."""
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from civicgrid.cases.categories import DATA_FILE, load_categories
+from civicgrid.cases.catalogue import import_category_table
+from civicgrid.cases.categories import DATA_FILE
 
 
 class Command(BaseCommand):
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, update, **options):
-        with transaction.atomic():
-            report = load_categories(path=file, update=update)
+        # One transaction; each category written gets a change-log row (IMPORT, naming the file).
+        report = import_category_table(file, update=update)
         self.stdout.write(
             self.style.SUCCESS(
                 f"categories: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"

@@ -26,7 +26,9 @@ class Command(BaseCommand):
             data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
         except OSError as exc:
             raise CommandError(_("无法读取文件 %(file)s：%(error)s") % {"file": file, "error": exc.strerror}) from exc
-        report = import_boundaries(data, create_missing=not no_create, dry_run=dry_run)
+        # Logged as the system's change (no user), naming the file.
+        note = _("导入边界：%(file)s") % {"file": "stdin" if file == "-" else Path(file).name}
+        report = import_boundaries(data, create_missing=not no_create, dry_run=dry_run, note=note)
         for error in report.errors:
             self.stderr.write(str(error))
         if not report.ok:
