@@ -118,6 +118,45 @@ def version(attr):
 
 TODAY = date.today().isoformat()
 
+
+# --- Form payloads (each names the side's own place) ------------------------------------------------
+
+
+def building_form(w, side, code):
+    grid = w.sides[side].nodes.M
+    return {"code": code, "name": "改建楼", "grid": grid.pk, "building_type": "residential", "floors": 3, "units": 1}
+
+
+def house_form(w, side, number):
+    house = w.sides[side].house
+    return {"unit": house.unit_id, "floor": 1, "number": number, "usage": "rented"}
+
+
+def enterprise_form(w, side):
+    grid = w.sides[side].nodes.M
+    return {"name": "新商店", "kind": "merchant", "grid": grid.pk, "employees": 3, "phone": ""}
+
+
+def intake_form(w, side, **extra):
+    m = w.sides[side].nodes.M
+    return {
+        "category": w.cats["S05001"].pk,
+        "description": "路灯不亮。",
+        "lon": m.centroid_lon,
+        "lat": m.centroid_lat,
+        "is_public": "on",
+        **extra,
+    }
+
+
+def compound_form(w, side):
+    return {"name": "新小区", "community": w.sides[side].nodes.C.pk, "star": 2}
+
+
+def company_form(w, side):
+    return {"name": "新物业", "region": w.sides[side].nodes.C.pk, "phone": ""}
+
+
 # --- Expectations shared by groups of URLs ------------------------------------------------------
 
 EVERYONE = E("200")
@@ -133,6 +172,8 @@ HOUSE_WORK_POST = E("404 404", grid="302 404", community="302 404", admin="302 4
 # Buildings, compounds, companies, enterprises: community staff and system admins.
 BASE_WORK = E("404 404", community="200 404", admin="200 404")
 BASE_WORK_LIST = E("404", community="200", admin="200")
+BASE_WORK_POST = E("404 404", community="302 404", admin="302 404")
+BASE_NEW = E("404 404", community="302 400", admin="302 400")
 # The command screen: dashboard.view_screen (grid, community, street, operator, admin).
 SCREEN = E("200 404", resident="403 403", microgrid="403 403", dept="403 403")
 SCREEN_WRITE = E("200 404", resident="404 404", microgrid="404 404", dept="404 404")
@@ -210,8 +251,18 @@ URLS = {
     "cases:staff_queue": View(get=QUEUE, marker=lambda w, s: w.sides[s].case.number),
     "cases:staff_export": View(get=QUEUE),
     "cases:stats": View(get=QUEUE),
-    "cases:staff_hotline": View(get=E("403", operator="200", admin="200")),
-    "cases:staff_entry": View(get=E("200", resident="403", microgrid="403", dept="403")),
+    # 12345 and staff entry: the page for its roles (INTAKE_ROLES); filing needs the source's rule
+    # (workflow.REPORT_RULES) on the place: B's place is refused (400), and so is an admin anywhere.
+    "cases:staff_hotline": View(
+        get=E("403", operator="200", admin="200"),
+        post=E("403 403", operator="302 400", admin="400 400"),
+        data=lambda w, s, r: intake_form(w, s, caller_phone="13700001111"),
+    ),
+    "cases:staff_entry": View(
+        get=E("200", resident="403", microgrid="403", dept="403"),
+        post=E("302 400", resident="403 403", microgrid="403 403", dept="403 403", admin="400 400"),
+        data=lambda w, s, r: intake_form(w, s),
+    ),
     "cases:tasks": View(get=E("403", microgrid="200", grid="200", admin="200")),
     # Dispatching A's registered case: the dispatchers (workflow DISPATCHER); department staff and
     # admins reach the queue but may not dispatch; B's case is not found (a per-case message).
@@ -262,11 +313,23 @@ URLS = {
     "people:house": View(obj("house"), get=PEOPLE),
     "people:household": View(obj("household"), get=PEOPLE),
     "people:person": View(obj("person"), get=PEOPLE),
-    "people:building_new": View(get=BASE_WORK_LIST),
-    "people:building_edit": View(obj("building"), get=BASE_WORK),
-    "people:house_new": View(obj("building"), get=HOUSE_WORK),
-    "people:houses_generate": View(obj("building"), get=HOUSE_WORK),
-    "people:house_edit": View(obj("house"), get=HOUSE_WORK),
+    # A new record's place is chosen in the form: a place of B is not among the choices (400).
+    "people:building_new": View(get=BASE_WORK_LIST, post=BASE_NEW, data=lambda w, s, r: building_form(w, s, "BN")),
+    "people:building_edit": View(
+        obj("building"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: building_form(w, s, f"B{s}")
+    ),
+    "people:house_new": View(
+        obj("building"), get=HOUSE_WORK, post=HOUSE_WORK_POST, data=lambda w, s, r: house_form(w, s, "209")
+    ),
+    "people:houses_generate": View(
+        obj("building"),
+        get=HOUSE_WORK,
+        post=HOUSE_WORK_POST,
+        data={"first_floor": 1, "last_floor": 3, "per_floor": 3},
+    ),
+    "people:house_edit": View(
+        obj("house"), get=HOUSE_WORK, post=HOUSE_WORK_POST, data=lambda w, s, r: house_form(w, s, "199")
+    ),
     "people:verify": View(
         obj("house"),
         get=HOUSE_WORK,
@@ -276,8 +339,17 @@ URLS = {
     "people:add_rental": View(
         obj("house"), post=HOUSE_WORK_POST, data={"landlord_name": "房东", "start": TODAY, "note": ""}
     ),
-    "people:add_person": View(obj("house"), post=HOUSE_WORK_POST, data=lambda w, s, r: {"name": "新居民", "residence_type": "registered", "ethnicity": "汉族"}),
-    "people:person_edit": View(obj("person"), get=HOUSE_WORK),
+    "people:add_person": View(
+        obj("house"),
+        post=HOUSE_WORK_POST,
+        data=lambda w, s, r: {"name": "新居民", "residence_type": "registered", "ethnicity": "汉族"},
+    ),
+    "people:person_edit": View(
+        obj("person"),
+        get=HOUSE_WORK,
+        post=HOUSE_WORK_POST,
+        data={"name": "改名居民", "residence_type": "floating", "ethnicity": "汉族"},
+    ),
     "people:person_move": View(obj("person"), get=HOUSE_WORK),
     "people:person_move_out": View(obj("person"), post=HOUSE_WORK_POST, data={"on": TODAY, "note": "迁出"}),
     "people:person_tags": View(obj("person"), post=HOUSE_WORK_POST, data={"tags": ["veteran"]}),
@@ -285,15 +357,23 @@ URLS = {
     "people:unmask": View(
         obj("person"), post=E("404 404", community="200 404"), data={"field": "phone", "reason": "核对身份"}
     ),
-    "people:enterprise_new": View(get=BASE_WORK_LIST),
-    "people:enterprise_edit": View(obj("enterprise"), get=BASE_WORK),
-    "people:compound_new": View(get=BASE_WORK_LIST),
-    "people:compound_edit": View(obj("compound"), get=BASE_WORK),
-    "people:company_new": View(get=BASE_WORK_LIST),
-    "people:company_edit": View(obj("company"), get=BASE_WORK),
+    "people:enterprise_new": View(get=BASE_WORK_LIST, post=BASE_NEW, data=lambda w, s, r: enterprise_form(w, s)),
+    "people:enterprise_edit": View(
+        obj("enterprise"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: enterprise_form(w, s)
+    ),
+    "people:compound_new": View(get=BASE_WORK_LIST, post=BASE_NEW, data=lambda w, s, r: compound_form(w, s)),
+    "people:compound_edit": View(
+        obj("compound"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: compound_form(w, s)
+    ),
+    "people:company_new": View(get=BASE_WORK_LIST, post=BASE_NEW, data=lambda w, s, r: company_form(w, s)),
+    "people:company_edit": View(
+        obj("company"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: company_form(w, s)
+    ),
     # Import: people.import_person (community staff; admins hold it, not a clearance).
     "people:import": View(get=BASE_WORK_LIST),
-    "people:template": View(lambda w, s, r: ({"kind": "persons"}, ""), get=E("404 -", community="200 -", admin="200 -")),
+    "people:template": View(
+        lambda w, s, r: ({"kind": "persons"}, ""), get=E("404 -", community="200 -", admin="200 -")
+    ),
     # One's own import runs only: A's run is community staff's, B's is B's community staff's.
     "people:import_errors": View(obj("import_run"), get=E("404 404", community="200 404")),
     # Export is a clearance: community and street staff (never implied for admins).
@@ -338,7 +418,11 @@ URLS = {
     # Anyone signed in may report (a resident's report); the keys' own filing is test_key_walk's.
     "api:v1:case-list": View(
         get=api("200", keys="200"),
-        marker=lambda w, s: f'"{w.sides[s].case.number}"', post=api("201"), data=lambda w, s, r: w.report_body(), json=True),
+        marker=lambda w, s: f'"{w.sides[s].case.number}"',
+        post=api("201"),
+        data=lambda w, s, r: w.report_body(),
+        json=True,
+    ),
     "api:v1:case-detail": View(case(kwarg="key"), get=api("200 404", keys="200 404")),
     # 签收 through the API: A's department staff may; other readers are refused; B: not found.
     "api:v1:case-act": View(
@@ -371,7 +455,10 @@ URLS = {
     "open311:requests": View(lambda w, s, r: ({"fmt": "json"}, ""), get=api("200", keys="200")),
     # A public case is public to everyone; B's private registered case is not found.
     "open311:request": View(
-        lambda w, s, r: ({"fmt": "json", "request_id": (w.sides[s].case if s == "A" else w.sides[s].registered).number}, ""),
+        lambda w, s, r: (
+            {"fmt": "json", "request_id": (w.sides[s].case if s == "A" else w.sides[s].registered).number},
+            "",
+        ),
         get=api("200 404", keys="200 404"),
     ),
     "open311:token": View(obj("open311", "token", "token", fmt="json"), get=api("200 200", keys="200 200")),

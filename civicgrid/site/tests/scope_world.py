@@ -50,9 +50,7 @@ SIDES = {"A": "S1", "B": "S2"}
 
 def _nodes(tree, side):
     street = SIDES[side]
-    return SimpleNamespace(
-        S=tree[street], C=tree[f"{street}C1"], G=tree[f"{street}C1G1"], M=tree[f"{street}C1G1M1"]
-    )
+    return SimpleNamespace(S=tree[street], C=tree[f"{street}C1"], G=tree[f"{street}C1G1"], M=tree[f"{street}C1G1M1"])
 
 
 def _report(user, category, node, *, description, public=True):
@@ -126,8 +124,13 @@ def _side(tree, cats, side, users, staff):
     o.compound = people_actions.save_compound(community, Compound(), name=f"{side}小区", community=n.C, star=0)
     o.enterprise = people_actions.save_enterprise(community, Enterprise(), name=f"{side}商店", grid=n.M, phone="")
     o.import_run = ImportRun.objects.create(
-        kind="persons", user=community, at=timezone.now(), filename=f"{side}.xlsx", sha256="0" * 64,
-        errors=[{"row": 2, "errors": ["x"]}], region_code=n.C.code,
+        kind="persons",
+        user=community,
+        at=timezone.now(),
+        filename=f"{side}.xlsx",
+        sha256="0" * 64,
+        errors=[{"row": 2, "errors": ["x"]}],
+        region_code=n.C.code,
     )
 
     # The command screen: an open warning on the grid with a task.
@@ -179,7 +182,12 @@ def build_world():
     m = sides["A"].nodes.M
 
     def report_body():
-        return {"category": cats["S05001"].pk, "description": "路面塌陷。", "lon": m.centroid_lon, "lat": m.centroid_lat}
+        return {
+            "category": cats["S05001"].pk,
+            "description": "路面塌陷。",
+            "lon": m.centroid_lon,
+            "lat": m.centroid_lat,
+        }
 
     return SimpleNamespace(
         tree=tree, cats=cats, users=users, sides=sides, notes=notes, keys=keys, staff=staff, report_body=report_body
