@@ -250,7 +250,12 @@ URLS = {
     # --- cases, staff pages ---
     "cases:staff_queue": View(get=QUEUE, marker=lambda w, s: w.sides[s].case.number),
     "cases:staff_export": View(get=QUEUE),
-    "cases:stats": View(get=QUEUE),
+    # ?region= outside the scope falls back to the user's own node: 200, and nothing of B's shown.
+    "cases:stats": View(
+        query("C"),
+        get=E("200 200", resident="403 403", microgrid="403 403", grid="403 403"),
+        marker=lambda w, s: f"：{w.sides[s].nodes.C.name}（",
+    ),
     # 12345 and staff entry: the page for its roles (INTAKE_ROLES); filing needs the source's rule
     # (workflow.REPORT_RULES) on the place: B's place is refused (400), and so is an admin anywhere.
     "cases:staff_hotline": View(
@@ -395,7 +400,8 @@ URLS = {
     # --- /api/v1/ (session for persons; X-Api-Key for applications) ---
     "api:v1:api-root": View(get=api("200", keys="200")),
     "api:v1:me": View(get=api("200", keys="200")),
-    "api:v1:schema": View(get=api("200", keys="200")),
+    # One document for everyone, seconds to generate: walked for a resident, an admin and a key.
+    "api:v1:schema": View(get=api("-", integration="200", resident="200", admin="200")),
     "api:v1:docs": View(get=api("200", keys="200")),
     "api:v1:redoc": View(get=api("200", keys="200")),
     "api:v1:redoc-bundle": View(get=api("200", keys="200")),

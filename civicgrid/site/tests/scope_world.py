@@ -23,6 +23,7 @@ from civicgrid.cases import actions, board_actions, uploads
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Category, HandlingLevel
 from civicgrid.cases.tests.media_files import jpeg
+from civicgrid.dashboard import needs
 from civicgrid.dashboard.models import RuleAction, RuleKind, Task, WarningFiring, WarningRule
 from civicgrid.notifications.models import Kind, Notification
 from civicgrid.people import actions as people_actions
@@ -172,6 +173,10 @@ def build_world():
         notes[name] = Notification.objects.create(
             recipient=user, kind=Kind.NEW_CASE, case=sides["A"].case, title="新案件", body="", created_at=now
         )
+
+    # The needs panel is computed on its first view and kept: compute it once here, not per request.
+    for side in sides.values():
+        needs.snapshot(side.nodes.G)
 
     keys = {}
     for name, role in APPLICATION_ROLES.items():

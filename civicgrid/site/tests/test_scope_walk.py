@@ -125,7 +125,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             outer.__exit__(None, None, None)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _world_settings(settings, _private_attachment_folder, world):
     """The world's files stay where it stored them; no per-account report limits."""
     settings.CASES_ATTACHMENT_ROOT = world.root / "attachments"
@@ -229,7 +229,7 @@ def _request(world, name, method, role, side):
 
 
 @pytest.mark.parametrize(("name", "method", "role", "side"), list(_walked()))
-def test_scope(world, name, method, role, side):
+def test_scope(world, _world_settings, name, method, role, side):
     expected = getattr(URLS[name], method)[role][0 if side == "A" else 1]
     status = int(expected.rstrip("=?"))
     refused = expected.endswith("=") or expected.startswith("4")
