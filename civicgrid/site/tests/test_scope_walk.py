@@ -165,6 +165,8 @@ def snapshot():
     parts = []
     for model in models:
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        if model._meta.pk.get_internal_type() not in ("AutoField", "BigAutoField", "IntegerField"):
+            pk = f"CAST({pk} AS TEXT)"  # PostgreSQL has no MAX() of a UUID
         parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({pk}) FROM {table})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
