@@ -199,7 +199,13 @@ URLS = {
     "regions:detail": View(region("M"), get=E("200 404")),
     "regions:children": View(region("M"), get=E("200 404"), htmx=True),  # the tree browser's partial
     # --- cases, resident pages ---
-    "cases:report": View(get=EVERYONE),
+    # Anyone signed in may report a problem anywhere in the district (workflow.REPORT_RULES): B's
+    # place too; the case then lies in B's scope.
+    "cases:report": View(
+        get=EVERYONE,
+        post=E("302 302"),
+        data=lambda w, s, r: {k: v for k, v in intake_form(w, s).items() if k != "is_public"},
+    ),
     "cases:quick_report": View(get=E("404", microgrid="200", grid="200")),
     "cases:my_reports": View(get=EVERYONE, marker=lambda w, s: w.sides[s].case.number if s == "B" else ""),
     # Only the reporter (and followers) open 我的上报; A's staff have the staff page instead.
