@@ -171,12 +171,15 @@ def snapshot():
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         figures = cursor.fetchone()
-    rows = {m._meta.label: figures[2 * i : 2 * i + 2] for i, m in enumerate(models)}
-    for label in ROW_MODELS:
-        model = apps.get_model(label)
-        ignored = IGNORED_FIELDS.get(label, ())
-        names = [f.attname for f in model._meta.concrete_fields if f.name not in ignored]
-        rows[label] = list(model.objects.order_by("pk").values_list(*names))
+        rows = {m._meta.label: figures[2 * i : 2 * i + 2] for i, m in enumerate(models)}
+        # Raw rows (the ORM's conversions would cost more than the requests being checked).
+        for label in ROW_MODELS:
+            model = apps.get_model(label)
+            ignored = IGNORED_FIELDS.get(label, ())
+            columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields if f.name not in ignored)
+            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {pk}")
+            rows[label] = cursor.fetchall()
     return rows
 
 
