@@ -8,10 +8,11 @@ its expectations.
 
 Notation: `E("200 404", community="302 404")` gives each role (ROLES) an answer in scope and an
 answer out of scope; a view without an object of its own has one answer ("200") and is walked in
-scope only. A POST answer with "=" ("302=") is a refusal that still redirects (a workflow step
+scope only — unless its payload or query names a place (a new record in B's place: "302 400"). A POST answer with "=" ("302=") is a refusal that still redirects (a workflow step
 the role may not take: the page says why): like every 4xx, it must change nothing. A POST answer
 without "=" (200, 201, 204, 302) must change something; with "?" it may or may not (nothing to
-do). "-" means not walked for that role.
+do). "-" means not walked for that role. A list's `marker` names each side's object in the answer:
+B's must never show, A's must (so the check looks at the right place).
 
 The roles: the eight person roles (signed in through the session) on A, and — for /api/ and
 /open311/ only — an application key of each application role on A's street (API_ROLES).
