@@ -1,0 +1,479 @@
+"""What every URL of every app answers to each role, in scope (side A) and out of scope (side B).
+
+Written by hand from the policy — accounts/roles.py (which role holds which permission where),
+cases/workflow.py (who may take which step of a case), the board's moderator roles, the people
+app's "no permission at all is 404" — never computed from `restrict()`. test_scope_walk.py walks
+the resolver and fails for any URL name missing here (or in EXCLUDED), so a new view must declare
+its expectations.
+
+Notation: `E("200 404", community="302 404")` gives each role (ROLES) an answer in scope and an
+answer out of scope; a view without an object of its own has one answer ("200") and is walked in
+scope only — unless its payload or query names a place (a new record in B's place: "302 400"). A POST answer with "=" ("302=") is a refusal that still redirects (a workflow step
+the role may not take: the page says why): like every 4xx, it must change nothing. A POST answer
+without "=" (200, 201, 204, 302) must change something; with "?" it may or may not (nothing to
+do). "-" means not walked for that role. A list's `marker` names each side's object in the answer:
+B's must never show, A's must (so the check looks at the right place).
+
+The roles: the eight person roles (signed in through the session) on A, and — for /api/ and
+/open311/ only — an application key of each application role on A's street (API_ROLES).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+ROLES = ("resident", "microgrid", "grid", "community", "street", "dept", "operator", "admin")
+API_ROLES = ("integration", "hotline")
+
+# URL names that are not an app's view, with why. (/admin/ is checked apart: it refuses non-staff.)
+EXCLUDED = {
+    "admin:": "Django's admin site: staff-only by is_staff, tested by test_admin_refuses_every_role",
+    "set_language": "Django's i18n view: sets the language cookie, no object, no scope",
+    "core:health": "the load balancer's health probe: no object, no user",
+    "core:csp_report": "the browser's CSP violation reports: anonymous by design, no object",
+}
+
+
+def E(default, **roles):
+    """{role: (in scope, out of scope)} from "in out" strings; `default` for every unnamed role."""
+    unknown = set(roles) - set(ROLES) - set(API_ROLES)
+    assert not unknown, unknown
+    table = {}
+    for role in ROLES + API_ROLES:
+        spec = roles.get(role, default if role in ROLES else "-")
+        parts = spec.split()
+        table[role] = (parts[0], parts[1] if len(parts) > 1 else None)
+    return table
+
+
+def api(default, keys="- -", **roles):
+    """As E, with the application keys' answers too (`keys`, or per key)."""
+    spec = {k: roles.pop(k, keys) for k in API_ROLES}
+    return E(default, **roles, **spec)
+
+
+@dataclass
+class View:
+    """One URL name: its object (`target(world, side, role)` → (kwargs, query string)), and the
+    expected answers per method. `data(world, side, role)` is the POST payload."""
+
+    target: object = None
+    get: dict = None
+    post: dict = None
+    delete: dict = None
+    data: object = None
+    json: bool = False
+    htmx: bool = False  # sent as the page's htmx request
+    # marker(world, side) → a text naming that side's object: no 200 answer may contain B's, and a
+    # 200 answer in scope must contain A's (so the check is known to look at the right place).
+    marker: object = None
+
+
+# --- Targets ----------------------------------------------------------------------------------
+
+
+def obj(attr, kwarg="pk", via="pk", **extra):
+    """A side's object `attr`; the URL takes its `via` field as `kwarg`."""
+
+    def target(w, side, role):
+        return {kwarg: getattr(getattr(w.sides[side], attr), via), **extra}, ""
+
+    return target
+
+
+def case(attr="case", kwarg="number", **extra):
+    return obj(attr, kwarg, "number", **extra)
+
+
+def board(attr="case", **extra):
+    def target(w, side, role):
+        o = w.sides[side]
+        return {"code": o.nodes.C.code, "number": getattr(o, attr).number, **extra}, ""
+
+    return target
+
+
+def region(level, kwarg="code"):
+    def target(w, side, role):
+        return {kwarg: getattr(w.sides[side].nodes, level).code}, ""
+
+    return target
+
+
+def query(level):
+    """No URL parameter: the side's node as ?region=<code>."""
+
+    def target(w, side, role):
+        return {}, f"region={getattr(w.sides[side].nodes, level).code}"
+
+    return target
+
+
+def own_note(w, side, role):
+    """In scope: the role's own notification; out of scope: somebody else's."""
+    return {"pk": (w.notes.get(role) if side == "A" else w.notes["other"]).pk}, ""
+
+
+def version(attr):
+    return lambda w, side, role: {"version": getattr(w.sides[side], attr).version}
+
+
+TODAY = date.today().isoformat()
+
+
+# --- Form payloads (each names the side's own place) ------------------------------------------------
+
+
+def building_form(w, side, code):
+    grid = w.sides[side].nodes.M
+    return {"code": code, "name": "改建楼", "grid": grid.pk, "building_type": "residential", "floors": 3, "units": 1}
+
+
+def house_form(w, side, number):
+    house = w.sides[side].house
+    return {"unit": house.unit_id, "floor": 1, "number": number, "usage": "rented"}
+
+
+def enterprise_form(w, side):
+    grid = w.sides[side].nodes.M
+    return {"name": "新商店", "kind": "merchant", "grid": grid.pk, "employees": 3, "phone": ""}
+
+
+def intake_form(w, side, **extra):
+    m = w.sides[side].nodes.M
+    return {
+        "category": w.cats["S05001"].pk,
+        "description": "路灯不亮。",
+        "lon": m.centroid_lon,
+        "lat": m.centroid_lat,
+        "is_public": "on",
+        **extra,
+    }
+
+
+def compound_form(w, side):
+    return {"name": "新小区", "community": w.sides[side].nodes.C.pk, "star": 2}
+
+
+def company_form(w, side):
+    return {"name": "新物业", "region": w.sides[side].nodes.C.pk, "phone": ""}
+
+
+# --- Expectations shared by groups of URLs ------------------------------------------------------
+
+EVERYONE = E("200")
+# Staff queues (cases.views.staff.QUEUE_ROLES): everyone but residents and grid/micro-grid workers.
+QUEUE = E("200", resident="403", microgrid="403", grid="403")
+# The people register: the six roles holding people.view_* (accounts/roles.py); residents and
+# department staff hold none, and the register answers them "not found" (people.views).
+PEOPLE = E("200 404", resident="404 404", dept="404 404")
+PEOPLE_LIST = E("200", resident="404", dept="404")
+# Changing houses, households and persons: grid workers, community staff, system admins.
+HOUSE_WORK = E("404 404", grid="200 404", community="200 404", admin="200 404")
+HOUSE_WORK_POST = E("404 404", grid="302 404", community="302 404", admin="302 404")
+# Buildings, compounds, companies, enterprises: community staff and system admins.
+BASE_WORK = E("404 404", community="200 404", admin="200 404")
+BASE_WORK_LIST = E("404", community="200", admin="200")
+BASE_WORK_POST = E("404 404", community="302 404", admin="302 404")
+BASE_NEW = E("404 404", community="302 400", admin="302 400")
+# The command screen: dashboard.view_screen (grid, community, street, operator, admin).
+SCREEN = E("200 404", resident="403 403", microgrid="403 403", dept="403 403")
+SCREEN_WRITE = E("200 404", resident="404 404", microgrid="404 404", dept="404 404")
+# A's open case is dispatched to A's department: read in full by A's staff in whose region it lies,
+# by that department's staff, and by its reporter (as the reporter).
+CASE_READERS = E("200 404")
+# The register through the API: people roles see it; residents, department staff and every
+# application key are refused outright (403, api.people).
+PEOPLE_API = api("200 404", keys="403 403", resident="403 403", dept="403 403")
+PEOPLE_API_LIST = api("200", keys="403", resident="403", dept="403")
+
+URLS = {
+    # --- site, accounts ---
+    "site:home": View(get=EVERYONE),
+    "accounts:login": View(get=E("302")),  # signed in already: sent on
+    "accounts:logout": View(post=E("302?")),  # ends the session: no domain row changes
+    "accounts:password_change": View(get=EVERYONE),
+    "accounts:logins": View(get=EVERYONE),
+    # --- regions: A's micro-grid lies in every A role's subtree (view_region) ---
+    "regions:tree": View(get=EVERYONE),
+    "regions:map": View(get=EVERYONE),
+    "regions:geojson": View(get=EVERYONE),
+    "regions:detail": View(region("M"), get=E("200 404")),
+    "regions:children": View(region("M"), get=E("200 404"), htmx=True),  # the tree browser's partial
+    # --- cases, resident pages ---
+    # Anyone signed in may report a problem anywhere in the district (workflow.REPORT_RULES): B's
+    # place too; the case then lies in B's scope.
+    "cases:report": View(
+        get=EVERYONE,
+        post=E("302 302"),
+        data=lambda w, s, r: {k: v for k, v in intake_form(w, s).items() if k != "is_public"},
+    ),
+    "cases:quick_report": View(get=E("404", microgrid="200", grid="200")),
+    "cases:my_reports": View(get=EVERYONE, marker=lambda w, s: w.sides[s].case.number if s == "B" else ""),
+    # Only the reporter (and followers) open 我的上报; A's staff have the staff page instead.
+    "cases:my_report": View(case(), get=E("404 404", resident="200 404")),
+    "cases:evaluate": View(
+        case("closed"),
+        post=E("404 404", resident="302 404"),
+        data=lambda w, s, r: {"score": 4, "comment": "好", "version": w.sides[s].closed.version},
+    ),
+    "cases:reopen": View(
+        case("closed"),
+        post=E("404 404", resident="302= 404"),  # not before an unsatisfied rating
+        data=lambda w, s, r: {"reason": "又坏了", "version": w.sides[s].closed.version},
+    ),
+    # 关注: a public case may be followed by anyone signed in (A's); its reporter follows it already.
+    # Out of scope: B's private case, not found.
+    "cases:follow": View(
+        lambda w, s, r: ({"number": (w.sides[s].case if s == "A" else w.sides[s].registered).number}, ""),
+        post=E("302 404", resident="302= 404"),
+    ),
+    # A public case's photo: everyone who reads it (full, reporter, board).
+    "cases:attachment": View(obj("attachment"), get=CASE_READERS),
+    "cases:attachment_thumb": View(obj("attachment"), get=CASE_READERS),
+    # The board: A's community for those living or working in it, and for the moderators above
+    # (street, operator, admin); department staff have no community.
+    # One community: straight to its board; several (the moderators above, none) the list.
+    "cases:board_home": View(get=E("302", street="200", dept="200", operator="200", admin="200")),
+    "cases:board": View(region("C"), get=E("200 404", dept="404 404")),
+    "cases:board_case": View(board(), get=E("200 404", dept="404 404")),
+    "cases:board_comment": View(board(), post=E("302 404", dept="404 404"), data={"text": "同意"}),
+    "cases:board_react": View(board(kind="me_too"), post=E("302 404", dept="404 404")),
+    "cases:board_abuse": View(board(), post=E("302 404", dept="404 404"), data={"reason": "不实信息"}),
+    # Moderating: community staff and the moderators above; to others reading the board moderation
+    # is not offered (not found, board_actions._moderator).
+    "cases:board_hide_case": View(
+        board(),
+        post=E("404 404", community="302 404", street="302 404", operator="302 404", admin="302 404"),
+        data={"reason": "重复"},
+    ),
+    "cases:board_hide_comment": View(
+        lambda w, s, r: (
+            {"code": w.sides[s].nodes.C.code, "number": w.sides[s].case.number, "comment_id": w.sides[s].comment.pk},
+            "",
+        ),
+        post=E("404 404", community="302 404", street="302 404", operator="302 404", admin="302 404"),
+        data={"reason": "广告"},
+    ),
+    # --- cases, staff pages ---
+    "cases:staff_queue": View(get=QUEUE, marker=lambda w, s: w.sides[s].case.number),
+    "cases:staff_export": View(get=QUEUE),
+    # ?region= outside the scope falls back to the user's own node: 200, and nothing of B's shown.
+    "cases:stats": View(
+        query("C"),
+        get=E("200 200", resident="403 403", microgrid="403 403", grid="403 403"),
+        marker=lambda w, s: f"：{w.sides[s].nodes.C.name}（",
+    ),
+    # 12345 and staff entry: the page for its roles (INTAKE_ROLES); filing needs the source's rule
+    # (workflow.REPORT_RULES) on the place: B's place is refused (400), and so is an admin anywhere.
+    "cases:staff_hotline": View(
+        get=E("403", operator="200", admin="200"),
+        post=E("403 403", operator="302 400", admin="400 400"),
+        data=lambda w, s, r: intake_form(w, s, caller_phone="13700001111"),
+    ),
+    "cases:staff_entry": View(
+        get=E("200", resident="403", microgrid="403", dept="403"),
+        post=E("302 400", resident="403 403", microgrid="403 403", dept="403 403", admin="400 400"),
+        data=lambda w, s, r: intake_form(w, s),
+    ),
+    "cases:tasks": View(get=E("403", microgrid="200", grid="200", admin="200")),
+    # Dispatching A's registered case: the dispatchers (workflow DISPATCHER); department staff and
+    # admins reach the queue but may not dispatch; B's case is not found (a per-case message).
+    "cases:staff_bulk_dispatch": View(
+        post=E(
+            "302= 302=",
+            resident="403 403",
+            microgrid="403 403",
+            grid="403 403",
+            community="302 302=",
+            street="302 302=",
+            operator="302 302=",
+        ),
+        target=lambda w, s, r: ({}, ""),
+        data=lambda w, s, r: {"case": f"{w.sides[s].registered.pk}:{w.sides[s].registered.version}", "level": "grid"},
+    ),
+    # The staff page: full readers; the reporter is sent to 我的上报.
+    "cases:staff_detail": View(case(kwarg="key"), get=E("200 404", resident="302 404")),
+    "cases:staff_version": View(case(kwarg="key"), get=CASE_READERS),
+    # 签收 of A's case, dispatched to A's department: its staff sign; other full readers are told
+    # no (the page redirects with the reason); the reporter and everyone out of scope: not found.
+    "cases:staff_act": View(
+        case(kwarg="key", action="sign"),
+        post=E("302= 404", resident="404 404", dept="302 404"),
+        data=version("case"),
+    ),
+    # --- notifications: one's own only ---
+    "notifications:inbox": View(get=EVERYONE),
+    "notifications:badge": View(get=EVERYONE),
+    "notifications:preferences": View(get=EVERYONE),
+    "notifications:mark_read": View(own_note, post=E("302 404")),
+    "notifications:mark_all_read": View(post=E("302")),
+    # --- people: pages take ?region= (A's micro-grid lies in every people role's scope) ---
+    "people:index": View(query("M"), get=PEOPLE),
+    # Search has no region: it finds the side's person by name, and never B's.
+    "people:search": View(
+        lambda w, s, r: ({}, f"q={w.sides[s].person.name}"),
+        get=E("200 200", resident="404 404", dept="404 404"),
+        marker=lambda w, s: f'href="/people/persons/{w.sides[s].person.pk}/"',
+    ),
+    "people:unverified": View(query("M"), get=PEOPLE),
+    "people:map": View(query("M"), get=PEOPLE),
+    "people:map_data": View(query("M"), get=PEOPLE),
+    "people:enterprises": View(query("M"), get=PEOPLE),
+    # The access log: people.view_accesslog (community, street; admins hold it, not a clearance).
+    "people:access_log": View(get=E("404", community="200", street="200", admin="200")),
+    "people:building": View(obj("building"), get=PEOPLE),
+    "people:house": View(obj("house"), get=PEOPLE),
+    "people:household": View(obj("household"), get=PEOPLE),
+    "people:person": View(obj("person"), get=PEOPLE),
+    # A new record's place is chosen in the form: a place of B is not among the choices (400).
+    "people:building_new": View(get=BASE_WORK_LIST, post=BASE_NEW, data=lambda w, s, r: building_form(w, s, "BN")),
+    "people:building_edit": View(
+        obj("building"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: building_form(w, s, f"B{s}")
+    ),
+    "people:house_new": View(
+        obj("building"), get=HOUSE_WORK, post=HOUSE_WORK_POST, data=lambda w, s, r: house_form(w, s, "209")
+    ),
+    "people:houses_generate": View(
+        obj("building"),
+        get=HOUSE_WORK,
+        post=HOUSE_WORK_POST,
+        data={"first_floor": 1, "last_floor": 3, "per_floor": 3},
+    ),
+    "people:house_edit": View(
+        obj("house"), get=HOUSE_WORK, post=HOUSE_WORK_POST, data=lambda w, s, r: house_form(w, s, "199")
+    ),
+    "people:verify": View(
+        obj("house"),
+        get=HOUSE_WORK,
+        post=HOUSE_WORK_POST,
+        data=lambda w, s, r: {"usage": w.sides[s].house.usage, "note": "敲门核查"},
+    ),
+    "people:add_rental": View(
+        obj("house"), post=HOUSE_WORK_POST, data={"landlord_name": "房东", "start": TODAY, "note": ""}
+    ),
+    "people:add_person": View(
+        obj("house"),
+        post=HOUSE_WORK_POST,
+        data=lambda w, s, r: {"name": "新居民", "residence_type": "registered", "ethnicity": "汉族"},
+    ),
+    "people:person_edit": View(
+        obj("person"),
+        get=HOUSE_WORK,
+        post=HOUSE_WORK_POST,
+        data={"name": "改名居民", "residence_type": "floating", "ethnicity": "汉族"},
+    ),
+    "people:person_move": View(obj("person"), get=HOUSE_WORK),
+    "people:person_move_out": View(obj("person"), post=HOUSE_WORK_POST, data={"on": TODAY, "note": "迁出"}),
+    "people:person_tags": View(obj("person"), post=HOUSE_WORK_POST, data={"tags": ["veteran"]}),
+    # Unmasking is a clearance: community staff only (never implied for admins).
+    "people:unmask": View(
+        obj("person"), post=E("404 404", community="200 404"), data={"field": "phone", "reason": "核对身份"}
+    ),
+    "people:enterprise_new": View(get=BASE_WORK_LIST, post=BASE_NEW, data=lambda w, s, r: enterprise_form(w, s)),
+    "people:enterprise_edit": View(
+        obj("enterprise"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: enterprise_form(w, s)
+    ),
+    "people:compound_new": View(get=BASE_WORK_LIST, post=BASE_NEW, data=lambda w, s, r: compound_form(w, s)),
+    "people:compound_edit": View(
+        obj("compound"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: compound_form(w, s)
+    ),
+    "people:company_new": View(get=BASE_WORK_LIST, post=BASE_NEW, data=lambda w, s, r: company_form(w, s)),
+    "people:company_edit": View(
+        obj("company"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: company_form(w, s)
+    ),
+    # Import: people.import_person (community staff; admins hold it, not a clearance).
+    "people:import": View(get=BASE_WORK_LIST),
+    "people:template": View(
+        lambda w, s, r: ({"kind": "persons"}, ""), get=E("404 -", community="200 -", admin="200 -")
+    ),
+    # One's own import runs only: A's run is community staff's, B's is B's community staff's.
+    "people:import_errors": View(obj("import_run"), get=E("404 404", community="200 404")),
+    # Export is a clearance: community and street staff (never implied for admins).
+    "people:export": View(query("C"), get=E("404 404", community="200 404", street="200 404")),
+    # --- the command screen: ?region= a rollup node (A's grid) ---
+    "dashboard:screen": View(query("G"), get=SCREEN),
+    "dashboard:summary": View(query("G"), get=SCREEN),
+    "dashboard:trend": View(query("G"), get=SCREEN),
+    "dashboard:categories": View(query("G"), get=SCREEN),
+    "dashboard:rankings": View(query("G"), get=SCREEN),
+    "dashboard:areas": View(query("G"), get=SCREEN),
+    "dashboard:map": View(query("G"), get=SCREEN),
+    "dashboard:markers": View(query("G"), get=SCREEN),
+    "dashboard:population": View(query("G"), get=SCREEN),
+    "dashboard:warnings": View(query("G"), get=SCREEN),
+    "dashboard:needs": View(query("G"), get=SCREEN),
+    "dashboard:acknowledge": View(obj("firing"), post=SCREEN_WRITE, data={"note": "已知悉"}),
+    "dashboard:task_done": View(obj("task"), post=SCREEN_WRITE),
+    # --- /api/v1/ (session for persons; X-Api-Key for applications) ---
+    "api:v1:api-root": View(get=api("200", keys="200")),
+    "api:v1:me": View(get=api("200", keys="200")),
+    # One document for everyone, seconds to generate: walked for a resident, an admin and a key.
+    "api:v1:schema": View(get=api("-", integration="200", resident="200", admin="200")),
+    "api:v1:docs": View(get=api("200", keys="200")),
+    "api:v1:redoc": View(get=api("200", keys="200")),
+    "api:v1:redoc-bundle": View(get=api("200", keys="200")),
+    # Signing in with a wrong password; signing out a token (none here: nothing to delete).
+    "api:v1:token": View(
+        post=api("400", keys="400"), delete=api("204?", keys="204?"), data={"username": "x", "password": "y"}, json=True
+    ),
+    "api:v1:region-list": View(get=api("200", keys="200")),
+    "api:v1:region-geojson": View(get=api("200", keys="200")),
+    # Locating a point anywhere answers 200 (a resident reports anywhere) with the visible nodes
+    # above it only: none of B's.
+    "api:v1:region-locate": View(
+        lambda w, s, r: ({}, f"lon={w.sides[s].nodes.M.centroid_lon}&lat={w.sides[s].nodes.M.centroid_lat}"),
+        get=api("200 200", keys="200 200"),
+        marker=lambda w, s: w.sides[s].nodes.M.code,
+    ),
+    "api:v1:region-detail": View(region("M"), get=api("200 404", keys="200 404")),
+    "api:v1:category-list": View(get=api("200", keys="200")),
+    "api:v1:category-detail": View(obj("category"), get=api("200 200", keys="200 200")),
+    # Anyone signed in may report (a resident's report); the keys' own filing is test_key_walk's.
+    "api:v1:case-list": View(
+        get=api("200", keys="200"),
+        marker=lambda w, s: f'"{w.sides[s].case.number}"',
+        post=api("201"),
+        data=lambda w, s, r: w.report_body(),
+        json=True,
+    ),
+    "api:v1:case-detail": View(case(kwarg="key"), get=api("200 404", keys="200 404")),
+    # 签收 through the API: A's department staff may; other readers are refused; B: not found.
+    "api:v1:case-act": View(
+        case(kwarg="key", name="sign"),
+        post=api("403 404", keys="403 404", dept="200 404"),
+        data=version("case"),
+        json=True,
+    ),
+    "api:v1:evaluation-list": View(get=api("200", keys="200")),
+    # The rated case was handled by the grid, not by the department: its staff do not see it.
+    "api:v1:evaluation-detail": View(obj("evaluation"), get=api("200 404", keys="200 404", dept="404 404")),
+    "api:v1:notification-list": View(get=api("200", keys="200")),
+    "api:v1:notification-unread-count": View(get=api("200", keys="200")),
+    "api:v1:notification-read-all": View(post=api("200", keys="200?"), json=True),  # a key has none
+    "api:v1:notification-detail": View(own_note, get=api("200 404", keys="- -")),
+    "api:v1:notification-read": View(own_note, post=api("200 404", keys="- -"), json=True),
+    "api:v1:people-building-list": View(get=PEOPLE_API_LIST, marker=lambda w, s: f'"code":"B{s}"'),
+    "api:v1:people-building-detail": View(obj("building"), get=PEOPLE_API),
+    "api:v1:people-house-list": View(get=PEOPLE_API_LIST),
+    "api:v1:people-house-detail": View(obj("house"), get=PEOPLE_API),
+    "api:v1:people-household-list": View(get=PEOPLE_API_LIST),
+    "api:v1:people-household-detail": View(obj("household"), get=PEOPLE_API),
+    "api:v1:people-person-list": View(get=PEOPLE_API_LIST),
+    "api:v1:people-person-detail": View(obj("person"), get=PEOPLE_API),
+    "api:catch-all": View(lambda w, s, r: ({"_path": "/api/v2/people/persons/"}, ""), get=api("404", keys="404")),
+    # --- /open311/v2/: public reads of public cases (GeoReport v2); filing needs an api_key ---
+    "open311:discovery": View(lambda w, s, r: ({"fmt": "json"}, ""), get=api("200", keys="200")),
+    "open311:services": View(lambda w, s, r: ({"fmt": "json"}, ""), get=api("200", keys="200")),
+    "open311:service": View(lambda w, s, r: ({"fmt": "json", "code": "S05001"}, ""), get=api("200", keys="200")),
+    "open311:requests": View(lambda w, s, r: ({"fmt": "json"}, ""), get=api("200", keys="200")),
+    # A public case is public to everyone; B's private registered case is not found.
+    "open311:request": View(
+        lambda w, s, r: (
+            {"fmt": "json", "request_id": (w.sides[s].case if s == "A" else w.sides[s].registered).number},
+            "",
+        ),
+        get=api("200 404", keys="200 404"),
+    ),
+    "open311:token": View(obj("open311", "token", "token", fmt="json"), get=api("200 200", keys="200 200")),
+    "open311:unknown": View(lambda w, s, r: ({"_path": "/open311/v2/persons.json"}, ""), get=api("404", keys="404")),
+}

@@ -1,0 +1,199 @@
+"""The world the scope walk (test_scope_walk.py) runs in: two communities in two streets, every kind
+of object each view needs, once in community A (in scope) and once in community B (out of scope),
+and one user per person role on A, plus an application key of each application role on A's street.
+
+    A: community S1C1 of street S1; its objects sit in micro-grid S1C1G1M1 (grid S1C1G1).
+    B: community S2C1 of street S2; its objects sit in micro-grid S2C1G1M1 (grid S2C1G1).
+
+The users on A: the resident (A's case reporter) on S1C1, the micro-grid member on S1C1G1M1, the
+grid worker on S1C1G1, community staff on S1C1, street staff, the command operator and the system
+admin on S1, department staff of the department handling A's case (a department of street S1).
+B's objects are made by B's own staff, who are not among the walking users.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from civicgrid.accounts.models import Role
+from civicgrid.api import actions as api_actions
+from civicgrid.api.models import Open311Request
+from civicgrid.cases import actions, board_actions, uploads
+from civicgrid.cases.categories import load_categories
+from civicgrid.cases.models import Category, HandlingLevel
+from civicgrid.cases.tests.media_files import jpeg
+from civicgrid.dashboard import needs
+from civicgrid.dashboard.models import RuleAction, RuleKind, Task, WarningFiring, WarningRule
+from civicgrid.notifications.models import Kind, Notification
+from civicgrid.people import actions as people_actions
+from civicgrid.people.models import Compound, Enterprise, ImportRun, PropertyCompany
+from civicgrid.people.testing import add_person, make_building, make_id_number
+from civicgrid.regions import locator
+from civicgrid.regions.models import Department, DepartmentKind
+from civicgrid.testing import build_tree, make_user
+
+# The eight person roles, by their short names in the table (scope_table.ROLES), and where each
+# holds its role on side A.
+PERSON_ROLES = {
+    "resident": (Role.RESIDENT, "C"),
+    "microgrid": (Role.MICROGRID_MEMBER, "M"),
+    "grid": (Role.GRID_WORKER, "G"),
+    "community": (Role.COMMUNITY_STAFF, "C"),
+    "street": (Role.STREET_STAFF, "S"),
+    "dept": (Role.DEPARTMENT_STAFF, "dept"),
+    "operator": (Role.COMMAND_OPERATOR, "S"),
+    "admin": (Role.SYSTEM_ADMIN, "S"),
+}
+APPLICATION_ROLES = {"integration": Role.INTEGRATION, "hotline": Role.HOTLINE_INTEGRATION}
+SIDES = {"A": "S1", "B": "S2"}
+
+
+def _nodes(tree, side):
+    street = SIDES[side]
+    return SimpleNamespace(S=tree[street], C=tree[f"{street}C1"], G=tree[f"{street}C1G1"], M=tree[f"{street}C1G1M1"])
+
+
+def _report(user, category, node, *, description, public=True):
+    return uploads.report_with_attachments(
+        user,
+        photos=[jpeg()],
+        category=category,
+        description=description,
+        address=f"{node.name} 1号楼",
+        lon=node.centroid_lon,
+        lat=node.centroid_lat,
+        is_public=public,
+    ).case
+
+
+def _side(tree, cats, side, users, staff):
+    """Everything of one side, made by that side's own staff (`staff`: role name → user)."""
+    n = _nodes(tree, side)
+    resident, community, street = staff["resident"], staff["community"], staff["street"]
+    department = staff["department"]
+    category = cats["S05001"]
+    o = SimpleNamespace(nodes=n, department=department, category=category)
+
+    # The open case: reported (public, with a photo), accepted, dispatched to the side's department.
+    case = _report(resident, category, n.M, description=f"{side} 楼道堆物堵塞通道。")
+    case = actions.accept_case(case, community, version=case.version)
+    case = actions.dispatch_case(
+        case, street, version=case.version, level=HandlingLevel.DEPARTMENT, department=department
+    )
+    o.case = case
+    o.attachment = case.attachments.get()
+    o.comment = board_actions.add_comment(resident, n.C, case.number, f"{side} 邻居留言")
+
+    # A closed case (evaluate, reopen) at the grid level: signed and handled by the grid worker.
+    closed = _report(resident, category, n.M, description=f"{side} 路灯不亮。")
+    closed = actions.accept_case(closed, community, version=closed.version)
+    closed = actions.dispatch_case(closed, community, version=closed.version, level=HandlingLevel.GRID)
+    closed = actions.sign_case(closed, staff["grid"], version=closed.version)
+    closed = actions.feedback_case(closed, staff["grid"], version=closed.version, note="已修复。")
+    closed = actions.verify_case(closed, community, version=closed.version, passed=True)
+    o.closed = actions.close_case(closed, community, version=closed.version)
+
+    # A closed and rated case (the API's evaluations).
+    rated = _report(resident, category, n.M, description=f"{side} 井盖缺失。")
+    for step in ("accept", "dispatch", "sign", "feedback", "verify", "close"):
+        rated = {
+            "accept": lambda c: actions.accept_case(c, community, version=c.version),
+            "dispatch": lambda c: actions.dispatch_case(c, community, version=c.version, level=HandlingLevel.GRID),
+            "sign": lambda c: actions.sign_case(c, staff["grid"], version=c.version),
+            "feedback": lambda c: actions.feedback_case(c, staff["grid"], version=c.version, note="已补。"),
+            "verify": lambda c: actions.verify_case(c, community, version=c.version, passed=True),
+            "close": lambda c: actions.close_case(c, community, version=c.version),
+        }[step](rated)
+    actions.evaluate_case(rated, resident, version=rated.version, score=5, comment="满意")
+    o.evaluation = rated.evaluations.get()
+
+    # A registered case (bulk dispatch).
+    registered = _report(resident, category, n.M, description=f"{side} 垃圾满溢。", public=False)
+    o.registered = actions.accept_case(registered, community, version=registered.version)
+
+    o.open311 = Open311Request.objects.create(case=case, token=f"tok-{side}", api_key=None)
+
+    # The register: a building in the micro-grid, its first house, a household and a person.
+    o.building = make_building(n.M, code=f"B{side}")
+    o.house = o.building.houses.order_by("pk").first()
+    o.person = add_person(community, o.house, name=f"{side}居民", id_number=make_id_number())
+    o.household = o.person.household
+    o.company = people_actions.save_property_company(
+        community, PropertyCompany(), name=f"{side}物业", region=n.C, phone=""
+    )
+    o.compound = people_actions.save_compound(community, Compound(), name=f"{side}小区", community=n.C, star=0)
+    o.enterprise = people_actions.save_enterprise(community, Enterprise(), name=f"{side}商店", grid=n.M, phone="")
+    o.import_run = ImportRun.objects.create(
+        kind="persons",
+        user=community,
+        at=timezone.now(),
+        filename=f"{side}.xlsx",
+        sha256="0" * 64,
+        errors=[{"row": 2, "errors": ["x"]}],
+        region_code=n.C.code,
+    )
+
+    # The command screen: an open warning on the grid with a task.
+    rule = WarningRule.objects.create(name=f"{side} 规则", kind=RuleKind.GRID_OPEN, action=RuleAction.TASK)
+    o.firing = WarningFiring.objects.create(
+        rule=rule, key=f"grid:{n.G.code}", region_code=n.G.code, message=f"{side} 网格在办过多"
+    )
+    o.task = Task.objects.create(firing=o.firing, title=f"{side} 任务", region_code=n.G.code, role=Role.GRID_WORKER)
+    return o
+
+
+def build_world():
+    tree = build_tree()
+    locator.invalidate()
+    load_categories()
+    cats = {c.code: c for c in Category.objects.select_related("parent")}
+    departments = {
+        side: Department.objects.create(
+            region=tree[street], code=f"{street}-CG", name=f"{street}城管科", kind=DepartmentKind.URBAN_MANAGEMENT
+        )
+        for side, street in SIDES.items()
+    }
+    staff = {}
+    for side in SIDES:
+        n = _nodes(tree, side)
+        people = {}
+        for name, (role, where) in PERSON_ROLES.items():
+            target = {"department": departments[side]} if where == "dept" else {"region": getattr(n, where)}
+            people[name] = make_user(f"{name}_{side}", role, **target)
+        people["department"] = departments[side]
+        staff[side] = people
+    users = {name: staff["A"][name] for name in PERSON_ROLES}
+    sides = {side: _side(tree, cats, side, users, staff[side]) for side in SIDES}
+
+    # Each walking user's own notification (in scope) — and B's resident's (out of scope).
+    now = timezone.now()
+    notes = {}
+    for name, user in [*users.items(), ("other", staff["B"]["resident"])]:
+        notes[name] = Notification.objects.create(
+            recipient=user, kind=Kind.NEW_CASE, case=sides["A"].case, title="新案件", body="", created_at=now
+        )
+
+    # The needs panel is computed on its first view and kept: compute it once here, not per request.
+    for side in sides.values():
+        needs.snapshot(side.nodes.G)
+
+    keys = {}
+    for name, role in APPLICATION_ROLES.items():
+        application = api_actions.create_application(f"{name} 应用")
+        _key, keys[name] = api_actions.issue_key(
+            application, region=tree["S1"], role=role, rate_per_minute=0, expires_at=now + timedelta(days=30)
+        )
+    m = sides["A"].nodes.M
+
+    def report_body():
+        return {
+            "category": cats["S05001"].pk,
+            "description": "路面塌陷。",
+            "lon": m.centroid_lon,
+            "lat": m.centroid_lat,
+        }
+
+    return SimpleNamespace(
+        tree=tree, cats=cats, users=users, sides=sides, notes=notes, keys=keys, staff=staff, report_body=report_body
+    )
