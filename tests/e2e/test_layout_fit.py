@@ -1,0 +1,238 @@
+"""Every main page fits its screen, for every role of the demo district: at 390 (phone), 1280 and
+1440 (office laptops) and 1920 px (the wall screen), in Chinese, and at 1280 px in English.
+
+A page fails when the document is wider than the viewport, when a visible element overflows its
+box or reaches out of the viewport (unless a scrolling or clipping box holds it), when text is
+squeezed to one character a line, when the navigation bar holds more than seven entries, or when
+any request (page, script, style, image, data) answers an error or fails. The wall screen is
+exactly 1920×1080 at every drill level, with no two panels overlapping.
+
+One world (the small demo district, seeded once) and one browser context per role and language,
+so the sweep stays within a few minutes.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from civicgrid.core.navigation import TOP_LEVEL_LIMIT
+from civicgrid.regions import locator
+
+from .conftest import snap
+
+DEMO_PASSWORD = "Demo@2026"
+WIDTHS = [(390, 844), (1280, 800), (1440, 900), (1920, 1080)]
+ENGLISH_WIDTHS = [(1280, 800)]
+
+# Paths, or (page, CSS selector of a link on it): the first such link's target is opened.
+RESIDENT_CASE = ("/cases/my/", 'main a[href^="/cases/my/2"]')
+STAFF_CASE = ("/cases/staff/queue/", 'main a[href^="/cases/staff/"][href$="/"]:not([href*="queue"])')
+TASK_CASE = ("/cases/tasks/", 'main a[href^="/cases/staff/"]')
+BUILDING = ("/people/", 'main a[href^="/people/buildings/"]')
+HOUSE = (BUILDING, 'main a[href^="/people/houses/"]')
+PAGES = {
+    "jumin": ["/", "/cases/report/", "/cases/my/", RESIDENT_CASE, "/cases/board/", "/notifications/"],
+    "wanggeyuan": ["/", "/cases/tasks/", TASK_CASE, "/cases/quick/", "/people/", BUILDING, HOUSE, "/regions/map/"],
+    "weiwangge": ["/", "/cases/tasks/", "/people/"],
+    "shequ": [
+        "/",
+        "/cases/staff/queue/",
+        STAFF_CASE,
+        "/cases/staff/entry/",
+        "/cases/stats/",
+        "/people/",
+        "/people/search/?q=王",
+        "/regions/",
+        "/notifications/",
+    ],
+    "jiedao": ["/", "/cases/staff/queue/", "/cases/stats/", "/regions/map/"],
+    "bumen": ["/", "/cases/staff/queue/", STAFF_CASE],
+    "zhihui": ["/", "/cases/staff/queue/", STAFF_CASE, "/cases/staff/hotline/", "/cases/stats/", "/dashboard/"],
+    "admin": ["/", "/cases/staff/queue/", "/people/", "/dashboard/"],
+}
+
+# Runs in the page: what does not fit, as readable lines.
+FIT = """
+() => {
+  const vw = document.documentElement.clientWidth;
+  const problems = [];
+  const describe = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += "#" + el.id;
+    if (typeof el.className === "string" && el.className.trim()) s += "." + el.className.trim().split(/\\s+/).slice(0, 3).join(".");
+    const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 30);
+    return s + (text ? ` "${text}"` : "");
+  };
+  if (document.documentElement.scrollWidth > window.innerWidth) {
+    problems.push(`the document is ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px viewport`);
+  }
+  // Inside a box that scrolls or clips (a wide table in .table-responsive, a fixed bar), reaching
+  // beyond the viewport is that box's business.
+  const held = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.overflowX !== "visible" || style.position === "fixed") return true;
+    }
+    return false;
+  };
+  const skip = ".leaflet-container, [_echarts_instance_], .visually-hidden, .visually-hidden-focusable, svg";
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest(skip)) continue;
+    const style = getComputedStyle(el);
+    if (style.display === "none" || style.visibility === "hidden" || style.display === "contents") continue;
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    if ((rect.right > vw + 1 || rect.left < -1) && !held(el)) {
+      problems.push(`${describe(el)} reaches ${Math.round(rect.left)}..${Math.round(rect.right)} in a ${vw}px viewport`);
+    }
+    // A Bootstrap .row reaches into its parent's padding by design (negative margins).
+    let slack = 1;
+    for (const child of el.children) {
+      if (child.classList.contains("row")) slack = Math.max(slack, 1 - parseFloat(getComputedStyle(child).marginRight));
+    }
+    if (style.overflowX === "visible" && style.display !== "inline" && el.clientWidth > 0
+        && el.scrollWidth > el.clientWidth + slack && !held(el)) {
+      problems.push(`${describe(el)} overflows its box (${el.scrollWidth}px in ${el.clientWidth}px)`);
+    }
+    // Text squeezed to a character a line: a box narrower than two characters, several lines high.
+    const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join("");
+    const size = parseFloat(style.fontSize) || 16;
+    if (own.length >= 3 && rect.width < size * 1.9 && rect.height > size * 2.6) {
+      problems.push(`${describe(el)} is squeezed to ${Math.round(rect.width)}px wide, ${Math.round(rect.height)}px high`);
+    }
+  }
+  return problems;
+}
+"""
+
+# The wall screen's panels that must not overlap one another (their boxes, on the 1920×1080 page).
+PANEL_OVERLAPS = """
+() => {
+  const boxes = Array.from(document.querySelectorAll(".dash-header, .dash-panel")).map((el) => [el, el.getBoundingClientRect()]);
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, ra] = boxes[i], [b, rb] = boxes[j];
+      if (ra.left < rb.right - 1 && rb.left < ra.right - 1 && ra.top < rb.bottom - 1 && rb.top < ra.bottom - 1) {
+        overlaps.push(`${a.className} overlaps ${b.className}`);
+      }
+    }
+  }
+  // Every chart and list stays inside its panel, and every panel inside the screen.
+  for (const [el, rect] of boxes) {
+    if (rect.bottom > window.innerHeight + 0.5 || rect.right > window.innerWidth + 0.5) overlaps.push(`${el.className} is cut off`);
+    for (const child of el.querySelectorAll(".dash-chart, .dash-list, .dash-warning-list, .dash-task-list, h2, h3")) {
+      const c = child.getBoundingClientRect();
+      if (c.height && (c.bottom > rect.bottom + 0.5 || c.right > rect.right + 0.5)) overlaps.push(`${child.id || child.className} sticks out of ${el.className}`);
+    }
+  }
+  return overlaps;
+}
+"""
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", scale="small", verbosity=0)
+    locator.invalidate()
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def resolve(page, target, cache):
+    """A path, or the first link found by (page, selector) — looked up once per role."""
+    if isinstance(target, str):
+        return target
+    if target not in cache:
+        page.goto(resolve(page, target[0], cache))
+        link = page.locator(target[1]).first
+        assert link.count(), f"no link {target[1]} on {target[0]}"
+        cache[target] = link.get_attribute("href")
+    return cache[target]
+
+
+def settle(page):
+    page.wait_for_load_state("load")
+    for selector in ("#region-map", "#report-map", "#dash-map"):
+        if page.locator(selector).count():
+            page.wait_for_selector(f'{selector}[data-state="ready"]')
+    if page.locator("#report-map").count():
+        page.wait_for_selector('#report-map[data-layers="ready"]')
+    page.wait_for_timeout(150)  # charts draw on the next frame
+
+
+def sweep(new_page, username, locale, widths, failures, bad_requests):
+    page = new_page(viewport={"width": widths[0][0], "height": widths[0][1]}, locale=locale)
+    page.on("response", lambda r: r.status >= 400 and bad_requests.append(f"{username}: {r.status} {r.url}"))
+    page.on("requestfailed", lambda r: bad_requests.append(f"{username}: failed {r.url} ({r.failure})"))
+    sign_in(page, username)
+    links = {}
+    paths = [resolve(page, target, links) for target in PAGES[username]]
+    for width, height in widths:
+        page.set_viewport_size({"width": width, "height": height})
+        for path in paths:
+            page.goto(path)
+            settle(page)
+            where = f"{username} {locale} {width}px {path}"
+            for problem in page.evaluate(FIT):
+                failures.append(f"{where}: {problem}")
+            top = page.locator("#main-nav > ul > li").count()
+            if top > TOP_LEVEL_LIMIT:
+                failures.append(f"{where}: {top} entries in the navigation bar")
+        snap(page, f"fit-{username}-{locale}-{width}-{re.sub(r'[^a-z0-9]+', '-', path).strip('-') or 'home'}")
+    return page
+
+
+def test_every_main_page_fits_every_screen_for_every_role(new_page, demo):
+    failures, bad_requests = [], []
+    for username in PAGES:
+        sweep(new_page, username, "zh-CN", WIDTHS, failures, bad_requests)
+        page = sweep(new_page, username, "en-US", ENGLISH_WIDTHS, failures, bad_requests)
+        assert page.locator("html").get_attribute("lang") == "en"
+    assert not bad_requests, "\n".join(bad_requests)
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures[:80])
+
+
+def test_the_wall_screen_is_exactly_1920_by_1080_at_every_level(new_page, demo):
+    page = new_page(viewport={"width": 1920, "height": 1080})
+    bad = []
+    page.on("response", lambda r: r.status >= 400 and bad.append(f"{r.status} {r.url}"))
+    sign_in(page, "zhihui")
+    page.goto("/dashboard/")
+    levels = []
+    for level in ("district", "street", "community", "grid"):
+        settle(page)
+        region = page.get_attribute("#dash-map", "data-region")
+        levels.append(region)
+        where = f"wall screen at the {level} ({region})"
+        size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        assert size == [1920, 1080], f"{where}: the page is {size[0]}×{size[1]}"
+        assert not page.evaluate(PANEL_OVERLAPS), f"{where}: {page.evaluate(PANEL_OVERLAPS)}"
+        assert not page.evaluate(FIT), f"{where}: {page.evaluate(FIT)}"
+        # The grid-worker ranking names everybody it ranks; empty states are read across, not down.
+        names = page.evaluate("window.__cgRanked ? window.__cgRanked('chart-workers') : null")
+        if names is not None:
+            assert names["shown"] == names["total"], f"{where}: {names}"
+        snap(page, f"wall-screen-{level}")
+        if level != "grid":
+            drill = page.locator("#rank-regions [data-drill]").first
+            drill.click()
+            page.wait_for_function(
+                "code => document.querySelector('#dash-map').getAttribute('data-region') !== code", arg=region
+            )
+    assert len(set(levels)) == 4
+    assert not bad, bad
+
+    # On a phone the wall screen stacks its panels and never scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/dashboard/")
+    settle(page)
+    assert not page.evaluate(FIT)
