@@ -15,11 +15,14 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
+from civicgrid.accounts.models import Role
 from civicgrid.core.navigation import TOP_LEVEL_LIMIT
 from civicgrid.regions import locator
+from civicgrid.testing import make_user
 
-from .conftest import snap
+from .conftest import PHONE, snap
 
 DEMO_PASSWORD = "Demo@2026"
 WIDTHS = [(390, 844), (1280, 800), (1440, 900), (1920, 1080)]
@@ -147,6 +150,18 @@ PANEL_OVERLAPS = """
 }
 """
 
+RANKING = """
+(id) => {
+  const list = document.getElementById(id);
+  const total = Number((document.getElementById(id + "-count").textContent.match(/\\d+/) || ["0"])[0]);
+  return {
+    shown: list.querySelectorAll("li:not(.dash-none)").length,
+    total: Math.min(10, total),
+    fits: list.scrollHeight <= list.clientHeight + 1,
+  };
+}
+"""
+
 
 @pytest.fixture
 def demo(settings):
@@ -188,24 +203,30 @@ def settle(page):
 
 
 def sweep(new_page, username, locale, widths, failures, bad_requests):
+    """Open each of the role's pages once and check it at every width (the viewport is resized in
+    place: the layout is CSS, and the scripts that size charts and maps follow window resizes)."""
     page = new_page(viewport={"width": widths[0][0], "height": widths[0][1]}, locale=locale)
     page.on("response", lambda r: r.status >= 400 and bad_requests.append(f"{username}: {r.status} {r.url}"))
     page.on("requestfailed", lambda r: bad_requests.append(f"{username}: failed {r.url} ({r.failure})"))
     sign_in(page, username)
     links = {}
     paths = [resolve(page, target, links) for target in PAGES[username]]
-    for width, height in widths:
-        page.set_viewport_size({"width": width, "height": height})
-        for path in paths:
-            page.goto(path)
-            settle(page)
+    for path in paths:
+        page.set_viewport_size({"width": widths[0][0], "height": widths[0][1]})
+        page.goto(path)
+        settle(page)
+        for index, (width, height) in enumerate(widths):
+            if index:
+                page.set_viewport_size({"width": width, "height": height})
+                page.wait_for_timeout(120)
             where = f"{username} {locale} {width}px {path}"
             for problem in page.evaluate(FIT):
                 failures.append(f"{where}: {problem}")
             top = page.locator("#main-nav > ul > li").count()
             if top > TOP_LEVEL_LIMIT:
                 failures.append(f"{where}: {top} entries in the navigation bar")
-        snap(page, f"fit-{username}-{locale}-{width}-{re.sub(r'[^a-z0-9]+', '-', path).strip('-') or 'home'}")
+            if index == 0:
+                snap(page, f"fit-{username}-{locale}-{width}-{re.sub(r'[^a-z0-9]+', '-', path).strip('-') or 'home'}")
     return page
 
 
@@ -235,10 +256,10 @@ def test_the_wall_screen_is_exactly_1920_by_1080_at_every_level(new_page, demo):
         assert size == [1920, 1080], f"{where}: the page is {size[0]}×{size[1]}"
         assert not page.evaluate(PANEL_OVERLAPS), f"{where}: {page.evaluate(PANEL_OVERLAPS)}"
         assert not page.evaluate(FIT), f"{where}: {page.evaluate(FIT)}"
-        # The grid-worker ranking names everybody it ranks; empty states are read across, not down.
-        names = page.evaluate("window.__cgRanked ? window.__cgRanked('chart-workers') : null")
-        if names is not None:
-            assert names["shown"] == names["total"], f"{where}: {names}"
+        # The rankings name everybody they rank (up to ten), all in view; empty states read across.
+        for ranking in ("rank-workers", "rank-departments"):
+            shown = page.evaluate(RANKING, ranking)
+            assert shown["shown"] == shown["total"] and shown["fits"], f"{where}: {ranking} {shown}"
         snap(page, f"wall-screen-{level}")
         if level != "grid":
             drill = page.locator("#rank-regions [data-drill]").first
@@ -254,3 +275,82 @@ def test_the_wall_screen_is_exactly_1920_by_1080_at_every_level(new_page, demo):
     page.goto("/dashboard/")
     settle(page)
     assert not page.evaluate(FIT)
+
+
+def test_the_report_map_shows_grids_buildings_and_where_the_pin_is(new_page, login, district):
+    """The resident's map, offline: grids and buildings with their names from our data, a pin whose
+    images load (no 404 under any static storage), and the grid and community of the point."""
+    from civicgrid.people.testing import make_building
+
+    grid = district["S1C1G1"]
+    make_building(grid, code="R1", name="幸福里3号楼")
+    locator.invalidate()
+    make_user("居民张华", Role.RESIDENT, district["S1C1"], phone="13700001111")
+    page = new_page(viewport=PHONE)
+    failed = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    page.context.grant_permissions(["geolocation"])
+    # A step east of the building, inside the grid.
+    page.context.set_geolocation({"latitude": grid.centroid_lat, "longitude": grid.centroid_lon + 0.0002})
+    login(page, "13700001111")
+    page.goto("/cases/report/")
+    report_map = page.locator("#report-map")
+    expect(report_map).to_have_attribute("data-layers", "ready")
+    expect(report_map).to_have_attribute("data-grids", "2")
+    expect(report_map).to_have_attribute("data-buildings", "1")
+    expect(page.locator(".map-label-grid")).to_have_text([district["S1C1G1"].name, district["S1C1G2"].name])
+    expect(page.locator(".map-label-building")).to_be_hidden()  # building names only up close
+
+    page.locator("[data-locate]").click()
+    expect(page.locator("#report-map .leaflet-marker-icon")).to_have_count(1)
+    expect(page.locator("#location-area")).to_have_text(f"所选位置：{grid.name}，{district['S1C1'].name}")
+    expect(page.locator("#location-area")).to_have_attribute("data-grid", grid.code)
+    expect(page.locator(".map-label-building")).to_have_text("幸福里3号楼")  # zoomed in on the point
+    expect(page.locator(".map-label-building")).to_be_visible()
+    for image in (".leaflet-marker-icon", ".leaflet-marker-shadow"):
+        src = page.locator(f"#report-map {image}").get_attribute("src")
+        assert src.startswith("/static/vendor/leaflet/images/marker-"), src
+        assert page.locator(f"#report-map {image}").evaluate("img => img.complete && img.naturalWidth > 0")
+    snap(page, "report-map-layers")
+
+    # Dragged out of the community: the page says so before anything is sent.
+    marker = page.locator("#report-map .leaflet-marker-icon")
+    box = page.locator("#report-map").bounding_box()
+    marker.drag_to(page.locator("#report-map"), target_position={"x": 4, "y": box["height"] - 4}, force=True)
+    expect(page.locator("#location-area")).to_have_text("所选位置不在本社区的网格内，请确认位置。")
+    assert not failed, failed
+
+
+def test_a_case_page_on_a_phone_keeps_its_actions_in_the_first_screen(new_page, login, district):
+    from civicgrid.cases import actions
+    from civicgrid.cases.categories import load_categories
+    from civicgrid.cases.models import Category
+
+    locator.invalidate()
+    load_categories()
+    resident = make_user("居民张三", Role.RESIDENT, district["S1C1"], phone="13700001234")
+    make_user("社区刘洋", Role.COMMUNITY_STAFF, district["S1C1"], phone="13900002222")
+    node = district["S1C1G1M1"]
+    case = actions.report_case(
+        resident,
+        category=Category.objects.get(code="S05001"),
+        description="楼道里堆满了纸箱和旧家具，堵住了通道。" * 6,
+        lon=node.centroid_lon,
+        lat=node.centroid_lat,
+    ).case
+    page = new_page(viewport=PHONE)
+    login(page, "13900002222")
+    page.goto(f"/cases/staff/{case.number}/")
+    bar = page.locator(".case-action-bar")
+    expect(bar).to_be_visible()
+    box = bar.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"] + 1, box  # on the first screen
+    assert page.locator("#actions").bounding_box()["y"] > PHONE["height"]  # where the actions were
+    first = bar.locator("[data-open-action]").first
+    action = first.get_attribute("data-open-action")
+    first.click()
+    form = page.locator(f"#action-{action}")
+    expect(form).to_have_attribute("open", "")
+    expect(form.locator("button[type=submit]")).to_be_in_viewport()
+    assert not page.evaluate(FIT)
+    snap(page, "case-phone-action-bar")
