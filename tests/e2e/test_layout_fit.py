@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from civicgrid.accounts.models import Role
 from civicgrid.cases.categories import load_categories
 from civicgrid.core.navigation import TOP_LEVEL_LIMIT
+from civicgrid.people.testing import ensure_tags
 from civicgrid.regions import locator
 from civicgrid.testing import make_user
 
@@ -173,7 +174,10 @@ RANKING = """
 @pytest.fixture
 def demo(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_categories()  # the catalogue a migration loads is gone once an earlier test flushed the tables
+    # What data migrations load (the category catalogue, the special-group tags) is gone once an
+    # earlier test flushed the tables.
+    load_categories()
+    ensure_tags()
     call_command("seed_demo", scale="small", verbosity=0)
     locator.invalidate()
 
