@@ -1,5 +1,6 @@
-"""Every main page fits its screen, for every role of the demo district: at 390 (phone), 1280 and
-1440 (office laptops) and 1920 px (the wall screen), in Chinese, and at 1280 px in English.
+"""Every main page fits its screen, for every role of the demo district: at 390 (phone), 1024, 1280
+and 1440 (office laptops) and 1920 px (the wall screen), in Chinese, and at 1280 and 1024 px in
+English.
 
 A page fails when the document is wider than the viewport, when a visible element overflows its
 box or reaches out of the viewport (unless a scrolling or clipping box holds it), when text is
@@ -27,8 +28,9 @@ from civicgrid.testing import make_user
 from .conftest import PHONE, snap
 
 DEMO_PASSWORD = "Demo@2026"
-WIDTHS = [(390, 844), (1280, 800), (1440, 900), (1920, 1080)]
-ENGLISH_WIDTHS = [(1280, 800)]
+# 1024: the narrowest screen with the full navigation bar (below it, the phone menu).
+WIDTHS = [(390, 844), (1024, 768), (1280, 800), (1440, 900), (1920, 1080)]
+ENGLISH_WIDTHS = [(1280, 800), (1024, 768)]
 
 # Paths, or (page, CSS selector of a link on it): the first such link's target is opened.
 RESIDENT_CASE = ("/cases/my/", 'main a[href^="/cases/my/2"]')
