@@ -25,12 +25,17 @@ class CasesConfig(AppConfig):
 def register_navigation():
     from civicgrid.accounts.models import Role
     from civicgrid.core import navigation
-    from civicgrid.core.navigation import NavItem
+    from civicgrid.core.navigation import Menu, NavItem
 
     resident = frozenset({Role.RESIDENT})
     field_workers = frozenset({Role.GRID_WORKER, Role.MICROGRID_MEMBER})
     office = frozenset(
         {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DEPARTMENT_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
+    )
+    # Staff see their case pages under one menu and statistics beside the command screen (dashboard).
+    navigation.register_menu(
+        Menu("cases", _("案件办理"), "layers", order=20),
+        Menu("analysis", _("统计研判"), "eye", order=140),
     )
     navigation.register(
         NavItem(_("我要上报"), "cases:report", resident, "pin", _("拍照上报身边的问题"), order=20),
@@ -52,8 +57,18 @@ def register_navigation():
             active_for=("cases:board", "cases:board_case"),
             order=40,
         ),
-        NavItem(_("随手拍"), "cases:quick_report", field_workers, "eye", _("巡查发现问题，拍照即报"), order=50),
-        NavItem(_("我的任务"), "cases:tasks", field_workers, "grid", _("待签收、处置中和待核查的案件"), order=80),
+        NavItem(
+            _("随手拍"), "cases:quick_report", field_workers, "eye", _("巡查发现问题，拍照即报"), order=50, menu="cases"
+        ),
+        NavItem(
+            _("我的任务"),
+            "cases:tasks",
+            field_workers,
+            "grid",
+            _("待签收、处置中和待核查的案件"),
+            order=80,
+            menu="cases",
+        ),
         NavItem(
             _("案件受理派遣"),
             "cases:staff_queue",
@@ -62,6 +77,7 @@ def register_navigation():
             _("按时限灯和阶段灯筛选、派遣和督办案件"),
             active_for=("cases:staff_detail",),
             order=90,
+            menu="cases",
         ),
         NavItem(
             _("热线登记"),
@@ -70,6 +86,7 @@ def register_navigation():
             "phone",
             _("12345 热线来电登记"),
             order=100,
+            menu="cases",
         ),
         NavItem(
             _("代居民登记"),
@@ -78,6 +95,15 @@ def register_navigation():
             "user",
             _("替居民登记反映的问题"),
             order=110,
+            menu="cases",
         ),
-        NavItem(_("统计分析"), "cases:stats", office, "eye", _("结案率、按期结案率、返工率、满意率等指标"), order=120),
+        NavItem(
+            _("统计分析"),
+            "cases:stats",
+            office,
+            "eye",
+            _("结案率、按期结案率、返工率、满意率等指标"),
+            order=120,
+            menu="analysis",
+        ),
     )

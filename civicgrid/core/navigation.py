@@ -1,6 +1,10 @@
 """The navigation bar: each app registers its entries (in `AppConfig.ready()`), each naming the roles
 that may use it, so nobody sees a link to a page they cannot open. The home page shows the same
-entries, with their descriptions, as shortcuts. The base knows no app and no role by name."""
+entries, with their descriptions, as shortcuts. The base knows no app and no role by name.
+
+An entry may name a menu (`NavItem(..., menu="cases")`, the menu registered with `register_menu`):
+the bar then shows the menu as one dropdown holding its entries, so that no role sees more than
+`TOP_LEVEL_LIMIT` entries in the bar. A menu holding a single entry for a user is shown as that entry."""
 
 from dataclasses import dataclass
 
@@ -12,6 +16,24 @@ from civicgrid.core.registry import Registry
 REGISTRY = Registry("navigation")
 # An audience an app below accounts can name without knowing the roles: every role but residents.
 STAFF = "staff"
+# The most entries (links and menus) the bar shows for any role: beyond that it overflows an office
+# laptop, in Chinese or English (tests/e2e/test_layout_fit.py).
+TOP_LEVEL_LIMIT = 7
+MENUS = Registry("navigation menu")
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A dropdown in the navigation bar grouping the entries that name it."""
+
+    key: str
+    label: str
+    icon: str = ""
+    order: int = 100  # place in the bar among the entries, left to right
+
+    @property
+    def name(self):
+        return self.key
 
 
 @dataclass(frozen=True)
@@ -26,7 +48,8 @@ class NavItem:
     # Django's admin site also needs the is_staff flag; without it the link would only lead to a
     # login form, so the entry is hidden.
     needs_staff_flag: bool = False
-    order: int = 100  # place in the bar, left to right
+    order: int = 100  # place in the bar (or in its menu), left to right
+    menu: str = ""  # the key of the Menu this entry belongs to; "" or an unregistered key: in the bar
 
     @property
     def name(self):
@@ -60,3 +83,50 @@ def navigation_for(user):
         return []
     roles = scoping.roles_of(user)
     return [item for item in REGISTRY if item.shown_to(user, roles)]
+
+
+def register_menu(*menus):
+    return MENUS.register(*menus)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A menu in one user's bar: the menu and the entries of it the user may open."""
+
+    menu: Menu
+    items: tuple
+
+    is_menu = True
+
+    @property
+    def label(self):
+        return self.menu.label
+
+    @property
+    def icon(self):
+        return self.menu.icon
+
+    @property
+    def url_name(self):
+        return f"menu:{self.menu.key}"
+
+    def is_active(self, view_name):
+        return any(item.is_active(view_name) for item in self.items)
+
+
+def bar_for(user):
+    """The user's bar: entries and menus (MenuEntry), in order; a menu with one entry is that entry."""
+    entries, grouped = [], {}
+    for item in navigation_for(user):
+        menu = MENUS.get(item.menu) if item.menu else None
+        if menu is None:
+            entries.append((item.order, item))
+        else:
+            grouped.setdefault(menu.key, []).append(item)
+    for key, items in grouped.items():
+        menu = MENUS[key]
+        if len(items) == 1:
+            entries.append((menu.order, items[0]))
+        else:
+            entries.append((menu.order, MenuEntry(menu, tuple(items))))
+    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]

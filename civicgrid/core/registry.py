@@ -31,3 +31,6 @@ class Registry:
 
     def __getitem__(self, name):
         return self._entries[name]
+
+    def get(self, name, default=None):
+        return self._entries.get(name, default)

@@ -37,6 +37,7 @@ class DashboardConfig(AppConfig):
                 "grid",
                 DASHBOARD_DESCRIPTION,
                 order=140,
+                menu="analysis",  # registered by cases, beside its statistics
             )
         )
         demo_registry.register(demo_registry.Seeder("dashboard", demo.seed_demo, order=70))

@@ -294,3 +294,19 @@ def elderly_alone_not_visited(region, days):
         .select_related("house__building", "household")
         .order_by("region_code", "name")
     )
+
+
+def public_buildings(region_code, limit=3000):
+    """The buildings of an area as the map shows them to anyone with a role there, residents
+    included: name, compound and position only, the facts posted at the gate. Deliberately not
+    restricted to the viewer's base-data scope (a resident has none) and never anything about the
+    people inside (people/views/layers.py)."""
+    rows = (
+        Building.objects.filter(region_code__startswith=region_code, lon__isnull=False, lat__isnull=False)
+        .order_by("region_code", "code")
+        .values("name", "compound__name", "lon", "lat")[:limit]
+    )
+    return [
+        {"name": row["name"], "compound": row["compound__name"] or "", "lon": row["lon"], "lat": row["lat"]}
+        for row in rows
+    ]

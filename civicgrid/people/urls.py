@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicgrid.people.views import data, edit, pages
+from civicgrid.people.views import data, edit, layers, pages
 
 app_name = "people"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("unverified/", pages.unverified, name="unverified"),
     path("map/", pages.map_page, name="map"),
     path("map/data/", pages.map_data, name="map_data"),
+    path("map/layers/", layers.map_layers, name="map_layers"),
     path("access-log/", pages.access_log, name="access_log"),
     path("buildings/new/", edit.BuildingEditView.as_view(), name="building_new"),
     path("buildings/<int:pk>/", pages.building, name="building"),

@@ -145,3 +145,13 @@ def district():
     tree["neighbour"] = make_user("网格员赵磊", Role.GRID_WORKER, tree["S1C1G2"], phone="13812348765")
     tree["street_staff"] = make_user("街道李强", Role.STREET_STAFF, tree["S1"], phone="13900001111")
     return tree
+
+
+def open_nav(page, label):
+    """Follow a navigation entry by its label, as a person would: in the bar, or in its menu (opened first)."""
+    link = page.locator("#main-nav a[data-nav]").filter(has_text=label).first
+    if not link.is_visible():
+        page.locator("#main-nav .nav-menu").filter(has=page.locator("a[data-nav]").filter(has_text=label)).locator(
+            ".dropdown-toggle"
+        ).click()
+    link.click()

@@ -10,7 +10,7 @@ from civicgrid.accounts.models import Role
 from civicgrid.cases.models import Case, Category, Evaluation, Status
 from civicgrid.testing import build_case_world, make_user
 
-from .conftest import PHONE, snap
+from .conftest import PHONE, open_nav, snap
 
 PC = {"width": 1366, "height": 768}
 
@@ -60,7 +60,7 @@ def test_report_dispatch_handle_verify_close_rate(new_page, loop_world):
     # Community staff: the queue, keyboard to the case, accept and dispatch to the grid worker.
     staff = new_page(viewport=PC)
     sign_in(staff, "社区刘洋")
-    staff.get_by_role("link", name="案件受理派遣").first.click()
+    open_nav(staff, "案件受理派遣")
     staff.wait_for_url("**/cases/staff/queue/")
     expect(staff.locator("[data-case-row]")).to_have_count(1)
     expect(staff.locator('[data-count="stage_red"]')).to_have_text("1")
@@ -126,7 +126,7 @@ def test_hotline_and_stats_pages(new_page, loop_world, settings):
     operator = make_user("热线值班员", Role.COMMAND_OPERATOR, tree["D"], phone="13600006666")
     page = new_page(viewport=PC)
     sign_in(page, operator.username)
-    page.get_by_role("link", name="热线登记").first.click()
+    open_nav(page, "热线登记")
     page.get_by_label("来电人/居民姓名").fill("张先生")
     page.get_by_label("联系电话").fill("13711112222")
     page.get_by_label("外部工单号").fill("12345-0001")

@@ -25,7 +25,7 @@ from civicgrid.notifications.models import DeliveryMode, Kind, Notification, Not
 from civicgrid.regions import locator
 from civicgrid.testing import build_tree, make_user
 
-from .conftest import DESKTOP, PHONE, log_in, snap
+from .conftest import DESKTOP, PHONE, log_in, open_nav, snap
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_staff_entry_for_a_resident(new_page, world):
     tree, people, category = world
     page = new_page(viewport=DESKTOP)
     log_in(page, "社区刘洋")
-    page.get_by_role("link", name="代居民登记").first.click()
+    open_nav(page, "代居民登记")
     page.wait_for_url("**/cases/staff/entry/")
     expect(page.locator("h1")).to_have_text("代居民登记")
     page.wait_for_selector("#intake-map path.leaflet-interactive")

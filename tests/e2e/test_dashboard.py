@@ -13,7 +13,7 @@ from civicgrid.cases.models import Category
 from civicgrid.regions import locator
 from civicgrid.testing import make_user
 
-from .conftest import snap
+from .conftest import open_nav, snap
 
 BIG_SCREEN = {"width": 1920, "height": 1080}
 
@@ -44,7 +44,7 @@ def test_street_operator_drills_down_to_a_grid(new_page, login, district):
     file_cases(district)
     page = new_page(viewport=BIG_SCREEN)
     login(page, "13900001111")
-    page.get_by_role("link", name="指挥大屏").first.click()
+    open_nav(page, "指挥大屏")
     page.wait_for_url("**/dashboard/")
     street, community, grid = district["S1"], district["S1C1"], district["S1C1G1"]
     screen_map = page.locator("#dash-map")

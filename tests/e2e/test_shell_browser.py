@@ -12,7 +12,7 @@ from civicgrid.regions import demo
 from civicgrid.regions.models import Level, Region
 from civicgrid.testing import make_user
 
-from .conftest import PHONE, ROOT, snap, wait_for_map
+from .conftest import PHONE, ROOT, open_nav, snap, wait_for_map
 
 
 def codes(tree, *keys):
@@ -23,7 +23,7 @@ def test_grid_worker_sees_its_own_grid_on_the_map_and_not_a_neighbours(page, log
     login(page, "13812345678")  # by phone number
     expect(page.locator(".duty-card")).to_contain_text("S1C1G1")
 
-    page.get_by_role("link", name="网格地图").first.click()
+    open_nav(page, "网格地图")
     page.wait_for_url("**/regions/map/")
     assert wait_for_map(page) == codes(district, "S1C1G1")
     assert district["S1C1G2"].code not in page.get_attribute("#region-map", "data-drawn-codes")
@@ -54,7 +54,7 @@ def test_grid_worker_sees_its_own_grid_on_the_map_and_not_a_neighbours(page, log
 
 def test_street_staff_browses_the_tree_and_searches(page, login, district):
     login(page, "13900001111")
-    page.get_by_role("link", name="区划网格").first.click()
+    open_nav(page, "区划网格")
     community = page.locator(f'li[data-code="{district["S1C1"].code}"]')
     expect(community).to_be_visible()
     expect(page.locator(f'li[data-code="{district["S2"].code}"]')).to_have_count(0)
@@ -118,7 +118,7 @@ def test_switching_to_english_and_back(page, login, district):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#main-nav")).to_contain_text("Home")
     expect(page.locator("#main-nav")).to_contain_text("Grid map")
-    page.locator("#main-nav").get_by_role("link", name="Grid map").click()
+    open_nav(page, "Grid map")
     wait_for_map(page)
     expect(page.locator("#map-status")).to_contain_text("1")
     expect(page.locator(".level-switch")).to_contain_text("Micro-grid")

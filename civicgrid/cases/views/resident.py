@@ -63,7 +63,11 @@ def _map_context(user):
         "center": centre,
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        # Grids and buildings with their names, from our base data (people.views.layers).
+        "layersUrl": reverse("people:map_layers"),
         "strings": {
+            "inArea": _("所选位置：%(grid)s，%(community)s"),
+            "outside": _("所选位置不在本社区的网格内，请确认位置。"),
             "locating": _("正在定位…"),
             "located": _("已定位到您当前的位置。"),
             "pinned": _("已标注位置，可拖动图钉调整。"),

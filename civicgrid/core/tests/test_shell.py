@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import path, reverse
 
 from civicgrid.accounts.models import Role
+from civicgrid.core.navigation import TOP_LEVEL_LIMIT, navigation_for
 from civicgrid.core.navigation import items as nav_items
-from civicgrid.core.navigation import navigation_for
 from civicgrid.core.templatetags.civicgrid import icon, minutes
 from civicgrid.testing import TEST_PASSWORD, build_tree, make_department, make_user
 from civicgrid.urls import urlpatterns as project_urlpatterns
@@ -36,17 +36,29 @@ def tree():
     return build_tree(fanout=2, depth=3)
 
 
-def nav_links(html):
-    """The url names of the main navigation entries in a page."""
+def nav_block(html):
     nav = html[html.index('class="navbar-nav me-auto main-nav-items"') :]
-    nav = nav[: nav.index("</ul>")]
-    return re.findall(r'data-nav="([^"]+)"', nav)
+    return nav[: nav.index('class="navbar-nav navbar-tools"')]
+
+
+def nav_links(html):
+    """The url names of the main navigation entries in a page (inside their menus too), in order."""
+    return re.findall(r'data-nav="([^"]+)"', nav_block(html))
+
+
+def nav_top_level(html):
+    """The entries of the bar itself: links (their url name) and menus ("menu:<key>")."""
+    return re.findall(
+        r'<li class="nav-item(?: dropdown nav-menu" data-nav-menu="([^"]+)|">\s*<a [^>]*data-nav="([^"]+))',
+        nav_block(html),
+    )
 
 
 # --- navigation ------------------------------------------------------------------------------------
 
 
-TREE_AND_MAP = ["site:home", "regions:tree", "regions:map"]
+HOME_ENTRY = "site:home"
+TREE_AND_MAP = ["regions:tree", "regions:map"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 
@@ -57,62 +69,76 @@ INBOX = "notifications:inbox"
         (
             Role.RESIDENT,
             "S1C1",
-            ["site:home", "cases:report", "cases:my_reports", "cases:board_home", "notifications:inbox"],
+            [HOME_ENTRY, "cases:report", "cases:my_reports", "cases:board_home", "notifications:inbox"],
         ),
         (
             Role.MICROGRID_MEMBER,
             "S1C1G1",
-            [
-                "site:home",
-                "cases:quick_report",
-                "regions:tree",
-                "regions:map",
-                "cases:tasks",
-                "people:index",
-                "notifications:inbox",
-            ],
+            [HOME_ENTRY, "cases:quick_report", "cases:tasks", *TREE_AND_MAP, "people:index", INBOX],
         ),
         (
             Role.GRID_WORKER,
             "S1C1G1",
             [
-                "site:home",
+                HOME_ENTRY,
                 "cases:quick_report",
-                "regions:tree",
-                "regions:map",
                 "cases:tasks",
                 "cases:staff_entry",
-                "people:index",
-                "dashboard:screen",
-                "notifications:inbox",
-            ],
-        ),
-        (
-            Role.COMMUNITY_STAFF,
-            "S1C1",
-            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "people:index", "dashboard:screen", INBOX],
-        ),
-        (
-            Role.STREET_STAFF,
-            "S1",
-            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "people:index", "dashboard:screen", INBOX],
-        ),
-        (
-            Role.COMMAND_OPERATOR,
-            "D",
-            [
                 *TREE_AND_MAP,
-                *DISPATCH,
-                "cases:staff_hotline",
-                "cases:staff_entry",
-                "cases:stats",
                 "people:index",
                 "dashboard:screen",
                 INBOX,
             ],
         ),
+        (
+            Role.COMMUNITY_STAFF,
+            "S1C1",
+            [
+                HOME_ENTRY,
+                *DISPATCH,
+                "cases:staff_entry",
+                *TREE_AND_MAP,
+                "people:index",
+                "cases:stats",
+                "dashboard:screen",
+                INBOX,
+            ],
+        ),
+        (
+            Role.STREET_STAFF,
+            "S1",
+            [
+                HOME_ENTRY,
+                *DISPATCH,
+                "cases:staff_entry",
+                *TREE_AND_MAP,
+                "people:index",
+                "cases:stats",
+                "dashboard:screen",
+                INBOX,
+            ],
+        ),
+        (
+            Role.COMMAND_OPERATOR,
+            "D",
+            [
+                HOME_ENTRY,
+                *DISPATCH,
+                "cases:staff_hotline",
+                "cases:staff_entry",
+                *TREE_AND_MAP,
+                "people:index",
+                "cases:stats",
+                "dashboard:screen",
+                INBOX,
+            ],
+        ),
         # No is_staff flag: no link to Django's admin site.
-        (Role.SYSTEM_ADMIN, "D", [*TREE_AND_MAP, *DISPATCH, "cases:stats", "people:index", "dashboard:screen", INBOX]),
+        (
+            Role.SYSTEM_ADMIN,
+            "D",
+            [HOME_ENTRY, *DISPATCH, *TREE_AND_MAP, "people:index", "cases:stats", "dashboard:screen", INBOX],
+        ),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(client, tree, role, key, expected):
@@ -122,6 +148,13 @@ def test_navigation_shows_only_what_the_role_may_use(client, tree, role, key, ex
     assert response.status_code == 200
     html = response.content.decode()
     assert nav_links(html) == expected
+    top = nav_top_level(html)
+    assert len(top) <= TOP_LEVEL_LIMIT
+    # A menu is shown only when it holds more than one entry for the user.
+    for menu_key, _ in top:
+        if menu_key:
+            menu = html[html.index(f'data-nav-menu="{menu_key}"') :]
+            assert len(re.findall(r'data-nav="', menu[: menu.index("</ul>")])) >= 2
     for item in nav_items():
         if item.url_name not in expected:
             assert f'href="{item.url}"' not in html  # nor as a shortcut on the workbench
@@ -136,15 +169,18 @@ def test_system_admin_with_staff_flag_and_superuser_see_administration(client, t
     boss.is_superuser = boss.is_staff = True
     boss.save()
     client.force_login(boss)
-    assert nav_links(client.get(HOME).content.decode()) == [
-        *TREE_AND_MAP,
+    html = client.get(HOME).content.decode()
+    assert nav_links(html) == [
+        HOME_ENTRY,
         *DISPATCH,
-        "cases:stats",
+        *TREE_AND_MAP,
         "people:index",
+        "cases:stats",
         "dashboard:screen",
         INBOX,
         "admin:index",
     ]
+    assert len(nav_top_level(html)) <= TOP_LEVEL_LIMIT
 
 
 def test_department_staff_uses_the_region_pages(client, tree):
@@ -152,15 +188,22 @@ def test_department_staff_uses_the_region_pages(client, tree):
     user = make_user("d", Role.DEPARTMENT_STAFF, department=dept)
     client.force_login(user)
     html = client.get(HOME).content.decode()
-    assert nav_links(html) == [*TREE_AND_MAP, *DISPATCH, "cases:stats", INBOX]
+    assert nav_links(html) == [HOME_ENTRY, *DISPATCH, *TREE_AND_MAP, "cases:stats", INBOX]
     assert "城管执法中队" in html  # on the duty card and in the user menu
 
 
 def test_current_section_is_marked(client, tree):
     client.force_login(make_user("w", Role.GRID_WORKER, tree["S1C1G1"]))
     html = client.get(reverse("regions:detail", args=[tree["S1C1G1"].code])).content.decode()
-    assert re.search(r'class="nav-link active" href="/regions/" aria-current="page"', html)
-    assert 'class="nav-link active" href="/regions/map/"' not in html
+    # The menu holding the page is marked in the bar, the page itself inside the menu.
+    assert re.search(r'<button class="nav-link dropdown-toggle active"[^>]*id="nav-menu-regions"', html)
+    assert re.search(r'class="dropdown-item active" href="/regions/" aria-current="page"', html)
+    assert 'class="dropdown-item active" href="/regions/map/"' not in html
+    assert (
+        'id="nav-menu-cases"' in html
+        and 'class="nav-link dropdown-toggle active" type="button" data-bs-toggle="dropdown" aria-expanded="false" id="nav-menu-cases"'
+        not in html
+    )
 
 
 def test_no_role_gets_an_empty_workbench(client, tree):
@@ -328,3 +371,22 @@ def test_template_helpers():
     assert icon("no-such-icon") == ""
     assert icon("map").startswith('<svg class="cg-icon ') and 'aria-hidden="true"' in icon("map")
     assert minutes(timedelta(minutes=30)) == 30 and minutes(1800) == 30 and minutes(None) == ""
+
+
+def test_bar_groups_menus_and_flattens_a_menu_of_one(tree):
+    from civicgrid.core.navigation import MenuEntry, bar_for
+
+    operator = make_user("op", Role.COMMAND_OPERATOR, tree["D"])
+    bar = bar_for(operator)
+    menus = {entry.menu.key: [item.url_name for item in entry.items] for entry in bar if isinstance(entry, MenuEntry)}
+    assert menus == {
+        "cases": ["cases:staff_queue", "cases:staff_hotline", "cases:staff_entry"],
+        "regions": ["regions:tree", "regions:map"],
+        "analysis": ["cases:stats", "dashboard:screen"],
+    }
+    assert len(bar) <= TOP_LEVEL_LIMIT
+    # A system administrator's case menu would hold the queue only: the queue stands in the bar.
+    admin = make_user("admin", Role.SYSTEM_ADMIN, tree["D"])
+    bar = bar_for(admin)
+    assert "cases:staff_queue" in [entry.url_name for entry in bar]
+    assert "menu:cases" not in [entry.url_name for entry in bar]

@@ -2,8 +2,12 @@
  *
  * Configuration comes from a json_script block named by the form's data-report-form /
  * data-quick-form attribute: the community outline, the map centre, the (intranet) tile server if
- * any, and translated strings. No tiles are loaded unless the installation configured them.
- * After set-up the map element carries data-state="ready" (for the browser tests).
+ * any, and translated strings. No tiles are loaded unless the installation configured them: the
+ * map draws our own layers instead (people:map_layers): the grids with their names and the
+ * buildings with theirs, so that a tap lands where it is meant to. When the pin is placed, the page
+ * says which grid and community the point falls in (point in polygon on the loaded grids).
+ * After set-up the map element carries data-state="ready", and data-layers="ready" once the layers
+ * are drawn (for the browser tests).
  */
 (function () {
   "use strict";
@@ -67,6 +71,87 @@
     });
   }
 
+  // --- Our own layers: grids and buildings, with their names ------------------------------------
+
+  var BUILDING_LABELS_FROM = 17; // zoom level from which building names are shown
+
+  function inRing(point, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if (yi > point[1] !== yj > point[1] && point[0] < ((xj - xi) * (point[1] - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+
+  function inPolygon(point, rings) {
+    if (!rings.length || !inRing(point, rings[0])) return false;
+    for (var k = 1; k < rings.length; k++) if (inRing(point, rings[k])) return false; // a hole
+    return true;
+  }
+
+  // The grid feature (of a loaded FeatureCollection) holding the point [lon, lat], or null.
+  function gridAt(grids, lon, lat) {
+    var point = [lon, lat];
+    for (var i = 0; i < grids.length; i++) {
+      var geometry = grids[i].geometry || {};
+      var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+      for (var p = 0; p < polygons.length; p++) if (inPolygon(point, polygons[p])) return grids[i];
+    }
+    return null;
+  }
+
+  function drawLayers(map, container, data) {
+    var text = window.CivicGrid.element; // text only, never HTML (app.js)
+    var grids = (data.grids && data.grids.features) || [];
+    L.geoJSON(data.grids, {
+      interactive: false,
+      style: { color: "#1f6f43", weight: 1.2, opacity: 0.9, fillColor: "#2e9c5e", fillOpacity: 0.06 },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(text("span", null, feature.properties.name), {
+          permanent: true,
+          direction: "center",
+          className: "map-label map-label-grid",
+        });
+      },
+    }).addTo(map);
+    var buildings = L.layerGroup().addTo(map);
+    (data.buildings || []).forEach(function (building) {
+      var label = building.compound ? building.compound + " " + building.name : building.name;
+      L.circleMarker([building.lat, building.lon], {
+        radius: 4,
+        weight: 1,
+        color: "#5b4a2e",
+        fillColor: "#c9a86a",
+        fillOpacity: 0.9,
+        interactive: false,
+      })
+        .bindTooltip(text("span", null, label), {
+          permanent: true,
+          direction: "right",
+          offset: [5, 0],
+          className: "map-label map-label-building",
+        })
+        .addTo(buildings);
+    });
+    function zoomClass() {
+      container.classList.toggle("map-near", map.getZoom() >= BUILDING_LABELS_FROM);
+    }
+    map.on("zoomend", zoomClass);
+    zoomClass();
+    container.setAttribute("data-grids", String(grids.length));
+    container.setAttribute("data-buildings", String((data.buildings || []).length));
+    container.setAttribute("data-layers", "ready");
+    return grids;
+  }
+
+  function loadLayers(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
+  }
+
   function reportMap(form, config) {
     var element = document.getElementById("report-map");
     if (!element || typeof L === "undefined") return;
@@ -76,6 +161,17 @@
       L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 19 }).addTo(map);
     }
     var marker = null;
+    var grids = null; // the loaded grid features, once the layers are in
+    var area = document.getElementById("location-area");
+    function sayArea(lat, lon) {
+      if (!area || !grids) return;
+      var grid = gridAt(grids, lon, lat);
+      area.textContent = grid
+        ? format(strings.inArea, { grid: grid.properties.name, community: grid.properties.community })
+        : strings.outside || "";
+      area.classList.toggle("text-warning-emphasis", !grid);
+      area.setAttribute("data-grid", grid ? grid.properties.code : "");
+    }
     function pin(lat, lon, message) {
       var point = L.latLng(lat, lon);
       if (marker) {
@@ -86,11 +182,13 @@
           var moved = marker.getLatLng();
           setPoint(form, moved.lat, moved.lng);
           say(strings.pinned);
+          sayArea(moved.lat, moved.lng);
         });
       }
       setPoint(form, lat, lon);
       element.setAttribute("data-pinned", "true");
       say(message);
+      sayArea(lat, lon);
     }
     var outline = null;
     if (config.outline) {
@@ -126,6 +224,20 @@
           }
         );
       });
+    }
+    if (config.layersUrl) {
+      loadLayers(config.layersUrl).then(
+        function (data) {
+          grids = drawLayers(map, element, data);
+          if (marker) {
+            var at = marker.getLatLng();
+            sayArea(at.lat, at.lng);
+          }
+        },
+        function () {
+          element.setAttribute("data-layers", "error"); // the outline still shows the community
+        }
+      );
     }
     element.setAttribute("data-state", "ready");
   }

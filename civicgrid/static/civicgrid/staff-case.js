@@ -44,4 +44,18 @@
   window.setInterval(check, interval);
   document.addEventListener("visibilitychange", check);
   window.civicgridCheckCase = check;
+
+  // The phone's action bar: open the chosen action's form where it stands and put the cursor in it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-open-action]");
+    if (!link) return;
+    var name = link.getAttribute("data-open-action");
+    var target = document.getElementById(name ? "action-" + name : "actions");
+    if (!target) return;
+    event.preventDefault();
+    if (target.tagName === "DETAILS") target.open = true;
+    target.scrollIntoView({ block: "start" });
+    var field = target.querySelector("textarea, select, input:not([type=hidden]), button[type=submit]");
+    if (field) field.focus({ preventScroll: true });
+  });
 })();

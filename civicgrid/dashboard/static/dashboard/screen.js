@@ -146,23 +146,26 @@
     );
   }
 
-  function bars(id, rows, valueKey, formatter) {
-    var top = rows.slice(0, 10).reverse();
-    chart(id).setOption(
-      option({
-        grid: { left: 8, right: 40, top: 4, bottom: 4, containLabel: true },
-        xAxis: { type: "value", show: false, max: valueKey.indexOf("rate") >= 0 ? 1 : null },
-        yAxis: { type: "category", data: top.map(function (r) { return r.name; }), axisLabel: { color: "#cfe3ff" } },
-        series: [
-          {
-            type: "bar",
-            data: top.map(function (r) { return r[valueKey]; }),
-            label: { show: true, position: "right", color: "#7cffb2", formatter: function (p) { return formatter(p.value); } },
-          },
-        ],
-      }),
-      true
+  // A ranking as a list: rank, the whole name, the rate (and a bar behind it, sized through the
+  // CSSOM: the CSP refuses style="" in markup, not a style set by our script).
+  function ranking(id, rows, valueKey, formatter) {
+    var list = document.getElementById(id);
+    var top = rows.slice(0, 10);
+    list.replaceChildren.apply(
+      list,
+      top.map(function (r, i) {
+        var li = el("li");
+        li.appendChild(el("span", "num", String(i + 1)));
+        var name = el("span", "name", r.name);
+        name.title = r.name;
+        li.appendChild(name);
+        li.appendChild(el("span", "rate", formatter(r[valueKey])));
+        var value = Math.max(0, Math.min(1, Number(r[valueKey]) || 0));
+        li.style.setProperty("--dash-rate", String(value * 100) + "%");
+        return li;
+      })
     );
+    if (!top.length) list.appendChild(el("li", "dash-none", text.noData));
   }
 
   function drawRankings(data) {
@@ -182,11 +185,11 @@
         return li;
       })
     );
-    if (!data.regions.length) list.appendChild(el("li", "", text.noData));
+    if (!data.regions.length) list.appendChild(el("li", "dash-none", text.noData));
     document.getElementById("rank-departments-count").textContent = "(" + data.department_count + ")";
     document.getElementById("rank-workers-count").textContent = "(" + data.worker_count + ")";
-    bars("chart-departments", data.departments, "closure_rate", percent);
-    bars("chart-workers", data.workers, "closure_rate", percent);
+    ranking("rank-departments", data.departments, "closure_rate", percent);
+    ranking("rank-workers", data.workers, "closure_rate", percent);
   }
 
   function drawPopulation(data) {
@@ -263,7 +266,7 @@
         return li;
       })
     );
-    if (!data.rows.length) list.appendChild(el("li", "", text.noData));
+    if (!data.rows.length) list.appendChild(el("li", "dash-none", text.noData));
     var tasks = document.getElementById("task-list");
     tasks.replaceChildren.apply(
       tasks,
@@ -281,7 +284,7 @@
         return li;
       })
     );
-    if (!data.tasks.length) tasks.appendChild(el("li", "", text.noData));
+    if (!data.tasks.length) tasks.appendChild(el("li", "dash-none", text.noData));
   }
 
   function drawNeeds(data) {
@@ -293,7 +296,7 @@
       return li;
     });
     terms.replaceChildren.apply(terms, items);
-    if (!items.length) terms.appendChild(el("li", "", text.noData));
+    if (!items.length) terms.appendChild(el("li", "dash-none", text.noData));
     var stacked = function (categories, series) {
       return option({
         legend: { show: false },
