@@ -318,6 +318,9 @@ URLS = {
     "people:unverified": View(query("M"), get=PEOPLE),
     "people:map": View(query("M"), get=PEOPLE),
     "people:map_data": View(query("M"), get=PEOPLE),
+    # Grid outlines and building names to aim a report at: every role's own area (a grid or
+    # micro-grid widened to its community), never another community's.
+    "people:map_layers": View(query("C"), get=E("200 404")),
     "people:enterprises": View(query("M"), get=PEOPLE),
     # The access log: people.view_accesslog (community, street; admins hold it, not a clearance).
     "people:access_log": View(get=E("404", community="200", street="200", admin="200")),
