@@ -261,18 +261,18 @@ URLS = {
     "cases:stats": View(
         query("C"),
         get=E("200 200", resident="403 403", microgrid="403 403", grid="403 403"),
-        marker=lambda w, s: f"：{w.sides[s].nodes.C.name}（",
+        marker=lambda w, s: f"{w.sides[s].nodes.C.name}（下级逐行",
     ),
     # 12345 and staff entry: the page for its roles (INTAKE_ROLES); filing needs the source's rule
-    # (workflow.REPORT_RULES) on the place: B's place is refused (400), and so is an admin anywhere.
+    # (workflow.REPORT_RULES) on the place: B's place is refused (400). An admin is not offered either.
     "cases:staff_hotline": View(
-        get=E("403", operator="200", admin="200"),
-        post=E("403 403", operator="302 400", admin="400 400"),
+        get=E("403", operator="200"),
+        post=E("403 403", operator="302 400"),
         data=lambda w, s, r: intake_form(w, s, caller_phone="13700001111"),
     ),
     "cases:staff_entry": View(
-        get=E("200", resident="403", microgrid="403", dept="403"),
-        post=E("302 400", resident="403 403", microgrid="403 403", dept="403 403", admin="400 400"),
+        get=E("200", resident="403", microgrid="403", dept="403", admin="403"),
+        post=E("302 400", resident="403 403", microgrid="403 403", dept="403 403", admin="403 403"),
         data=lambda w, s, r: intake_form(w, s),
     ),
     "cases:tasks": View(get=E("403", microgrid="200", grid="200", admin="200")),
