@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from civicgrid.accounts.backends import find_login_user
 from civicgrid.accounts.models import RoleAssignment, SecurityEvent
 from civicgrid.accounts.scopes import forget_assignments
-from civicgrid.core.changelog import change_row, record_change, snapshot
+from civicgrid.core.changelog import change_row, delete_logged, record_change, snapshot
 from civicgrid.core.http import client_ip
 from civicgrid.core.models import ObjectChange
 
@@ -101,10 +101,7 @@ def save_user(user, *, actor=None, request=None):
 
 @transaction.atomic
 def delete_user(user, *, actor=None, request=None):
-    before, pk = user_snapshot(user), user.pk
-    user.delete()
-    user.pk = pk
-    record_change(actor, user, Action.DELETE, before, None)
+    delete_logged(actor, user, user_snapshot(user))
 
 
 def record_password_set(user, *, actor=None, request=None):

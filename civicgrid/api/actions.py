@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from civicgrid.accounts.models import Role
 from civicgrid.api.keys import display_prefix, generate_key, hash_key
 from civicgrid.api.models import KEY_ROLES, ApiKey, Application, WebhookSubscription
-from civicgrid.core.changelog import record_change, snapshot, stored_snapshot
+from civicgrid.core.changelog import delete_logged, record_change, snapshot, stored_snapshot
 from civicgrid.core.models import ObjectChange
 
 # Service accounts are named app-<hash>; they have no usable password and cannot sign in.
@@ -126,10 +126,7 @@ def revoke_key(key, *, user=None):
 
 @transaction.atomic
 def delete_key(key, *, user=None):
-    before, pk = snapshot(key, KEY_FIELDS), key.pk
-    key.delete()
-    key.pk = pk
-    record_change(user, key, Action.DELETE, before, None)
+    delete_logged(user, key, snapshot(key, KEY_FIELDS))
 
 
 @transaction.atomic

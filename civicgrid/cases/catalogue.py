@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from civicgrid.cases.categories import DATA_FILE, load_categories
 from civicgrid.cases.models import Category
-from civicgrid.core.changelog import change_row, editable_fields, record_change, snapshot
+from civicgrid.core.changelog import change_row, delete_logged, editable_fields, record_change, snapshot
 from civicgrid.core.models import ObjectChange
 
 Action = ObjectChange.Action
@@ -47,10 +47,7 @@ def save_category(category, *, user=None):
 @transaction.atomic
 def delete_category(category, *, user=None):
     """Delete a category no case uses (cases protect theirs); the log keeps what it was."""
-    before, pk = category_snapshot(category), category.pk
-    category.delete()
-    category.pk = pk
-    record_change(user, category, Action.DELETE, before, None)
+    delete_logged(user, category, category_snapshot(category))
 
 
 @transaction.atomic

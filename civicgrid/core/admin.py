@@ -21,7 +21,14 @@ from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from civicgrid.core.changelog import changes_for_all, editable_fields, record_change, snapshot, stored_snapshot
+from civicgrid.core.changelog import (
+    changes_for_all,
+    delete_logged,
+    editable_fields,
+    record_change,
+    snapshot,
+    stored_snapshot,
+)
 from civicgrid.core.models import ObjectChange
 
 HISTORY_PAGE_SIZE = 50
@@ -56,10 +63,9 @@ class ChangeLogAdmin:
     def delete_model(self, request, obj):
         fields = self.changelog_field_names()
         with transaction.atomic():
-            before, pk = snapshot(obj, fields), obj.pk
-            super().delete_model(request, obj)
-            obj.pk = pk  # Django clears it on delete; the row names the record that was
-            record_change(request.user, obj, ObjectChange.Action.DELETE, before, None)
+            delete_logged(
+                request.user, obj, snapshot(obj, fields), lambda: super(ChangeLogAdmin, self).delete_model(request, obj)
+            )
 
     def delete_queryset(self, request, queryset):
         """The changelist's "delete selected": one by one, so each deletion is logged (and goes

@@ -102,3 +102,13 @@ def stored_snapshot(instance, fields):
 def editable_fields(model, exclude=()):
     """Names of the model's concrete fields worth logging: not the primary key, not `exclude`."""
     return [field.name for field in model._meta.concrete_fields if not field.primary_key and field.name not in exclude]
+
+
+def delete_logged(user, instance, before, delete=None, note=""):
+    """Delete `instance` (or run `delete()`) and log its last state `before` as a DELETE row.
+
+    Django clears the primary key on delete; the row must still name the record that was."""
+    pk = instance.pk
+    (delete or instance.delete)()
+    instance.pk = pk
+    return record_change(user, instance, ObjectChange.Action.DELETE, before, None, note)

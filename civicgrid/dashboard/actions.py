@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicgrid.accounts.models import Role
-from civicgrid.core.changelog import record_change, snapshot, stored_snapshot
+from civicgrid.core.changelog import delete_logged, record_change, snapshot, stored_snapshot
 from civicgrid.core.models import ObjectChange
 
 Action = ObjectChange.Action
@@ -43,7 +43,4 @@ def save_warning_rule(rule, *, user=None):
 @transaction.atomic
 def delete_warning_rule(rule, *, user=None):
     """Delete a rule (its firings go with it); the log keeps what it was."""
-    before, pk = snapshot(rule, RULE_FIELDS), rule.pk
-    rule.delete()
-    rule.pk = pk
-    record_change(user, rule, Action.DELETE, before, None)
+    delete_logged(user, rule, snapshot(rule, RULE_FIELDS))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicgrid.core import safejson
-from civicgrid.core.changelog import change_row, record_change, snapshot, stored_snapshot
+from civicgrid.core.changelog import change_row, delete_logged, record_change, snapshot, stored_snapshot
 from civicgrid.core.models import ObjectChange
 from civicgrid.core.text import strip_forbidden
 from civicgrid.regions import locator
@@ -189,10 +189,7 @@ def update_region(region, *, user=None, **changes):
 @transaction.atomic
 def delete_region(region, *, user=None):
     """Delete a node that nothing refers to (its children and dependants protect it)."""
-    before, pk = region_snapshot(region), region.pk
-    region.delete()
-    region.pk = pk
-    record_change(user, region, Action.DELETE, before, None)
+    delete_logged(user, region, region_snapshot(region))
     transaction.on_commit(locator.invalidate)
 
 
@@ -214,10 +211,7 @@ def save_department(department, *, user=None):
 
 @transaction.atomic
 def delete_department(department, *, user=None):
-    before, pk = snapshot(department, DEPARTMENT_FIELDS), department.pk
-    department.delete()
-    department.pk = pk
-    record_change(user, department, Action.DELETE, before, None)
+    delete_logged(user, department, snapshot(department, DEPARTMENT_FIELDS))
 
 
 # --- Importing a FeatureCollection -------------------------------------------------------------------
