@@ -27,11 +27,15 @@ class TagAdmin(admin.ModelAdmin):
 # (they are set through the staff pages, actions.save_property_company / save_enterprise).
 SEALED_PHONE = ("phone_enc", "phone_hash")
 
+# The forms list their fields: the ones the abstract bases bring (region_code, the sealed phone) would
+# otherwise come first.
+
 
 @admin.register(PropertyCompany)
 class PropertyCompanyAdmin(admin.ModelAdmin):
     list_display = ("name", "credit_code", "contact", "phone_masked", "region_code")
     search_fields = ("name", "credit_code")
+    fields = ("name", "credit_code", "contact", "region", "region_code", "phone_masked")
     exclude = SEALED_PHONE
     readonly_fields = ("phone_masked",)
 
@@ -42,6 +46,7 @@ class CompoundAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     list_filter = ("star",)
     raw_id_fields = ("community", "property_company")
+    fields = ("name", "community", "region_code", "address", "star", "property_company")
 
 
 @admin.register(Enterprise)
@@ -50,6 +55,19 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "credit_code")
     raw_id_fields = ("grid", "building")
+    fields = (
+        "name",
+        "kind",
+        "credit_code",
+        "grid",
+        "region_code",
+        "building",
+        "address",
+        "industry",
+        "contact",
+        "employees",
+        "phone_masked",
+    )
     exclude = SEALED_PHONE
     readonly_fields = ("phone_masked",)
 
@@ -58,6 +76,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 class RentalAdmin(admin.ModelAdmin):
     list_display = ("house", "landlord_name", "start", "end", "region_code")
     raw_id_fields = ("house", "landlord", "tenants")
+    fields = ("house", "region_code", "landlord", "landlord_name", "tenants", "start", "end", "note")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

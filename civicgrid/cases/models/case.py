@@ -21,7 +21,7 @@ from civicgrid.cases.models.vocabulary import (
     Status,
     Step,
 )
-from civicgrid.core.models import ChoiceLabels
+from civicgrid.core.models import ChoiceLabels, ScopedModel
 from civicgrid.core.scoping import RestrictedQuerySet, subtree_q
 from civicgrid.regions.models import Department, Region
 
@@ -156,7 +156,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return self.filter(status__in=[s for s, c in STAGE_LIGHTS.items() if c == Light(colour)])
 
 
-class Case(ChoiceLabels):
+class Case(ScopedModel, ChoiceLabels):
     number = models.CharField(_("案件编号"), max_length=16, unique=True)
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("描述"), max_length=4000)
@@ -197,6 +197,8 @@ class Case(ChoiceLabels):
     street = models.ForeignKey(
         Region, verbose_name=_("街道"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The scoped models' code field with the case's own label and help text; indexed in Meta.indexes
+    # together with what the queues read.
     region_code = models.CharField(_("区划编码"), max_length=24, help_text=_("案件所在最底层区划节点的编码。"))
 
     status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.REPORTED)
@@ -268,7 +270,6 @@ class Case(ChoiceLabels):
     submission_key = models.CharField(_("提交标识"), max_length=64, blank=True, default="")
 
     objects = CaseQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["-reported_at", "-id"]
