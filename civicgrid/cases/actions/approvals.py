@@ -24,7 +24,7 @@ from civicgrid.cases.workflow import Action
 from civicgrid.core import clock
 from civicgrid.core.worktime import default_calendar
 
-# --- Extension -----------------------------------------------------------------------------
+# --- Extension --------------------------------------------------------------------------------
 
 
 def _amount(amount, unit):
@@ -132,7 +132,7 @@ def deny_extension(case, user, *, version, note):
     return _decide_extension(case, user, version, False, note)
 
 
-# --- Void ----------------------------------------------------------------------------------
+# --- Void -------------------------------------------------------------------------------------
 
 
 @transaction.atomic

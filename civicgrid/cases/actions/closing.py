@@ -23,7 +23,7 @@ from civicgrid.cases.notifications import Kind, dispatcher_notice, handler_notic
 from civicgrid.cases.workflow import Action
 from civicgrid.core import clock
 
-# --- Verification and closure ----------------------------------------------------------------
+# --- Verification and closure -----------------------------------------------------------------
 
 
 @transaction.atomic
@@ -86,7 +86,7 @@ def close_case(case, user, *, version, note=""):
     )
 
 
-# --- Evaluation and reopening ---------------------------------------------------------------
+# --- Evaluation and reopening -----------------------------------------------------------------
 
 
 def _check_rater(case, grant):

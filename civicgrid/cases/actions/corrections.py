@@ -33,7 +33,7 @@ from civicgrid.cases.workflow import Action
 from civicgrid.core import clock
 from civicgrid.core.worktime import default_calendar
 
-# --- Corrections, duplicates, following -----------------------------------------------------
+# --- Corrections, duplicates, following -------------------------------------------------------
 
 
 @transaction.atomic

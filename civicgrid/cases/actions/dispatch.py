@@ -28,7 +28,7 @@ from civicgrid.cases.notifications import Kind, Notice, dispatcher_notice, handl
 from civicgrid.cases.workflow import Action
 from civicgrid.core import clock
 
-# --- Intake ---------------------------------------------------------------------------------
+# --- Intake -----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -75,7 +75,7 @@ def reject_case(case, user, *, version, reason):
     )
 
 
-# --- Dispatch and signing- ------------------------------------------------------------------
+# --- Dispatch and signing ---------------------------------------------------------------------
 
 
 def _check_unit_exists(case, level):
@@ -161,7 +161,7 @@ def sign_case(case, user, *, version, note=""):
     )
 
 
-# --- Return --------------------------------------------------------------------------------
+# --- Return -----------------------------------------------------------------------------------
 
 
 @transaction.atomic

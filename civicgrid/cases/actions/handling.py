@@ -28,7 +28,7 @@ from civicgrid.cases.workflow import Action
 from civicgrid.core import clock
 from civicgrid.core.worktime import default_calendar
 
-# --- Progress and feedback -----------------------------------------------------------------
+# --- Progress and feedback --------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -74,7 +74,7 @@ def feedback_case(case, user, *, version, note):
     )
 
 
-# --- Suspension ----------------------------------------------------------------------------
+# --- Suspension -------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -147,7 +147,7 @@ def resume_case(case, user, *, version, note=""):
     )
 
 
-# --- Projects ------------------------------------------------------------------------------
+# --- Projects ---------------------------------------------------------------------------------
 
 
 def _milestone_rows(milestones, today):

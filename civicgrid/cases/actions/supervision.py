@@ -21,7 +21,7 @@ from civicgrid.cases.notifications import Kind, handler_notice
 from civicgrid.cases.workflow import Action
 from civicgrid.core import clock
 
-# --- Escalation and supervision ----------------------------------------------------------------
+# --- Escalation and supervision ---------------------------------------------------------------
 
 
 @transaction.atomic
