@@ -2,7 +2,7 @@
 million cases in the database.
 
 Data: the demo `erqi` district (17 streets, 5,657 micro-grids) with its staff accounts, then
-1,000,000 cases from `civicgrid.cases.bulk.generate_cases` reported over the past year (≈ 94 %
+1,000,000 cases from `bench.bulk_cases.generate_cases` reported over the past year (≈ 94 %
 closed; the open ones recent, with running deadlines), so the demo street (街道座席 `jiedao`)
 holds about 60,000 cases of which a few thousand are open.
 
@@ -79,9 +79,9 @@ def _run(database, quick):
     from django.test import Client
     from django.urls import reverse
 
+    from bench.bulk_cases import generate_cases
     from civicgrid.accounts.demo import seed_users
     from civicgrid.accounts.models import User
-    from civicgrid.cases.bulk import generate_cases
     from civicgrid.cases.models import OPEN_STATUSES, Case
     from civicgrid.regions.demo import seed_departments, seed_regions
 

@@ -5,7 +5,7 @@ Data (built fast, and reusable with BENCH_DASHBOARD_REUSE=1, which keeps the dat
 civicgrid_bench_dashboard between runs instead of dropping it):
 - the demo `erqi` district (17 streets, 175 communities, 846 grids, 5,657 micro-grids), its
   departments and staff;
-- 200,000 cases from `civicgrid.cases.bulk.generate_cases` over one year (history "report");
+- 200,000 cases from `bench.bulk_cases.generate_cases` over one year (history "report");
 - nine copies of them written by INSERT … SELECT in SQL, each with new ids and numbers and its
   dates shifted 73 days further back (copies of cases still open are made closed two days after
   their report: old cases are finished), with their evaluations: 2,000,000 cases over ≈ 2.8 years;
@@ -137,8 +137,8 @@ def _build(quick):
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from bench.bulk_cases import generate_cases
     from civicgrid.accounts.demo import seed_users
-    from civicgrid.cases.bulk import generate_cases
     from civicgrid.regions.demo import seed_departments, seed_regions
 
     timings = {}

@@ -2,7 +2,7 @@
 
 A district that has run CivicGrid for years holds millions of cases, nearly all of them closed
 long ago. `archive_copies` builds that history from a year of generated cases (with their events,
-lights and evaluations, from civicgrid.cases.bulk) by copying the closed ones back in time, one
+lights and evaluations, from bench.bulk_cases) by copying the closed ones back in time, one
 year per copy, in SQL: minutes instead of the hours that writing each through Python would take.
 
 The copies are honest archive rows — closed, numbered "YYYY-Hnnnnnnnnn", in the same places and

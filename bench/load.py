@@ -94,9 +94,9 @@ def open_database(quick):
 def build_dataset(quick):
     from django.db import transaction
 
+    from bench.bulk_cases import generate_cases
     from bench.datasets import archive_copies
     from civicgrid.accounts.demo import seed_users
-    from civicgrid.cases.bulk import generate_cases
     from civicgrid.cases.models import Case
     from civicgrid.regions.demo import seed_departments, seed_regions
     from civicgrid.regions.models import Region

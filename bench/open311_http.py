@@ -4,7 +4,7 @@ Server: gunicorn with one sync worker per core (as `make run` and the deployment
 DEBUG off, kept database connections, on a throwaway PostgreSQL database holding the demo `small`
 district (2 streets, 30 micro-grids; kept small on purpose: the machine is shared), its
 departments and demo staff, the shipped categories, one application whose key has no rate limit, and — for the
-GET benchmark — 5,000 cases from civicgrid.cases.bulk reported over the last 60 days, bulk-written.
+GET benchmark — 5,000 cases from bench.bulk_cases reported over the last 60 days, bulk-written.
 
 - open311.post: CLIENTS threads (twice the workers) each POST `requests.json` form-encoded with
   the api_key, a service_code drawn from the selectable categories, lat/long drawn uniformly
@@ -56,10 +56,10 @@ def _setup(name, database, with_cases):
     collect_static()
     from django.db import transaction
 
+    from bench.bulk_cases import generate_cases
     from bench.regions_locate import points_inside
     from civicgrid.accounts.demo import seed_users
     from civicgrid.api import actions as api_actions
-    from civicgrid.cases.bulk import generate_cases
     from civicgrid.cases.models import Category
     from civicgrid.regions.demo import seed_departments, seed_regions
 

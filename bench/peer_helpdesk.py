@@ -75,10 +75,10 @@ def _seed_ours(clients):
     import shapely
     from django.db import connection, transaction
 
+    from bench.bulk_cases import generate_cases
     from bench.cases_intake import add_residents
     from bench.regions_locate import points_inside
     from civicgrid.accounts.demo import DEMO_PASSWORD, seed_users
-    from civicgrid.cases.bulk import generate_cases
     from civicgrid.cases.models import OPEN_STATUSES, Case, Category
     from civicgrid.regions.demo import seed_departments, seed_regions
 

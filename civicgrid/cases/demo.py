@@ -2,7 +2,8 @@
 action functions (report, accept, dispatch, sign, feedback, verify, close, evaluate, and the side
 branches), so the hash chain, the working-time deadlines and the lights are exactly what the
 product makes. About a third of the reports carry a generated photo, stored through the same
-upload checks as a resident's (uploads.report_with_attachments). The actions' clock (`actions._now`) is moved to each step's simulated time.
+upload checks as a resident's (uploads.report_with_attachments). The actions' clock
+(`civicgrid.core.clock.now`) is moved to each step's simulated time.
 
 Two steps:
 
@@ -35,6 +36,7 @@ from civicgrid.accounts.demo import DEMO_PASSWORD, person_name, save_assignments
 from civicgrid.accounts.models import Role, RoleAssignment, User
 from civicgrid.cases import actions, uploads
 from civicgrid.cases.models import Category, HandlingLevel, Source, Status
+from civicgrid.core import clock as core_clock
 from civicgrid.core import events
 from civicgrid.regions.models import Department, Level, Region
 
@@ -515,7 +517,7 @@ def seed_cases(district, scale="small", seed=2026, now=None, stdout=None):
     merged, open_cases, waiting = [], [], {}
     play_rng = random.Random(f"play-{seed}")
     with (
-        mock.patch.object(actions, "_now", clock),
+        mock.patch.object(core_clock, "now", clock),
         events.quiet(),  # history: nobody is notified of it
         override_settings(CASES_RESIDENT_REPORTS_PER_HOUR=0, CASES_RESIDENT_REPORTS_PER_DAY=0),
         transaction.atomic(),

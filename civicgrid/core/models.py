@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.core.scoping import MAX_CODE_LENGTH, RestrictedQuerySet
+
 
 @functools.cache
 def _choice_labels(field):
@@ -31,6 +33,24 @@ class ChoiceLabels(models.Model):
 class TimeStampedModel(ChoiceLabels):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScopedModel(models.Model):
+    """A row that belongs to a place (docs/architecture.md, "How to add an app"): it carries the code of
+    its region node (`region_code`, a copy kept by the actions) and a RestrictedQuerySet, so every
+    query starts from `Model.objects.restrict(user, action)` and is one indexed range condition.
+
+    A model whose code field reads or indexes differently redeclares `region_code` (Django lets a
+    child override a field of an abstract base); one with a richer queryset redeclares `objects`.
+    """
+
+    region_code = models.CharField(_("区域编码"), max_length=MAX_CODE_LENGTH, db_index=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_code_field = "region_code"
 
     class Meta:
         abstract = True

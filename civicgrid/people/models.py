@@ -2,11 +2,12 @@
 
 compound (小区) → building (楼栋, in one grid) → unit (单元) → house (房屋) → household (户) → person.
 Every row that can be scoped carries `region_code`, the code of the grid its building lies in (a
-copy kept by the actions), so `restrict()` is one indexed range condition and never a join.
+copy kept by the actions), so `restrict()` is one indexed range condition and never a join
+(civicgrid.core.models.ScopedModel).
 
 Persons' ID numbers and phones, and the contact phones of merchants and property companies, are stored
 encrypted (`*_enc`), with a keyed hash for exact search (`*_hash`) and the masked form for display
-(`*_masked`); see protection.py.
+(`*_masked`); see protection.py. The contact phones share one abstract base, SealedContactPhone.
 """
 
 from django.conf import settings
@@ -15,13 +16,8 @@ from django.db.models import F
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
-from civicgrid.core.models import TimeStampedModel
-from civicgrid.core.scoping import RestrictedQuerySet
+from civicgrid.core.models import ScopedModel, TimeStampedModel
 from civicgrid.regions.models import Region
-
-
-class ScopedQuerySet(RestrictedQuerySet):
-    pass
 
 
 class CodepointIndex(models.Index):
@@ -48,19 +44,25 @@ class CodepointIndex(models.Index):
         return plain.create_sql(model, schema_editor, using, **kwargs)
 
 
-class PropertyCompany(TimeStampedModel):
-    name = models.CharField(_("名称"), max_length=100)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    contact = models.CharField(_("联系人"), max_length=50, blank=True)
-    # Contact phones are sealed like persons' (protection.py): never stored in plain text.
+class SealedContactPhone(models.Model):
+    """A contact phone (of a property company, a merchant…) sealed like persons' (protection.py): never
+    stored in plain text, only encrypted, with a keyed hash for exact search and the masked form
+    for display. Written through actions.py, which seals the value. (A person's own phone reads
+    "手机号" and is indexed in Person.Meta, so Person declares its own trio.)"""
+
     phone_enc = models.TextField(_("联系电话（密文）"), blank=True)
     phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
-    region = models.ForeignKey(Region, verbose_name=_("登记区域"), on_delete=models.PROTECT, related_name="+")
-    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
 
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
+    class Meta:
+        abstract = True
+
+
+class PropertyCompany(SealedContactPhone, ScopedModel, TimeStampedModel):
+    name = models.CharField(_("名称"), max_length=100)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    contact = models.CharField(_("联系人"), max_length=50, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("登记区域"), on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["name"]
@@ -71,12 +73,11 @@ class PropertyCompany(TimeStampedModel):
         return self.name
 
 
-class Compound(TimeStampedModel):
+class Compound(ScopedModel, TimeStampedModel):
     """小区 / 楼院, in one community, with a star class (星级小区 1–5, 0 = not rated)."""
 
     name = models.CharField(_("名称"), max_length=100)
     community = models.ForeignKey(Region, verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="+")
-    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     star = models.PositiveSmallIntegerField(_("星级"), default=0)
     property_company = models.ForeignKey(
@@ -87,9 +88,6 @@ class Compound(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="compounds",
     )
-
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["region_code", "name"]
@@ -109,11 +107,10 @@ class BuildingType(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Building(TimeStampedModel):
+class Building(ScopedModel, TimeStampedModel):
     code = models.CharField(_("楼栋编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     grid = models.ForeignKey(Region, verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="buildings")
-    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
     compound = models.ForeignKey(
         Compound, verbose_name=_("小区"), null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
     )
@@ -123,9 +120,6 @@ class Building(TimeStampedModel):
     units = models.PositiveSmallIntegerField(_("单元数"), default=1)
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["region_code", "code"]
@@ -158,12 +152,11 @@ class Usage(models.TextChoices):
     COMMERCIAL = "commercial", _("商用")
 
 
-class House(TimeStampedModel):
+class House(ScopedModel, TimeStampedModel):
     building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="houses")
     unit = models.ForeignKey(
         Unit, verbose_name=_("单元"), null=True, blank=True, on_delete=models.PROTECT, related_name="houses"
     )
-    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
     floor = models.SmallIntegerField(_("楼层"))
     number = models.CharField(_("房号"), max_length=20)
     area = models.DecimalField(_("面积（㎡）"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -177,9 +170,6 @@ class House(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["building", "unit", "floor", "number"]
@@ -196,9 +186,8 @@ class House(TimeStampedModel):
         return str(self)
 
 
-class Household(TimeStampedModel):
+class Household(ScopedModel, TimeStampedModel):
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="households")
-    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
     number = models.CharField(_("户号"), max_length=30, blank=True)
     head = models.ForeignKey(
         "Person", verbose_name=_("户主"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -213,9 +202,6 @@ class Household(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["house", "id"]
@@ -256,7 +242,7 @@ class Political(models.TextChoices):
     OTHER_PARTY = "other_party", _("民主党派")
 
 
-class Person(TimeStampedModel):
+class Person(ScopedModel, TimeStampedModel):
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -280,13 +266,11 @@ class Person(TimeStampedModel):
         Household, verbose_name=_("所在户"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     # The grid of the current house; kept after moving out (the last grid answers for the record).
+    # Not indexed alone: the scope-and-name index below leads with it.
     region_code = models.CharField(_("区域编码"), max_length=24)
     moved_out_at = models.DateField(_("迁出日期"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
     tags = models.ManyToManyField("Tag", verbose_name=_("标签"), through="PersonTag", related_name="persons")
-
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["name", "id"]
@@ -377,9 +361,8 @@ class PersonTag(models.Model):
         return f"{self.person_id}:{self.tag_id}"
 
 
-class Rental(TimeStampedModel):
+class Rental(ScopedModel, TimeStampedModel):
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="rentals")
-    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
     landlord = models.ForeignKey(
         Person, verbose_name=_("房东"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -388,9 +371,6 @@ class Rental(TimeStampedModel):
     start = models.DateField(_("起租日期"))
     end = models.DateField(_("到期日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["-start"]
@@ -407,25 +387,18 @@ class EnterpriseKind(models.TextChoices):
     INSTITUTION = "institution", _("机构")
 
 
-class Enterprise(TimeStampedModel):
+class Enterprise(SealedContactPhone, ScopedModel, TimeStampedModel):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类别"), max_length=16, choices=EnterpriseKind, default=EnterpriseKind.MERCHANT)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     grid = models.ForeignKey(Region, verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+")
-    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
     building = models.ForeignKey(
         Building, verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.SET_NULL, related_name="enterprises"
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     industry = models.CharField(_("行业"), max_length=50, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
-    phone_enc = models.TextField(_("联系电话（密文）"), blank=True)
-    phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, db_index=True)
-    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     employees = models.PositiveIntegerField(_("从业人数"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["region_code", "name"]
@@ -442,7 +415,7 @@ class AccessKind(models.TextChoices):
     IMPORT = "import", _("导入")
 
 
-class AccessLog(models.Model):
+class AccessLog(ScopedModel):
     """Who saw or took personal data: every unmask, export and import. Append-only."""
 
     kind = models.CharField(_("类型"), max_length=16, choices=AccessKind)
@@ -456,10 +429,8 @@ class AccessLog(models.Model):
     detail = models.CharField(_("详情"), max_length=300, blank=True)
     rows = models.PositiveIntegerField(_("行数"), default=0)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # Empty for an access with no one place (an export over the whole tree).
     region_code = models.CharField(_("区域编码"), max_length=24, blank=True, db_index=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_code_field = "region_code"
 
     class Meta:
         ordering = ["-at", "-id"]

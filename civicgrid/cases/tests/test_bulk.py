@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from bench.bulk_cases import _Generator, generate_cases
 from civicgrid.cases import selectors
-from civicgrid.cases.bulk import _Generator, generate_cases
 from civicgrid.cases.integrity import verify_chain
 from civicgrid.cases.models import OPEN_STATUSES, Case, CaseEvent, Evaluation, Status
 

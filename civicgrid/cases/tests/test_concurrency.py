@@ -16,6 +16,7 @@ from civicgrid.cases import actions, deadlines
 from civicgrid.cases.errors import CaseChanged
 from civicgrid.cases.models import Case, CaseEvent, Status
 from civicgrid.cases.tests.conftest import make_case
+from civicgrid.core import clock
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
@@ -23,8 +24,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def race(monkeypatch, *attempts, linger=(actions, "_now")):
-    """Run the attempts at once. The first to call `linger` (by default `_now()`, which every
+def race(monkeypatch, *attempts, linger=(clock, "now")):
+    """Run the attempts at once. The first to call `linger` (by default `clock.now()`, which every
     action calls once it holds the row lock) lingers there half a second, so the others really
     queue on the lock instead of arriving after the commit."""
     module, name = linger

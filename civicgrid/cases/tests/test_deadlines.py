@@ -9,6 +9,7 @@ from civicgrid.cases import actions
 from civicgrid.cases.errors import ActionNotAllowed, InvalidTransition
 from civicgrid.cases.models import Case, HandlingLevel, Light, Status, Step
 from civicgrid.cases.tests.conftest import make_case, report
+from civicgrid.core import clock as core_clock
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -20,7 +21,7 @@ def at(m, d, hh, mm=0, y=2026):
 class Clock:
     def __init__(self, monkeypatch):
         self.now = None
-        monkeypatch.setattr(actions, "_now", lambda: self.now)
+        monkeypatch.setattr(core_clock, "now", lambda: self.now)
 
     def __call__(self, moment):
         self.now = moment

@@ -19,6 +19,7 @@ from civicgrid.cases.models import (
 )
 from civicgrid.cases.tests.conftest import advance, fresh, make_case, point_in
 from civicgrid.cases.workflow import Action
+from civicgrid.core import clock
 
 
 def test_whistle_up_grid_to_community_to_street_to_department(world):
@@ -137,7 +138,7 @@ def test_reopening_is_refused_after_the_window(world, monkeypatch, settings):
     case = make_case(world, Status.CLOSED)
     case = actions.evaluate_case(case, world.people.resident, version=case.version, score=1)
     later = case.closed_at + timedelta(days=8)
-    monkeypatch.setattr(actions, "_now", lambda: later)
+    monkeypatch.setattr(clock, "now", lambda: later)
     with pytest.raises(InvalidTransition, match="7 天内"):
         actions.reopen_case(case, world.people.resident, version=case.version, reason="还是不行")
     assert fresh(case).status == Status.CLOSED

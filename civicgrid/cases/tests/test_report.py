@@ -11,7 +11,7 @@ from civicgrid.cases.errors import ActionNotAllowed, CaseInputError, RateLimited
 from civicgrid.cases.models import Case, CaseEvent, HandlingLevel, Source, Status, Step
 from civicgrid.cases.routing import METRES_PER_DEGREE_LAT, haversine_metres, nearby_duplicates
 from civicgrid.cases.tests.conftest import HOME, make_case, point_in, report
-from civicgrid.core import events
+from civicgrid.core import clock, events
 from civicgrid.regions.models import Department, DepartmentKind
 
 
@@ -256,14 +256,14 @@ def test_the_daily_limit_counts_the_last_24_hours(world, settings, monkeypatch):
 
     settings.CASES_RESIDENT_REPORTS_PER_DAY = 2
     start = timezone.now()
-    monkeypatch.setattr(actions, "_now", lambda: start)
+    monkeypatch.setattr(clock, "now", lambda: start)
     report(world)
-    monkeypatch.setattr(actions, "_now", lambda: start + timedelta(hours=5))
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(hours=5))
     report(world)
-    monkeypatch.setattr(actions, "_now", lambda: start + timedelta(hours=23))
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(hours=23))
     with pytest.raises(RateLimited, match="每天"):
         report(world)
-    monkeypatch.setattr(actions, "_now", lambda: start + timedelta(hours=24, minutes=1))
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(hours=24, minutes=1))
     report(world)
 
 

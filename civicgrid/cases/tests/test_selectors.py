@@ -9,6 +9,7 @@ from civicgrid.cases import actions, selectors
 from civicgrid.cases.errors import CaseNotFound
 from civicgrid.cases.models import Light, Source, Status
 from civicgrid.cases.tests.conftest import make_case, report
+from civicgrid.core import clock
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -37,9 +38,9 @@ def test_the_queue_filters_by_light_soonest_due_first(world, monkeypatch, django
     def at(hh, mm=0):
         return datetime(2026, 3, 16, hh, mm, tzinfo=SH)
 
-    monkeypatch.setattr(actions, "_now", lambda: at(9))
+    monkeypatch.setattr(clock, "now", lambda: at(9))
     early = report(world, code="06010")  # intake 1 h: yellow at 09:48, red at 10:00
-    monkeypatch.setattr(actions, "_now", lambda: at(9, 30))
+    monkeypatch.setattr(clock, "now", lambda: at(9, 30))
     late = report(world, code="06010")  # yellow at 10:18, red at 10:30
     hotline = report(
         world, code="S08001", user=world.people.operator, source=Source.HOTLINE, caller_phone="13800000000"

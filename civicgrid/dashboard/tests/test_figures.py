@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from bench.bulk_cases import generate_cases
 from civicgrid.cases import stats
-from civicgrid.cases.bulk import generate_cases
 from civicgrid.cases.export import ledger
 from civicgrid.cases.forms.staff import day_start
 from civicgrid.cases.models import Status

@@ -1,7 +1,7 @@
 """Millions of cases in minutes, for benchmarks and scale tests.
 
-The demo (cases/demo.py) plays every case through the real action functions, which is exact but
-costs ~0.1 s a case. Benchmarks need a street with a million cases and a district with two
+The demo (civicgrid/cases/demo.py) plays every case through the real action functions, which is
+exact but costs ~0.1 s a case. Benchmarks need a street with a million cases and a district with two
 million, so this module writes the same rows directly with `bulk_create`, in batches:
 
 - statuses in a realistic mix (most cases closed; the open ones recent, with their running step's
@@ -11,12 +11,13 @@ million, so this module writes the same rows directly with `bulk_create`, in bat
 - places spread over the district's micro-grids, with their grid, community and street cached as
   the actions cache them; the lead handling unit and handler by the category's default level;
 - evaluations for closed cases (≈ 99 % satisfied);
-- each case's event chain, hash-linked exactly as `_append_event` does: `history="full"` writes
-  every step (reported → accepted → dispatched → signed → fed back → verified → closed →
+- each case's event chain, hash-linked exactly as the actions' `_append_event` does
+  (civicgrid.cases.actions.common): `history="full"` writes every step (reported → accepted → dispatched → signed → fed back → verified → closed →
   evaluated), `history="report"` only the first event (a tenth of the rows, for the biggest
   datasets). Either way `verify_case_chain` passes.
 
-Nothing here is used by the product's pages or actions: it only fills databases.
+Nothing here is used by the product's pages or actions (it lives with the benchmarks, not in the
+domain package): it only fills databases.
 """
 
 import random
@@ -31,7 +32,7 @@ from django.utils import timezone
 
 from civicgrid.accounts.models import Role, RoleAssignment
 from civicgrid.cases import deadlines
-from civicgrid.cases.actions import _jsonable
+from civicgrid.cases.actions.common import jsonable_details
 from civicgrid.cases.demo import TEMPLATES
 from civicgrid.cases.models import (
     GENESIS_HASH,
@@ -167,7 +168,7 @@ def _event(case, seq, event_type, actor_id, at, from_status, to_status, prev_has
         from_status=from_status,
         to_status=to_status,
         note="",
-        details=_jsonable(details),
+        details=jsonable_details(details),
         created_at=at,
         prev_hash=prev_hash,
     )
