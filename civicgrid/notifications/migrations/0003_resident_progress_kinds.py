@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_warning_kind'),
+        ("notifications", "0002_warning_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('new_case', '新案件待受理'), ('assigned', '案件派遣'), ('returned', '案件退回'), ('rework', '核查不通过返工'), ('awaiting_verification', '待核查'), ('awaiting_closure', '待结案'), ('closed', '已结案，请评价'), ('rejected', '不予立案'), ('supervised', '督办'), ('suspended', '挂账'), ('approval_needed', '待审批'), ('decided', '申请已审批'), ('merged', '重复件已合并'), ('near_due', '即将超期（黄灯）'), ('overdue', '已超期（红灯）'), ('warning', '预警'), ('accepted', '您反映的问题已受理'), ('dispatched', '您反映的问题已交办'), ('handled', '您反映的问题已处理')], max_length=32, verbose_name='类型'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_case", "新案件待受理"),
+                    ("assigned", "案件派遣"),
+                    ("returned", "案件退回"),
+                    ("rework", "核查不通过返工"),
+                    ("awaiting_verification", "待核查"),
+                    ("awaiting_closure", "待结案"),
+                    ("closed", "已结案，请评价"),
+                    ("rejected", "不予立案"),
+                    ("supervised", "督办"),
+                    ("suspended", "挂账"),
+                    ("approval_needed", "待审批"),
+                    ("decided", "申请已审批"),
+                    ("merged", "重复件已合并"),
+                    ("near_due", "即将超期（黄灯）"),
+                    ("overdue", "已超期（红灯）"),
+                    ("warning", "预警"),
+                    ("accepted", "您反映的问题已受理"),
+                    ("dispatched", "您反映的问题已交办"),
+                    ("handled", "您反映的问题已处理"),
+                ],
+                max_length=32,
+                verbose_name="类型",
+            ),
         ),
     ]
