@@ -51,8 +51,8 @@ class RegisterView(View):
                     request=request,
                 )
             except ValidationError as error:
-                if not hasattr(error, "error_dict"):  # the password validators' messages
-                    error = ValidationError({"password1": error.messages})
+                if getattr(error, "code", None) != "too_many" and not hasattr(error, "error_dict"):
+                    error = ValidationError({"password1": error.messages})  # the password validators'
                 add_errors(form, error)
             else:
                 return render(request, "accounts/register_done.html", {"registration": done})

@@ -29,6 +29,8 @@ from civicgrid.regions.models import Level
 # Who reviews registrations and resets residents' passwords (granted to community staff in apps.py).
 REVIEW_PERMISSION = "accounts.review_registration"
 REGISTRATION_FIELDS = ["status", "matched", "reason", "decided_by", "decided_at"]
+# Registrations from one client address in one hour (civicgrid.ratelimit).
+REGISTRATIONS_PER_IP_HOUR = 10
 
 
 def clean_phone(value):
@@ -46,6 +48,14 @@ def register_resident(*, phone, password, name, community, request=None):
     """Create the account (no role yet) and its pending registration on `community`. Publishes
     ResidentRegistered; base data may approve it before this returns."""
     phone = clean_phone(phone)
+    if request is not None:
+        from civicgrid.core.http import client_ip
+        from civicgrid.ratelimit import store
+
+        hit = store.hit(f"register_ip:{client_ip(request)}", REGISTRATIONS_PER_IP_HOUR, 3600)
+        if not hit.allowed:
+            minutes = max(1, -(-int(hit.retry_after) // 60))
+            raise ValidationError(_("请求过于频繁，请 %(n)d 分钟后再试。") % {"n": minutes}, code="too_many")
     if community is None or community.level != Level.COMMUNITY:
         raise ValidationError({"community": _("请选择您居住的社区。")})
     User = get_user_model()

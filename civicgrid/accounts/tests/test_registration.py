@@ -208,3 +208,18 @@ def test_staff_gives_a_temporary_password_that_must_be_changed(client, tree, sta
     resident.refresh_from_db()
     assert not resident.must_change_password
     assert client.get(reverse("site:home")).status_code == 200
+
+
+def test_registrations_are_limited_per_address(client, tree, settings):
+    settings.RATE_LIMIT_STORE = "database"
+    for i in range(registration.REGISTRATIONS_PER_IP_HOUR):
+        assert _register(client, tree["S1C1"], phone=f"1390001{i:04d}").status_code == 200
+    response = _register(client, tree["S1C1"], phone="13900019999")
+    assert response.status_code == 400 and "请求过于频繁" in response.content.decode()
+    assert not User.objects.filter(phone="13900019999").exists()
+
+
+def test_a_pending_resident_is_told_at_sign_in(client, tree):
+    _register(client, tree["S1C1"])
+    response = client.post(reverse("accounts:login"), {"username": "13900001111", "password": GOOD}, follow=True)
+    assert "等待社区核对" in response.content.decode()

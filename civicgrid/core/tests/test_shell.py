@@ -90,7 +90,16 @@ INBOX = "notifications:inbox"
         (
             Role.COMMUNITY_STAFF,
             "S1C1",
-            [*TREE_AND_MAP, *DISPATCH, "cases:staff_entry", "cases:stats", "people:index", "dashboard:screen", INBOX],
+            [
+                *TREE_AND_MAP,
+                *DISPATCH,
+                "cases:staff_entry",
+                "cases:stats",
+                "people:index",
+                "dashboard:screen",
+                INBOX,
+                "accounts:registrations",
+            ],
         ),
         (
             Role.STREET_STAFF,
