@@ -90,3 +90,31 @@ def test_reset_a_forgotten_password_with_the_text_message_code(new_page, distric
     form.get_by_role("button", name="重置密码").click()
     page.wait_for_url("**/accounts/login/")
     log_in(page, "13900008888", NEW_PASSWORD)
+
+
+def test_staff_give_a_temporary_password_that_the_resident_must_change(new_page, district):
+    staff = make_user("社区刘敏", Role.COMMUNITY_STAFF, district["S1C1"], phone="13700001111")
+    make_user("居民周洋", Role.RESIDENT, district["S1C1"], phone="13900008888")
+    desk = new_page(viewport=DESKTOP)
+    log_in(desk, staff.phone)
+    desk.goto("/accounts/registrations/")
+    desk.get_by_role("link", name="居民账号与重置密码").click()
+    desk.get_by_label("手机号或姓名").fill("8888")
+    desk.get_by_role("button", name="查找").click()
+    desk.locator("#resident-list li", has_text="居民周洋").get_by_role("button", name="重置密码").click()
+    temporary = desk.locator("#temporary-password").inner_text().strip()
+    assert len(temporary) >= 8 and fits(desk)
+    snap(desk, "resident-temporary-password-1280")
+
+    page = new_page(viewport=PHONE)
+    log_in(page, "13900008888", temporary)
+    page.wait_for_url("**/accounts/password/")
+    form = page.locator("#password-form")
+    form.get_by_label("当前密码").fill(temporary)
+    form.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
+    form.get_by_label("再次输入新密码").fill(NEW_PASSWORD)
+    form.get_by_role("button", name="修改密码").click()
+    expect(page.locator("body")).to_contain_text("密码已修改")
+    page.goto("/")
+    assert "/accounts/password/" not in page.url
+    assert fits(page)
