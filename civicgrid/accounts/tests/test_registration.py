@@ -223,3 +223,14 @@ def test_a_pending_resident_is_told_at_sign_in(client, tree):
     _register(client, tree["S1C1"])
     response = client.post(reverse("accounts:login"), {"username": "13900001111", "password": GOOD}, follow=True)
     assert "等待社区核对" in response.content.decode()
+
+
+def test_the_demo_has_registrations_waiting_for_the_demo_community_staff(tree):
+    import random
+
+    from civicgrid.accounts import demo
+
+    demo.seed_users(tree["D"], random.Random(1))
+    assert demo.seed_pending_registrations(tree["D"], random.Random(1)) == 3
+    shequ = User.objects.get(username="shequ")
+    assert registration.pending_for(shequ).count() == 3
