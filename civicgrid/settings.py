@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "civicgrid.accounts.middleware.IdleTimeoutMiddleware",
+    "civicgrid.accounts.middleware.MustChangePasswordMiddleware",  # a temporary password is changed first
     "civicgrid.core.middleware.AdminBadInputMiddleware",  # ids the admin's forms cannot look up → 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -203,6 +204,9 @@ NOTIFICATIONS_WEBHOOK_SECRET = env_str("NOTIFICATIONS_WEBHOOK_SECRET", "")
 NOTIFICATIONS_WEBHOOK_TIMEOUT = env_int("NOTIFICATIONS_WEBHOOK_TIMEOUT", 5)
 NOTIFICATIONS_MAX_RETRIES = env_int("NOTIFICATIONS_MAX_RETRIES", 5)
 NOTIFICATIONS_RETRY_BACKOFF = env_int("NOTIFICATIONS_RETRY_BACKOFF", 30)  # seconds, doubled per retry
+# Text messages (password-reset codes, registration decisions): a class with send(phone, text),
+# civicgrid.accounts.sms.BaseBackend. The default writes them to the log (the demo).
+SMS_BACKEND = env_str("SMS_BACKEND", "civicgrid.accounts.sms.ConsoleBackend")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

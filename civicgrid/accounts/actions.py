@@ -162,7 +162,8 @@ def change_password(user, new_password, *, request=None):
     from civicgrid.ratelimit import store
 
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False  # a temporary password given by community staff is replaced
+    user.save(update_fields=["password", "must_change_password"])
     record_password_set(user, actor=user, request=request)
     store.reset(password_check_key(user))
     return user

@@ -35,6 +35,21 @@ class AccountsConfig(AppConfig):
             )
         )
         demo_registry.register(demo_registry.Seeder("accounts", demo.seed_demo_users, order=30))
+
+        # Residents' registrations: community staff review them and reset residents' passwords
+        # (the permission is in civicgrid/accounts/permissions.py).
+        navigation.register(
+            navigation.NavItem(
+                _("居民注册审核"),
+                "accounts:registrations",
+                frozenset({Role.COMMUNITY_STAFF}),
+                "user",
+                _("审核居民的自助注册，为居民重置密码"),
+                active_for=("accounts:registrations", "accounts:residents"),
+                order=880,
+                menu="regions",
+            )
+        )
         connect_security_log()
 
 

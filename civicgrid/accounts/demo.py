@@ -1,6 +1,8 @@
 """Demo accounts: one named login for every role (documented in README), and at the larger scales a
 grid worker for every grid and staff for every community, as a real district has."""
 
+import random
+
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -110,7 +112,31 @@ def seed_users(district, rng, *, staff_everywhere=False):
     return len(users)
 
 
+def seed_pending_registrations(district, rng, count=3):
+    """A few residents' registrations waiting on the demo community staff's review page (their
+    phone numbers are not in base data, so nothing confirms them at once)."""
+    from civicgrid.accounts.models import Registration
+
+    community = _first(Region.objects.filter(parent=_first(Region.objects.filter(parent=district))))
+    if community is None:
+        return 0
+    password_hash = make_password(DEMO_PASSWORD)
+    users = User.objects.bulk_create(
+        [
+            User(username=f"1355000{i:04d}", phone=f"1355000{i:04d}", name=person_name(rng), password=password_hash)
+            for i in range(1, count + 1)
+        ]
+    )
+    Registration.objects.bulk_create(
+        [Registration(user=user, community=community, region_code=community.code) for user in users]
+    )
+    return len(users)
+
+
 def seed_demo_users(run):
-    """Seeder (civicgrid.core.demo): the demo accounts of every role."""
+    """Seeder (civicgrid.core.demo): the demo accounts of every role, and residents' registrations
+    waiting for review."""
     users = seed_users(run.made["district"], run.rng, staff_everywhere=run.scale != "small")
-    return f"accounts: {users} users"
+    # Their own random stream, so that the later seeders draw what they drew before.
+    pending = seed_pending_registrations(run.made["district"], random.Random(f"registrations-{run.seed}"))
+    return f"accounts: {users} users, {pending} registrations to review"

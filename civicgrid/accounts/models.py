@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.core.scoping import RestrictedQuerySet
 from civicgrid.regions.models import Department, Region
 
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
@@ -20,6 +21,8 @@ class User(AbstractUser):
     phone = models.CharField(
         _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[phone_validator]
     )
+    # Set when community staff gave the account a temporary password: the next sign-in must change it.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     objects = UserManager()
 
@@ -145,6 +148,10 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("修改密码")
         ROLE_GRANTED = "role_granted", _("授予角色")
         ROLE_REVOKED = "role_revoked", _("撤销角色")
+        REGISTERED = "registered", _("居民注册")
+        REGISTRATION_DECIDED = "registration_decided", _("注册审核")
+        RESET_REQUESTED = "reset_requested", _("申请找回密码")
+        RESET_DONE = "reset_done", _("重置密码")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind, db_index=True)
@@ -174,3 +181,62 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("安全日志只能追加，不能删除。"))
+
+
+class RegistrationQuerySet(RestrictedQuerySet):
+    def pending(self):
+        return self.filter(status=Registration.Status.PENDING)
+
+
+class Registration(models.Model):
+    """A resident's self-registration on a community, waiting for the community's staff (or
+    confirmed at once when the phone number matches a current resident in base data)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
+
+    user = models.OneToOneField(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="registration")
+    community = models.ForeignKey(Region, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(_("区域编码"), max_length=24, db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # True when base data confirmed it (the phone matches a current resident of the community).
+    matched = models.BooleanField(_("与基础数据匹配"), default=False)
+    reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
+
+    scope_code_field = "region_code"
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("居民注册")
+        verbose_name_plural = _("居民注册")
+
+    def __str__(self):
+        return f"{self.user} · {self.community} · {self.get_status_display()}"
+
+
+class ResetCode(models.Model):
+    """A one-time password-reset code sent to a phone: stored only as a keyed hash, valid for a few
+    minutes and a few attempts, used once."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(_("验证码摘要"), max_length=64)
+    created_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("找回密码验证码")
+        verbose_name_plural = _("找回密码验证码")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,8 @@ PERMISSIONS = Permissions(
         Role.RESIDENT: {"regions.view_region"},
         Role.MICROGRID_MEMBER: VIEW_TREE,
         Role.GRID_WORKER: VIEW_TREE,
-        Role.COMMUNITY_STAFF: VIEW_TREE,
+        # Residents' self-registrations in their communities: approve, reject, reset a password.
+        Role.COMMUNITY_STAFF: VIEW_TREE | {"accounts.review_registration"},
         Role.STREET_STAFF: VIEW_TREE,
         Role.DEPARTMENT_STAFF: VIEW_TREE,
         Role.COMMAND_OPERATOR: VIEW_TREE,
@@ -26,5 +27,6 @@ PERMISSIONS = Permissions(
         Role.INTEGRATION: {"regions.view_region"},
         Role.HOTLINE_INTEGRATION: VIEW_TREE,
     },
+    declares={"accounts.review_registration"},
     order=10,
 )

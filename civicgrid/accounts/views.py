@@ -15,6 +15,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        registration = getattr(form.get_user(), "registration", None)
+        if registration is not None and registration.status == registration.Status.PENDING:
+            messages.info(self.request, _("您的注册正在等待社区核对，核对通过后即可反映问题。"))
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):

@@ -6,14 +6,14 @@ The actions attach notices to the events they publish (civicgrid.cases.events); 
 app delivers them after the commit, so nobody is told about a change that was rolled back.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role
 from civicgrid.cases import routing, workflow
-from civicgrid.cases.models import CaseParticipant, HandlingLevel, Light, Step
+from civicgrid.cases.models import Case, CaseParticipant, EventType, HandlingLevel, Light, Step
 
 
 class Kind(models.TextChoices):
@@ -33,6 +33,10 @@ class Kind(models.TextChoices):
     NEAR_DUE = "near_due", _("即将超期（黄灯）")  # deadline reminders
     OVERDUE = "overdue", _("已超期（红灯）")
     WARNING = "warning", _("预警")  # a command-screen warning rule fired
+    # The reporter's (and followers') progress notices, in a resident's words (progress_notices).
+    ACCEPTED = "accepted", _("您反映的问题已受理")
+    DISPATCHED = "dispatched", _("您反映的问题已交办")
+    HANDLED = "handled", _("您反映的问题已处理")
 
 
 @dataclass(frozen=True)
@@ -112,3 +116,25 @@ def reminder_notice(case, colour):
         ).values_list("user_id", flat=True)
         notices.append(Notice(kind, case.pk, users=tuple(supervisors)))
     return _merge(kind, case, notices)
+
+
+# The steps a reporter hears of besides rejection, merging and closure (which the actions name):
+# accepted, dispatched to whoever handles it, and handled (the handler's reply).
+PROGRESS_KINDS = {
+    EventType.ACCEPTED: Kind.ACCEPTED,
+    EventType.DISPATCHED: Kind.DISPATCHED,
+    EventType.FED_BACK: Kind.HANDLED,
+}
+
+
+def progress_notices(event):
+    """The reporter's (and followers') notice of a case event (civicgrid.cases.events) that moves
+    their case on: () for any other event, or when nobody reported it through an account."""
+    kind = PROGRESS_KINDS.get(event.type)
+    if kind is None:
+        return ()
+    case = event.case if event.case is not None else Case.objects.filter(pk=event.case_id).first()
+    if case is None:
+        return ()
+    notice = reporter_notice(kind, case)
+    return (replace(notice, event_id=event.event_id),) if notice.users else ()

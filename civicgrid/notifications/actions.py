@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role, RoleAssignment
 from civicgrid.cases import access
+from civicgrid.cases import notifications as case_notices
 from civicgrid.notifications import channels
 from civicgrid.notifications.models import DeliveryMode, Kind, Notification, NotificationPreference
 
@@ -41,6 +42,9 @@ BODIES = {
     Kind.MERGED: _("您上报的问题已并入另一件案件办理，办理进展将继续通知您。"),
     Kind.NEAR_DUE: _("当前环节即将超期（黄灯），请尽快办理。"),
     Kind.OVERDUE: _("当前环节已超期（红灯），请立即办理。"),
+    Kind.ACCEPTED: _("您反映的问题已受理，我们会尽快安排处理。"),
+    Kind.DISPATCHED: _("您反映的问题已交给负责的单位处理。"),
+    Kind.HANDLED: _("您反映的问题已处理，待核查后结案。"),
 }
 
 
@@ -126,6 +130,15 @@ def deliver_case_event(event):
             notify(notice)
         except Exception:
             logger.exception("notice %s for case %s failed", notice.kind, notice.case_id)
+    # The reporter hears of acceptance, dispatch and handling too, with only a public note (the
+    # handler's reply), never the staff's internal remarks.
+    try:
+        progress = case_notices.progress_notices(event)
+        note = (event.row.note if event.row is not None else "") if event.type in PUBLIC_NOTE_TYPES else ""
+        for notice in progress:
+            notify(notice, actor_id=event.actor_id or 0, note=note)
+    except Exception:
+        logger.exception("progress notice for case %s failed", event.case_id)
 
 
 def preference_for(user):

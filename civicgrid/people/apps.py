@@ -38,5 +38,11 @@ class PeopleConfig(AppConfig):
             )
         )
         demo_registry.register(demo_registry.Seeder("people", demo.seed_demo, order=50))
+        # A resident's self-registration is confirmed at once when base data knows their phone.
+        from civicgrid.accounts.events import ResidentRegistered
+        from civicgrid.core import events
+        from civicgrid.people.residents import confirm_matching_registration
+
+        events.subscribe(ResidentRegistered, confirm_matching_registration, phase=events.IN_TRANSACTION)
         # Persons who moved out longer ago than PEOPLE_RETENTION_DAYS.
         jobs.register(jobs.Job("anonymise_moved_out", "civicgrid.people.actions.anonymise_moved_out", 86400))

@@ -99,6 +99,7 @@ INBOX = "notifications:inbox"
                 "cases:staff_entry",
                 *TREE_AND_MAP,
                 "people:index",
+                "accounts:registrations",
                 "cases:stats",
                 "dashboard:screen",
                 INBOX,
