@@ -68,6 +68,7 @@ def register_navigation():
             field_workers | {Role.DEPARTMENT_STAFF},
             "grid",
             _("待签收、处置中和待核查的案件"),
+            active_for=("cases:staff_detail",),
             order=80,
             menu="cases",
         ),
