@@ -32,6 +32,8 @@ def register_navigation():
     office = frozenset(
         {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DEPARTMENT_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
     )
+    # Departments handle what is dispatched to them (their task list), they do not dispatch.
+    dispatch_office = office - {Role.DEPARTMENT_STAFF}
     # Staff see their case pages under one menu and statistics beside the command screen (dashboard).
     navigation.register_menu(
         Menu("cases", _("案件办理"), "layers", order=20),
@@ -63,16 +65,17 @@ def register_navigation():
         NavItem(
             _("我的任务"),
             "cases:tasks",
-            field_workers,
+            field_workers | {Role.DEPARTMENT_STAFF},
             "grid",
             _("待签收、处置中和待核查的案件"),
+            active_for=("cases:staff_detail",),
             order=80,
             menu="cases",
         ),
         NavItem(
             _("案件受理派遣"),
             "cases:staff_queue",
-            office,
+            dispatch_office,
             "layers",
             _("按时限灯和阶段灯筛选、派遣和督办案件"),
             active_for=("cases:staff_detail",),

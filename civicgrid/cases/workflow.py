@@ -15,14 +15,17 @@ case (see Relation). Every action additionally requires the case to be visible t
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import active_assignments
 from civicgrid.cases.models import CaseParticipant, HandlingLevel, Source, Status
+from civicgrid.core import clock
 from civicgrid.regions.models import Level
 
 
@@ -334,14 +337,51 @@ def authorize(user, case, transition):
 def allowed_actions(user, case):
     """Actions `user` may take on `case` in its current status (for the case page's buttons).
 
-    Guards that depend on the action's input or on pending requests (a reason, a window, a
-    pending approval) are checked by the action itself and may still refuse.
+    Beyond the table, an action is offered only when its action function would accept it on this
+    case as it stands (`offerable`): an approval only while a request is pending, a request only
+    while none is, a rating only by the reporter (or by staff recording the rating of a reporter
+    without an account, 12345 回访) and only once per round. Guards that depend on the action's
+    input (a reason, an amount) are still checked by the action itself.
     """
-    return [
-        action
-        for (status, action), t in TRANSITIONS.items()
-        if status == case.status and authorize(user, case, t) is not None
-    ]
+    actions = []
+    for (status, action), t in TRANSITIONS.items():
+        if status != case.status:
+            continue
+        grant = authorize(user, case, t)
+        if grant is not None and offerable(case, action, grant):
+            actions.append(action)
+    return actions
+
+
+def _rating(case):
+    """The rating of the case's current round (None before one is given), read once per case."""
+    if not hasattr(case, "_current_rating"):
+        case._current_rating = case.evaluations.filter(round=case.reopen_count).first()
+    return case._current_rating
+
+
+def offerable(case, action, grant):
+    """Whether `action`, granted by `grant`, would pass the action function's own checks on the
+    case's pending requests and ratings (cases.actions.approvals and .closing)."""
+    if action == Action.REQUEST_EXTENSION:
+        return not case.extension_pending
+    if action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION):
+        return bool(case.extension_pending)
+    if action == Action.REQUEST_VOID:
+        return not case.void_pending
+    if action in (Action.APPROVE_VOID, Action.DENY_VOID):
+        return bool(case.void_pending)
+    if action in (Action.EVALUATE, Action.REOPEN):
+        # The reporter rates for themselves; staff only for a reporter who has no account.
+        if grant.role != "reporter" and case.reporter_id is not None:
+            return False
+        rating = _rating(case)
+        if action == Action.EVALUATE:
+            return rating is None
+        if rating is None or rating.satisfied or case.closed_at is None:
+            return False
+        return clock.now() <= case.closed_at + timedelta(days=settings.CASES_REOPEN_WINDOW_DAYS)
+    return True
 
 
 def can_dispatch_to(grant, level):

@@ -35,7 +35,11 @@ from civicgrid.regions.models import Region
 QUEUE_ROLES = frozenset(
     {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DEPARTMENT_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
 )
-TASK_ROLES = frozenset({Role.GRID_WORKER, Role.MICROGRID_MEMBER})
+FIELD_ROLES = frozenset({Role.GRID_WORKER, Role.MICROGRID_MEMBER})
+# "My tasks": the user's own work, for those who handle cases dispatched to them.
+TASK_ROLES = FIELD_ROLES | {Role.DEPARTMENT_STAFF}
+# Those who accept and dispatch: the queue's shortcuts, bulk dispatch and hints are theirs.
+DISPATCH_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR})
 # The intake pages open only to those whose filing can succeed (workflow.REPORT_RULES): a system
 # administrator keeps the platform, not the hotline, and is not offered a form that always refuses.
 INTAKE_ROLES = {
@@ -45,6 +49,10 @@ INTAKE_ROLES = {
 # Actions the queue offers as single-key shortcuts on the selected row (the case page opens with
 # that action's form focused).
 SHORTCUTS = {"a": "accept", "d": "dispatch", "s": "sign", "v": "verify_pass", "c": "close"}
+
+
+def is_dispatcher(user):
+    return user.is_superuser or bool(roles_of(user) & DISPATCH_ROLES)
 
 
 def _require_roles(user, roles):
@@ -116,14 +124,15 @@ def queue(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    dispatcher = is_dispatcher(request.user)
     context = {
         "form": form,
         "page": page,
         "counts": light_counts(counts_cases, now),
         "query": query.urlencode(),
-        "shortcuts": SHORTCUTS,
-        "can_bulk": bool(roles_of(request.user) & {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR})
-        or request.user.is_superuser,
+        "shortcuts": SHORTCUTS if dispatcher else {},
+        "is_dispatcher": dispatcher,
+        "can_bulk": dispatcher,
         "levels": _dispatch_levels(),
         "departments": _departments(request.user),
     }
@@ -199,31 +208,64 @@ def bulk_dispatch(request):
 @login_required
 @require_GET
 def tasks(request):
-    """The grid worker's phone page: to sign, in hand, to verify."""
+    """The user's own work: for the grid worker (phone) to sign, in hand, to verify; for department
+    staff the cases dispatched to their department (to sign, in hand), those it co-handles and
+    those awaiting verification. Open ones first by deadline."""
     _require_roles(request.user, TASK_ROLES | {Role.SYSTEM_ADMIN})
     user = request.user
     now = timezone.now()
-    grid_codes = [a.region.code for a in _assignments(user) if a.role in TASK_ROLES and a.region_id]
-    mine = Q(assignee=user)
-    if grid_codes:
-        mine |= Q(assignee__isnull=True, handling_level="grid", grid__code__in=grid_codes)
     base = (
         Case.objects.restrict(user, "view")
         .with_lights(now=now)
-        .select_related("category", "grid")
+        .select_related("category", "grid", "handling_department")
         .order_by("step_due_at", "pk")
     )
+    departments = {a.department_id for a in _assignments(user) if a.role == Role.DEPARTMENT_STAFF and a.department_id}
+    sections = _department_sections(user, base, departments) if departments else []
+    if roles_of(user) & (FIELD_ROLES | {Role.SYSTEM_ADMIN}) or not departments:
+        sections += _field_sections(user, base)
+    return render(request, "cases/staff/tasks.html", {"sections": sections, "for_department": bool(departments)})
+
+
+def _field_sections(user, base):
+    grid_codes = [a.region.code for a in _assignments(user) if a.role in FIELD_ROLES and a.region_id]
+    mine = Q(assignee=user)
+    if grid_codes:
+        mine |= Q(assignee__isnull=True, handling_level="grid", grid__code__in=grid_codes)
     cases = list(
         base.filter(
             (mine & Q(status__in=[Status.DISPATCHED, Status.HANDLING, Status.PROJECT])) | Q(status=Status.HANDLED)
         )[:300]
     )
-    sections = [
+    return [
         ("sign", _("待签收"), [c for c in cases if c.status == Status.DISPATCHED]),
         ("handle", _("处置中"), [c for c in cases if c.status in (Status.HANDLING, Status.PROJECT)]),
         ("verify", _("待核查"), [c for c in cases if c.status == Status.HANDLED and c.assignee_id != user.pk]),
     ]
-    return render(request, "cases/staff/tasks.html", {"sections": sections})
+
+
+def _department_sections(user, base, departments):
+    """Cases whose handling department is one of the user's (signed by someone else: not theirs
+    to act on), and open cases it co-handles (一办三协同)."""
+    handling = Q(handling_level="department", handling_department_id__in=departments) & (
+        Q(assignee__isnull=True) | Q(assignee=user)
+    )
+    co = Q(
+        pk__in=CaseParticipant.objects.filter(
+            role=CaseParticipant.Role.CO, is_active=True, department_id__in=departments
+        ).values("case_id")
+    )
+    open_statuses = [Status.DISPATCHED, Status.HANDLING, Status.PROJECT, Status.HANDLED]
+    cases = list(base.filter(handling & Q(status__in=open_statuses))[:300])
+    co_cases = list(
+        base.filter(co, status__in=[Status.HANDLING, Status.PROJECT]).exclude(pk__in=[c.pk for c in cases])[:300]
+    )
+    return [
+        ("sign", _("待签收"), [c for c in cases if c.status == Status.DISPATCHED]),
+        ("handle", _("处置中"), [c for c in cases if c.status in (Status.HANDLING, Status.PROJECT)]),
+        ("co", _("协同办理"), co_cases),
+        ("handled", _("已反馈待核查"), [c for c in cases if c.status == Status.HANDLED]),
+    ]
 
 
 def _assignments(user):
@@ -282,7 +324,19 @@ def _case_context(request, case, bound=None):
         "focus": request.GET.get("do", ""),
         "next": request.GET.get("next", ""),
         "participant_roles": CaseParticipant.Role,
+        "home_crumb": home_crumb(user),
     }
+
+
+def home_crumb(user):
+    """The list a case page leads back to: one the user may open (their task list for those who
+    handle cases dispatched to them, the queue for dispatchers), or none."""
+    roles = roles_of(user)
+    if roles & TASK_ROLES and not roles & DISPATCH_ROLES:
+        return reverse("cases:tasks"), _("我的任务")
+    if user.is_superuser or roles & QUEUE_ROLES:
+        return reverse("cases:staff_queue"), _("案件受理派遣")
+    return None
 
 
 def _events_with_attachments(case):

@@ -189,7 +189,7 @@ def test_department_staff_uses_the_region_pages(client, tree):
     user = make_user("d", Role.DEPARTMENT_STAFF, department=dept)
     client.force_login(user)
     html = client.get(HOME).content.decode()
-    assert nav_links(html) == [HOME_ENTRY, *DISPATCH, *TREE_AND_MAP, "cases:stats", INBOX]
+    assert nav_links(html) == [HOME_ENTRY, "cases:tasks", *TREE_AND_MAP, "cases:stats", INBOX]
     assert "城管执法中队" in html  # on the duty card and in the user menu
 
 

@@ -275,7 +275,7 @@ URLS = {
         post=E("302 400", resident="403 403", microgrid="403 403", dept="403 403", admin="403 403"),
         data=lambda w, s, r: intake_form(w, s),
     ),
-    "cases:tasks": View(get=E("403", microgrid="200", grid="200", admin="200")),
+    "cases:tasks": View(get=E("403", microgrid="200", grid="200", dept="200", admin="200")),
     # Dispatching A's registered case: the dispatchers (workflow DISPATCHER); department staff and
     # admins reach the queue but may not dispatch; B's case is not found (a per-case message).
     "cases:staff_bulk_dispatch": View(
