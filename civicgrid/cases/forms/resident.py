@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.cases import picker
 from civicgrid.cases.models import Category
 from civicgrid.core.forms import Form
 
@@ -30,11 +31,46 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
 
 
+class CategoryPickerMixin:
+    """Group the category field into <optgroup>s by major, the most used in `usage_area` first, and
+    give the page the picker's data (`category_picker`, for json_script)."""
+
+    def set_up_category_picker(self, queryset, usage_area=""):
+        field = self.fields["category"]
+        field.queryset = queryset
+        self.category_groups = picker.grouped(list(queryset), picker.usage(usage_area))
+        field.widget.choices = picker.choices(self.category_groups, field.empty_label)
+
+    @property
+    def category_picker(self):
+        suggested = None
+        if self.is_bound and not self.data.get("category"):
+            found = picker.suggest(self.data.get("description", ""), self.category_groups)
+            if found.major is not None:
+                suggested = {"major": found.major.pk, "minor": found.minor.pk if found.minor else None}
+        return {
+            "majors": picker.table(self.category_groups),
+            "suggested": suggested,
+            "strings": {
+                "search": _("搜索类别"),
+                "searchPlaceholder": _("搜索类别，例如：井盖、噪音"),
+                "majors": _("大类"),
+                "minors": _("小类"),
+                "allMajors": _("← 全部大类"),
+                "chosen": _("已选：%(name)s"),
+                "suggested": _("根据描述推荐：%(name)s（可更改）"),
+                "suggestedMajor": _("根据描述推荐大类：%(name)s，请选择小类"),
+                "found": _("找到 %(n)s 个类别"),
+                "none": _("没有找到匹配的类别，请换个词或在下方列表中选择。"),
+            },
+        }
+
+
 def _coordinate(label, low, high):
     return forms.FloatField(label=label, required=False, min_value=low, max_value=high, widget=forms.HiddenInput)
 
 
-class ReportForm(Form):
+class ReportForm(CategoryPickerMixin, Form):
     category = CategoryChoiceField(
         label=_("问题类别"),
         queryset=Category.objects.none(),
@@ -69,10 +105,10 @@ class ReportForm(Form):
     # A fresh key with every blank form: sending the same filled form twice files one case.
     submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, usage_area="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = (
-            Category.objects.selectable().filter(resident_selectable=True).select_related("parent")
+        self.set_up_category_picker(
+            Category.objects.selectable().filter(resident_selectable=True).select_related("parent"), usage_area
         )
         self.fields["submission_key"].initial = uuid.uuid4().hex
 
@@ -90,7 +126,7 @@ class ReportForm(Form):
         return data
 
 
-class QuickReportForm(Form):
+class QuickReportForm(CategoryPickerMixin, Form):
     """随手拍: a photo, a category, the position from the phone; the description may stay empty."""
 
     photo = forms.FileField(
@@ -110,9 +146,9 @@ class QuickReportForm(Form):
     lon = _coordinate(_("经度"), -180, 180)
     lat = _coordinate(_("纬度"), -90, 90)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, usage_area="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.selectable().select_related("parent")
+        self.set_up_category_picker(Category.objects.selectable().select_related("parent"), usage_area)
 
 
 class EvaluateForm(Form):
