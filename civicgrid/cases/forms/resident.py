@@ -57,6 +57,7 @@ class CategoryPickerMixin:
                 "majors": _("大类"),
                 "minors": _("小类"),
                 "allMajors": _("← 全部大类"),
+                "more": _("更多大类（%(n)s）"),
                 "chosen": _("已选：%(name)s"),
                 "suggested": _("根据描述推荐：%(name)s（可更改）"),
                 "suggestedMajor": _("根据描述推荐大类：%(name)s，请选择小类"),

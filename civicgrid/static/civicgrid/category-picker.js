@@ -17,6 +17,7 @@
   "use strict";
 
   var el = window.CivicGrid.element;
+  var FIRST_MAJORS = 8; // the most used majors shown at once; the rest behind "more"
 
   function readJSON(id) {
     var node = id && document.getElementById(id);
@@ -106,8 +107,8 @@
     back.hidden = true;
     root.replaceChildren(search, hint, back, majorList, minorList);
 
-    var majorButtons = majors.map(function (major) {
-      var button = el("button", "category-major");
+    var majorButtons = majors.map(function (major, index) {
+      var button = el("button", "category-major" + (index >= FIRST_MAJORS ? " category-extra" : ""));
       button.type = "button";
       button.setAttribute("data-major", String(major.id));
       button.setAttribute("aria-pressed", "false");
@@ -122,6 +123,19 @@
       majorList.appendChild(button);
       return button;
     });
+
+    var more = null;
+    if (majors.length > FIRST_MAJORS) {
+      more = el("button", "btn btn-outline-secondary btn-sm w-100 category-more", format(strings.more, { n: majors.length - FIRST_MAJORS }));
+      more.type = "button";
+      more.setAttribute("aria-expanded", "false");
+      more.addEventListener("click", function () {
+        majorList.classList.add("category-all");
+        more.hidden = true;
+        more.setAttribute("aria-expanded", "true");
+      });
+      root.insertBefore(more, minorList);
+    }
 
     function minorButton(entry, withMajor) {
       var button = el("button", "category-minor");
