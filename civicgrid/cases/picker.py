@@ -72,10 +72,15 @@ def grouped(categories, counts=None):
     return groups
 
 
-def choices(groups, empty_label):
-    """Grouped choices for a <select> with one <optgroup> per major."""
+def choices(groups, empty_label, with_code=False):
+    """Grouped choices for a <select> with one <optgroup> per major (option labels with the code
+    for staff, who know the table by its codes)."""
+
+    def label(category):
+        return f"{category.code} {category.name}" if with_code else category.name
+
     return [("", empty_label)] + [
-        (group.major.name, [(minor.pk, minor.name) for minor in group.minors]) for group in groups
+        (label(group.major), [(minor.pk, label(minor)) for minor in group.minors]) for group in groups
     ]
 
 

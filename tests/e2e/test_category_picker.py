@@ -44,7 +44,7 @@ def test_resident_picks_a_category_by_description_and_search(new_page, login, di
     page.locator(".category-field").scroll_into_view_if_needed()
     snap(page, "category-picker-suggested-phone")
 
-    page.get_by_role("searchbox", name="搜索类别").fill("井盖")
+    page.get_by_role("searchbox", name="搜索分类").fill("井盖")
     found = page.locator(".category-minors .category-minor")
     expect(found.first).to_be_visible()
     assert found.count() >= 6

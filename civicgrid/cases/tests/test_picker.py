@@ -100,3 +100,13 @@ def test_quick_report_groups_every_selectable_category(client, world):
     html = client.get(reverse("cases:quick_report")).content.decode()
     assert "<optgroup" in html and 'id="category-picker-data"' in html
     assert "私搭乱建（已建拆除）" in html  # staff-only classes are offered to grid workers
+
+
+def test_hotline_form_groups_categories_with_codes_and_refuses_a_major(client, world):
+    client.force_login(world.people.operator)
+    html = client.get(reverse("cases:staff_hotline")).content.decode()
+    assert '<optgroup label="01 公用设施">' in html and ">01008 路灯</option>" in html
+    assert 'id="category-picker-data"' in html and "civicgrid/category-picker.js" in html
+    data = {"caller_phone": "13700002222", "category": world.cats["01008"].parent_id, "description": "路灯不亮"}
+    response = client.post(reverse("cases:staff_hotline"), {**data, "address": "大学路 1 号"})
+    assert response.status_code == 400 and "category" in response.context["form"].errors
