@@ -10,6 +10,7 @@ from civicgrid.regions import locator
 from civicgrid.testing import make_user
 
 from .conftest import PHONE, snap
+from .test_layout_fit import FIT
 
 
 def test_resident_picks_a_category_by_description_and_search(new_page, login, district, settings, tmp_path):
@@ -31,10 +32,12 @@ def test_resident_picks_a_category_by_description_and_search(new_page, login, di
     majors = page.locator(".category-major:visible")
     expect(majors.first).to_be_visible()
     assert majors.count() == 8
+    assert page.evaluate(FIT) == []
     page.get_by_role("button", name="更多大类").click()
     expect(majors).to_have_count(page.locator(".category-major").count())
     page.locator(".category-field").scroll_into_view_if_needed()
     snap(page, "category-picker-majors-phone")
+    assert page.evaluate(FIT) == []
 
     page.get_by_label("问题描述").fill("路灯不亮")
     expect(page.locator('.category-major[aria-pressed="true"]')).to_contain_text("公用设施")
@@ -56,7 +59,7 @@ def test_resident_picks_a_category_by_description_and_search(new_page, login, di
     page.wait_for_timeout(400)
     expect(page.locator("#id_category")).to_have_value(str(storm_cover.pk))
     snap(page, "category-picker-search-phone")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate(FIT) == []
 
     box = page.locator("#report-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
