@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.cases.forms.category import CategoryPickerMixin
 from civicgrid.cases.models import Category
 from civicgrid.core.forms import Form
 
@@ -34,7 +35,7 @@ def _coordinate(label, low, high):
     return forms.FloatField(label=label, required=False, min_value=low, max_value=high, widget=forms.HiddenInput)
 
 
-class ReportForm(Form):
+class ReportForm(CategoryPickerMixin, Form):
     category = CategoryChoiceField(
         label=_("问题类别"),
         queryset=Category.objects.none(),
@@ -69,10 +70,10 @@ class ReportForm(Form):
     # A fresh key with every blank form: sending the same filled form twice files one case.
     submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, usage_area="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = (
-            Category.objects.selectable().filter(resident_selectable=True).select_related("parent")
+        self.set_up_category_picker(
+            Category.objects.selectable().filter(resident_selectable=True).select_related("parent"), usage_area
         )
         self.fields["submission_key"].initial = uuid.uuid4().hex
 
@@ -90,7 +91,7 @@ class ReportForm(Form):
         return data
 
 
-class QuickReportForm(Form):
+class QuickReportForm(CategoryPickerMixin, Form):
     """随手拍: a photo, a category, the position from the phone; the description may stay empty."""
 
     photo = forms.FileField(
@@ -110,9 +111,9 @@ class QuickReportForm(Form):
     lon = _coordinate(_("经度"), -180, 180)
     lat = _coordinate(_("纬度"), -90, 90)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, usage_area="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.selectable().select_related("parent")
+        self.set_up_category_picker(Category.objects.selectable().select_related("parent"), usage_area)
 
 
 class EvaluateForm(Form):

@@ -16,6 +16,7 @@ from civicgrid.accounts.models import Role, RoleAssignment
 from civicgrid.accounts.scopes import active_assignments
 from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseInputError
+from civicgrid.cases.forms.category import CategoryPickerMixin
 from civicgrid.cases.models import Category, HandlingLevel, Light, LimitUnit, Source, Status
 from civicgrid.cases.workflow import Action
 from civicgrid.core.forms import Form
@@ -109,7 +110,7 @@ class QueueFilterForm(Form):
         return "; ".join(str(p) for p in parts)
 
 
-class IntakeForm(Form):
+class IntakeForm(CategoryPickerMixin, Form):
     """12345 hotline operator form and staff entry on behalf of a resident."""
 
     caller_name = forms.CharField(label=_("来电人/居民姓名"), max_length=50, required=False)
@@ -126,7 +127,8 @@ class IntakeForm(Form):
     def __init__(self, *args, source=Source.HOTLINE, **kwargs):
         super().__init__(*args, **kwargs)
         self.source = source
-        self.fields["category"].choices = [("", "—"), *_category_choices()]
+        # Grouped by major, the most used in the district first, with the codes staff know them by.
+        self.set_up_category_picker(Category.objects.selectable().select_related("parent"), "", "—", with_code=True)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

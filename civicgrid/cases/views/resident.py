@@ -47,6 +47,12 @@ def _home_region(user):
     return max(regions, key=lambda r: len(r.code), default=None)
 
 
+def _usage_area(user):
+    """Where the category picker counts use: the user's community (12-digit code), else everywhere."""
+    region = _home_region(user)
+    return region.code[:12] if region is not None and len(region.code) >= 12 else ""
+
+
 def _map_context(user):
     region = _home_region(user)
     outline = None
@@ -91,7 +97,7 @@ def _files(request):
 @login_required
 def report(request):
     """我要上报."""
-    form = ReportForm(request.POST or None, request.FILES or None)
+    form = ReportForm(request.POST or None, request.FILES or None, usage_area=_usage_area(request.user))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,7 +153,7 @@ def quick_report(request):
     """随手拍 for grid workers: photo, category, position from the phone (or the worker's grid)."""
     if not has_role(request.user, *GRID_REPORTERS):
         raise Http404()
-    form = QuickReportForm(request.POST or None, request.FILES or None)
+    form = QuickReportForm(request.POST or None, request.FILES or None, usage_area=_usage_area(request.user))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
