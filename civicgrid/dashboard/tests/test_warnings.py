@@ -189,3 +189,23 @@ def test_scheduler_runs_the_rules(world, once):
     rule(RuleKind.GRID_OPEN, threshold=0)
     call_command("run_scheduler", "--once")
     assert WarningFiring.objects.count() == 1
+
+
+def test_warnings_fired_before_masking_are_rewritten(world):
+    """Migration 0002 masks the name and the tag of elderly warnings already stored."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("civicgrid.dashboard.migrations.0002_mask_elderly_warnings")
+    r = rule(RuleKind.ELDERLY_NOT_VISITED, threshold=30)
+    firing = WarningFiring.objects.create(
+        rule=r, key="person:1", message="独居老人 欧阳娜娜 已超过 30 天未走访", fired_at=timezone.now()
+    )
+    Task.objects.create(firing=firing, title=firing.message, created_at=timezone.now())
+    other = WarningFiring.objects.create(rule=r, key="x", message="已超期：X", fired_at=timezone.now())
+    migration.forwards(apps, None)
+    firing.refresh_from_db()
+    other.refresh_from_db()
+    assert firing.message == Task.objects.get().title == "重点关爱对象 欧*** 已超过 30 天未走访"
+    assert other.message == "已超期：X"
