@@ -113,6 +113,12 @@ def test_chinese_pages_show_no_internal_strings(town, client):
         (street, reverse("people:access_log")),
         (community, reverse("notifications:inbox")),
         (street, reverse("dashboard:screen")),
+        (made.people.grid, reverse("people:person", args=[person.pk])),
+        (made.people.grid, "/"),
+        (made.people.resident, "/"),
+        (community, "/"),
+        (street, "/"),
+        (community, reverse("people:index")),
     ]
     found = {}
     texts = {}
