@@ -136,3 +136,10 @@ class ObjectChange(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before, *after]))
         return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+
+    def readable_fields(self):
+        """[(label, before, after)] as pages show them: field labels, local times, choice labels
+        (civicgrid.core.changewords)."""
+        from civicgrid.core.changewords import readable_changes
+
+        return readable_changes(self)

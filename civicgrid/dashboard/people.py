@@ -9,9 +9,17 @@ region's screen sees all of its people, and only the special groups differ by cl
 """
 
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from civicgrid.people import selectors
 from civicgrid.people.policy import clearance_fingerprint
+from civicgrid.people.protection import mask_name
+
+__all__ = ["CARE_LABEL", "elderly_alone_not_visited", "mask_name", "population_summary"]
+
+# What a shared screen calls a person of a special group instead of naming the group (a wall screen is
+# seen by everyone in the room, whatever the clearance of the one who opened it).
+CARE_LABEL = _("重点关爱对象")
 
 POPULATION_CACHE_SECONDS = 60
 

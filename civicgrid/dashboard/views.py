@@ -194,8 +194,8 @@ def warnings_data(request, node, period):
         rows.append(
             {
                 "id": f.pk,
-                "rule": f.rule.name,
-                "kind": f.rule.get_kind_display(),
+                "rule": warnings.shared_rule_name(f.rule),
+                "kind": warnings.shared_kind_label(f.rule.kind),
                 "message": f.message,
                 "status": f.status,
                 "status_label": f.get_status_display(),
@@ -213,7 +213,7 @@ def warnings_data(request, node, period):
         tasks = tasks.filter(subtree_q("region_code", codes))
     return {
         "counts": counts,
-        "by_kind": [{"name": str(RuleKind(k).label), "count": n} for k, n in by_kind.items()],
+        "by_kind": [{"name": warnings.shared_kind_label(k), "count": n} for k, n in by_kind.items()],
         "rows": rows,
         "tasks": [{"id": t.pk, "title": t.title, "role": t.role} for t in tasks.order_by("-created_at")[:20]],
     }

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from civicgrid.core.scoping import subtree_q
 from civicgrid.core.text import CONTROL_MESSAGE, has_forbidden
@@ -187,7 +188,9 @@ def _metres(a, b):
 
 
 def elderly_not_visited(rule, now):
-    """Elderly people living alone whose household was not visited for `threshold` days."""
+    """Elderly people living alone whose household was not visited for `threshold` days. The message
+    goes to the wall screen, tasks and notifications, seen by many: a masked name (张*) and never the
+    tag, "重点关爱对象" instead; the full name stays on the person's own page."""
     roots = [rule.region] if rule.region_id else list(Region.objects.filter(parent__isnull=True).defer("boundary"))
     conditions = []
     for root in roots:
@@ -198,8 +201,8 @@ def elderly_not_visited(rule, now):
             conditions.append(
                 Condition(
                     key=f"person:{person.pk}",
-                    message=_("独居老人 %(name)s 已超过 %(days)s 天未走访")
-                    % {"name": str(person), "days": int(rule.threshold)},
+                    message=_("%(group)s %(name)s 已超过 %(days)s 天未走访")
+                    % {"group": people.CARE_LABEL, "name": people.mask_name(person.name), "days": int(rule.threshold)},
                     region_code=code,
                 )
             )
@@ -365,6 +368,22 @@ def escalate(rule, firing):
     except CaseError as error:
         return _("未能吹哨：%(error)s") % {"error": error}
     return _("已自动吹哨上报")
+
+
+# --- What a shared screen shows ---------------------------------------------------------------
+
+# Kinds whose rule names the special group its subjects belong to (a tag): on the wall screen the
+# group is called by the neutral CARE_LABEL instead, as are the rules of that kind (their names are
+# typed by administrators and usually say the group too).
+CARE_KINDS = {RuleKind.ELDERLY_NOT_VISITED: _lazy("重点关爱对象久未走访")}
+
+
+def shared_kind_label(kind):
+    return str(CARE_KINDS.get(kind) or RuleKind(kind).label)
+
+
+def shared_rule_name(rule):
+    return shared_kind_label(rule.kind) if rule.kind in CARE_KINDS else rule.name
 
 
 # --- People's side ---------------------------------------------------------------------------

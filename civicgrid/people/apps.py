@@ -9,13 +9,16 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         # Settings checks only; no signals: writes go through actions.py.
+        from django.apps import apps
+
         from civicgrid.accounts import roles
         from civicgrid.accounts.models import Role
+        from civicgrid.core import changewords, jobs, navigation
         from civicgrid.core import demo as demo_registry
-        from civicgrid.core import jobs, navigation
         from civicgrid.people import checks, demo, labels, permissions  # noqa: F401 - checks registers itself
 
         roles.register(permissions.PERMISSIONS)
+        changewords.register_key(apps.get_model("people", "Person"), "tags", labels.TAGS_LABEL, labels.tag_words)
 
         navigation.register(
             navigation.NavItem(

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from civicgrid.core import xlsx
 from civicgrid.people import protection, selectors
 from civicgrid.people.actions import log_access
+from civicgrid.people.labels import export_detail
 from civicgrid.people.models import AccessKind, PersonTag, Political, Relation, ResidenceType
 from civicgrid.people.policy import allowed, visible_tag_q
 
@@ -89,7 +90,7 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
         user,
         AccessKind.EXPORT,
         rows=len(persons),
-        detail=f"{region.code} tag={tag} q={query} {'plain' if plain else 'masked'}",
+        detail=export_detail(region.code, tag, query, plain),
         reason=reason,
         region_code=region.code,
         ip=ip,

@@ -10,6 +10,8 @@ encrypted (`*_enc`), with a keyed hash for exact search (`*_hash`) and the maske
 (`*_masked`); see protection.py. The contact phones share one abstract base, SealedContactPhone.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F
@@ -415,6 +417,10 @@ class AccessKind(models.TextChoices):
     IMPORT = "import", _("导入")
 
 
+UNMASKABLE_LABELS = {"id_number": _("身份证号"), "phone": _("手机号")}
+LEGACY_EXPORT_DETAIL = re.compile(r"^(\S*) tag=(\S*) q=(.*) (plain|masked)$")
+
+
 class AccessLog(ScopedModel):
     """Who saw or took personal data: every unmask, export and import. Append-only."""
 
@@ -439,6 +445,23 @@ class AccessLog(ScopedModel):
 
     def __str__(self):
         return f"{self.kind} {self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def field_label(self):
+        """The unmasked field as people call it (身份证号), not its name (id_number)."""
+        return str(UNMASKABLE_LABELS.get(self.field, self.field))
+
+    @property
+    def detail_words(self):
+        """The detail in words; rows written before exports logged words (`<code> tag=… q=… plain`)
+        are read back into them."""
+        from civicgrid.people.labels import export_detail
+
+        match = LEGACY_EXPORT_DETAIL.match(self.detail or "")
+        if match is None:
+            return self.detail
+        code, tag, query, plain = match.groups()
+        return export_detail(code, tag, query, plain == "plain")
 
 
 class ImportKind(models.TextChoices):

@@ -28,7 +28,7 @@ def test_an_admin_edit_shows_on_the_rules_history_page(new_page, district):
     rows = page.locator("#change-history tr.change-row")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("街道李强")
-    expect(rows.first).to_contain_text("threshold")
+    expect(rows.first).to_contain_text("阈值")  # the label, not the field name
     expect(rows.first).to_contain_text("20.0 → 35.0")
     expect(rows.last).to_contain_text("系统")
     snap(page, "admin-rule-history-1280")

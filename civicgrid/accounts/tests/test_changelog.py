@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from civicgrid.accounts.actions import grant_role, revoke_role
 from civicgrid.accounts.models import Role, RoleAssignment, User
@@ -156,4 +157,6 @@ def test_the_account_history_page_lists_its_rows(admin_client):
     user = make_user("zhao")
     change_user(admin_client, user, is_staff="on")
     page = admin_client.get(reverse("admin:accounts_user_history", args=[user.pk])).content.decode()
-    assert page.count('class="change-row"') == 2 and "is_staff" in page
+    with translation.override("zh-hans"):  # the field by its label, not its name (issue 14 item 6)
+        label = str(User._meta.get_field("is_staff").verbose_name)
+    assert page.count('class="change-row"') == 2 and label in page and "<code>is_staff</code>" not in page

@@ -1,6 +1,7 @@
 """Each warning rule fires once per subject, does not fire again while open or acknowledged, is
 cleared when its condition goes away, and runs its action (notify, escalate, task)."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -107,10 +108,32 @@ def test_elderly_rule_fires_once_for_someone_not_visited_and_clears_after_a_visi
     first, second = fire_twice()
     assert (first["fired"], second["fired"]) == (1, 0)
     firing = WarningFiring.objects.get(rule=r)
-    assert firing.region_code == world.tree["S1C1G1"].code and person.name in firing.message
+    assert firing.region_code == world.tree["S1C1G1"].code and "张**" in firing.message
     # The grid worker knocks on the door: the household is verified, the condition goes away.
     people_actions.verify_house(world.people.grid, person.house, usage="self", present_ids=[person.pk])
     assert warnings.run_rules()["cleared"] == 1
+
+
+def test_elderly_warning_on_shared_screens_masks_the_name_and_never_names_the_group(
+    world, client, django_capture_on_commit_callbacks
+):
+    """The wall screen, the task list and the notification show 张** and 重点关爱对象, never 张大爷
+    nor 独居老人, even to a viewer cleared for the tag (a wall screen is seen by the whole room)."""
+    _elderly_alone(world)
+    rule(RuleKind.ELDERLY_NOT_VISITED, threshold=7, action=RuleAction.NOTIFY, notify_role=Role.COMMUNITY_STAFF)
+    rule(RuleKind.ELDERLY_NOT_VISITED, threshold=7, action=RuleAction.TASK)
+    with django_capture_on_commit_callbacks(execute=True):
+        warnings.run_rules()
+    shown = [*WarningFiring.objects.values_list("message", flat=True), *Task.objects.values_list("title", flat=True)]
+    shown += list(Notification.objects.filter(kind="warning").values_list("title", flat=True))
+    client.force_login(world.people.community)  # cleared for 独居老人 in its community
+    response = client.get(reverse("dashboard:warnings"))
+    assert response.status_code == 200
+    shown.append(json.dumps(response.json(), ensure_ascii=False))
+    assert len(shown) >= 4
+    for text in shown:
+        assert "张大爷" not in text and "独居老人" not in text
+    assert "张**" in shown[-1] and "重点关爱对象" in shown[-1]
 
 
 def test_notify_action_tells_the_role(world, django_capture_on_commit_callbacks):
@@ -166,3 +189,23 @@ def test_scheduler_runs_the_rules(world, once):
     rule(RuleKind.GRID_OPEN, threshold=0)
     call_command("run_scheduler", "--once")
     assert WarningFiring.objects.count() == 1
+
+
+def test_warnings_fired_before_masking_are_rewritten(world):
+    """Migration 0002 masks the name and the tag of elderly warnings already stored."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("civicgrid.dashboard.migrations.0002_mask_elderly_warnings")
+    r = rule(RuleKind.ELDERLY_NOT_VISITED, threshold=30)
+    firing = WarningFiring.objects.create(
+        rule=r, key="person:1", message="独居老人 欧阳娜娜 已超过 30 天未走访", fired_at=timezone.now()
+    )
+    Task.objects.create(firing=firing, title=firing.message, created_at=timezone.now())
+    other = WarningFiring.objects.create(rule=r, key="x", message="已超期：X", fired_at=timezone.now())
+    migration.forwards(apps, None)
+    firing.refresh_from_db()
+    other.refresh_from_db()
+    assert firing.message == Task.objects.get().title == "重点关爱对象 欧*** 已超过 30 天未走访"
+    assert other.message == "已超期：X"

@@ -113,7 +113,8 @@ def import_file(user, kind, data, filename, ip=None):
                 user,
                 AccessKind.IMPORT,
                 rows=run.rows,
-                detail=f"{ImportKind(kind).label} {filename} +{run.created} ~{run.updated}",
+                detail=_("%(kind)s %(file)s：新增 %(created)s，更新 %(updated)s")
+                % {"kind": ImportKind(kind).label, "file": filename, "created": run.created, "updated": run.updated},
                 ip=ip,
                 region_code=codes[0] if codes else "",
             )
