@@ -27,6 +27,9 @@ PERMISSIONS = Permissions(
         Role.INTEGRATION: {"regions.view_region"},
         Role.HOTLINE_INTEGRATION: VIEW_TREE,
     },
-    declares={"accounts.review_registration"},
+    declares={
+        "accounts.review_registration": "approve or reject residents' self-registrations in a community; "
+        "give a resident a temporary password",
+    },
     order=10,
 )
