@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.scopes import scope_codes
+from civicgrid.core.forms import ModelForm
 from civicgrid.core.scoping import subtree_q
 from civicgrid.people import actions
 from civicgrid.people.models import (
@@ -35,7 +36,7 @@ from civicgrid.regions.models import Region
 SEALED_PHONE = ("phone_enc", "phone_hash", "phone_masked")
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(ModelForm):
     """A model form whose clean() saves through the action (so its rules show as form errors); the
     admin's own save then has nothing left to do. `user` is set by ActionAdmin.get_form."""
 
