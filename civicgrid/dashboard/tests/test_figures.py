@@ -95,8 +95,8 @@ def test_screen_equals_excel_ledger(generated):
     start, end = cohort_bounds(period)
     cohort = stats.cohort(user, start, end).filter(region_code__startswith=street.code).order_by("-reported_at")
     content, written, truncated = ledger(cohort, exporter=user, filter_text="", max_rows=100000)
-    sheet = load_workbook(__import__("io").BytesIO(content)).active
-    rows = list(sheet.iter_rows(min_row=7, values_only=True))
+    sheet = load_workbook(__import__("io").BytesIO(content)).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))  # row 1 is the header
     status_column = 5
     closed = sum(1 for r in rows if r[status_column] == str(Status.CLOSED.label))
     total = figures.period_total(street, period)

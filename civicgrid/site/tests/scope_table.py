@@ -193,6 +193,19 @@ URLS = {
     "accounts:logout": View(post=E("302?")),  # ends the session: no domain row changes
     "accounts:password_change": View(get=EVERYONE),
     "accounts:logins": View(get=EVERYONE),
+    # Residents' registration and password reset are for people not signed in: a signed-in user is
+    # sent on (register), may ask for a code (reset), and without a phone in the session goes back.
+    "accounts:register": View(get=E("302")),
+    "accounts:reset": View(get=E("200")),
+    "accounts:reset_confirm": View(get=E("302")),
+    # Reviewing registrations and residents' passwords: community staff in their communities, and the
+    # system admin (every permission in its subtree: the street S1); everyone else 403.
+    "accounts:registrations": View(get=E("403", community="200", admin="200")),
+    "accounts:residents": View(get=E("403", community="200", admin="200")),
+    "accounts:decide_registration": View(
+        obj("registration", decision="approve"), post=E("403 403", community="302 404", admin="302 404")
+    ),
+    "accounts:reset_resident": View(obj("resident"), post=E("403 403", community="200 404", admin="200 404")),
     # --- regions: A's micro-grid lies in every A role's subtree (view_region) ---
     "regions:tree": View(get=EVERYONE),
     "regions:map": View(get=EVERYONE),
@@ -334,7 +347,10 @@ URLS = {
         obj("building"), get=BASE_WORK, post=BASE_WORK_POST, data=lambda w, s, r: building_form(w, s, f"B{s}")
     ),
     "people:house_new": View(
-        obj("building"), get=HOUSE_WORK, post=HOUSE_WORK_POST, data=lambda w, s, r: house_form(w, s, "209")
+        obj("building", kwarg="building"),
+        get=HOUSE_WORK,
+        post=HOUSE_WORK_POST,
+        data=lambda w, s, r: house_form(w, s, "209"),
     ),
     "people:houses_generate": View(
         obj("building"),

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from civicgrid.accounts.models import Role
+from civicgrid.accounts.registration import register_resident
 from civicgrid.api import actions as api_actions
 from civicgrid.api.models import Open311Request
 from civicgrid.cases import actions, board_actions, uploads
@@ -133,6 +134,12 @@ def _side(tree, cats, side, users, staff):
         errors=[{"row": 2, "errors": ["x"]}],
         region_code=n.C.code,
     )
+
+    # A resident's self-registration waiting for the community, and the side's resident account.
+    o.registration = register_resident(
+        phone=f"1370000{'1' if side == 'A' else '2'}234", password="Reg@2026pass", name=f"{side}申请人", community=n.C
+    )
+    o.resident = resident
 
     # The command screen: an open warning on the grid with a task.
     rule = WarningRule.objects.create(name=f"{side} 规则", kind=RuleKind.GRID_OPEN, action=RuleAction.TASK)

@@ -32,9 +32,9 @@ METHODS = ("get", "post", "delete")
 SIDES = {"A": "in scope", "B": "out of scope"}
 # Every row of these apps' tables is compared before and after a refused write. (Sessions, rate
 # counters, security and login logs are not domain data: a refused request may touch them.)
-SNAPSHOT_APPS = ("core", "regions", "cases", "people", "notifications", "dashboard", "api")
-# Bookkeeping of the request itself, not of its object: when a key was last used.
-IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}}
+SNAPSHOT_APPS = ("core", "accounts", "regions", "cases", "people", "notifications", "dashboard", "api")
+# Bookkeeping of the request itself, not of its object: when a key was last used, a user last signed in.
+IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}, "accounts.User": {"last_login"}}
 
 
 # --- The URL conf, walked ------------------------------------------------------------------------
@@ -141,6 +141,8 @@ def _tables():
 # The rows a refused write could touch, compared field by field (every other table by its row count
 # and highest id, all in one query).
 ROW_MODELS = (
+    "accounts.User",
+    "accounts.RoleAssignment",
     "cases.Case",
     "cases.CaseParticipant",
     "cases.Attachment",
