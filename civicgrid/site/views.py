@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import active_assignments
 from civicgrid.core.navigation import navigation_for
 from civicgrid.regions import selectors as region_selectors
@@ -63,6 +64,8 @@ def home(request):
             "greeting": greeting(),
             "today": timezone.localdate(),
             "duties": duties,
+            # A resident lives in a community; they do not answer for it (no 负责/职责, no codes).
+            "resident": bool(assignments) and all(a.role == Role.RESIDENT for a in assignments),
             "shortcuts": [item for item in nav if item.url_name != "site:home"],
             "can_use_map": any(item.url_name == "regions:map" for item in nav),
         },

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from civicgrid.accounts.models import Role
 from civicgrid.cases import uploads
 from civicgrid.cases.categories import load_categories
-from civicgrid.cases.models import Category, Status
+from civicgrid.cases.models import RESIDENT_STATUS, Category, Status
 from civicgrid.cases.tests.media_files import jpeg
 from civicgrid.regions import locator
 from civicgrid.testing import build_tree, make_user
@@ -71,7 +71,7 @@ def test_the_merged_duplicates_reporter_sees_only_the_public_version(new_page, t
     response = resident.goto(f"/cases/my/{a.number}/")
     assert response.status == 200
     expect(resident.locator("#follower-note")).to_be_visible()
-    expect(resident.locator(".status-badge")).to_have_text(a.get_status_display())
+    expect(resident.locator(".status-badge")).to_have_text(str(RESIDENT_STATUS[a.status]))
     content = resident.content()
     assert A_DESCRIPTION not in content and A_ADDRESS not in content
     assert f"/cases/attachments/{photo.pk}/" not in content

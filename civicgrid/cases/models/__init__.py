@@ -33,6 +33,7 @@ from civicgrid.cases.models.chain import (
 from civicgrid.cases.models.vocabulary import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
+    RESIDENT_STATUS,
     STAGE_LIGHTS,
     TERMINAL_STATUSES,
     CategoryKind,
@@ -46,6 +47,7 @@ from civicgrid.cases.models.vocabulary import (
 
 __all__ = [
     "FINISHED_STATUSES",
+    "RESIDENT_STATUS",
     "GENESIS_HASH",
     "OPEN_STATUSES",
     "PUBLIC_EVENT_TYPES",

@@ -55,6 +55,24 @@ class Status(models.TextChoices):
     MERGED = "merged", _("已合并")
 
 
+# What a resident reads for each status: plain words about their report, not the office's steps
+# (待派遣, 待签收, 挂账 are how staff see the same moments).
+RESIDENT_STATUS = {
+    Status.REPORTED: _("已提交，等待受理"),
+    Status.REGISTERED: _("已受理"),
+    Status.DISPATCHED: _("已交办"),
+    Status.HANDLING: _("正在处理"),
+    Status.PROJECT: _("已纳入整治项目"),
+    Status.HANDLED: _("已处理，正在核查"),
+    Status.VERIFIED: _("已核查，即将办结"),
+    Status.CLOSED: _("已办结"),
+    Status.SUSPENDED: _("暂缓处理（需多方协调）"),
+    Status.REJECTED: _("未予受理"),
+    Status.VOIDED: _("已撤销"),
+    Status.MERGED: _("已并入同一问题"),
+}
+
+
 # Statuses a case never leaves (CLOSED can still be reopened by an unsatisfied reporter, so it is
 # "finished" but not terminal).
 TERMINAL_STATUSES = frozenset({Status.REJECTED, Status.VOIDED, Status.MERGED})
