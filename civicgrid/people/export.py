@@ -1,5 +1,8 @@
 """Exports of filtered person lists: masked unless the exporter may unmask and asked for plain
-values; every export writes an access-log row and carries the exporter and the time in the file."""
+values; every export writes an access-log row and carries the exporter and the time in the file.
+
+The sheet has the person import template's columns with the header in row 1, so a clerk can export,
+correct and import the same file again (a plain export: masked ID numbers cannot be imported)."""
 
 import io
 
@@ -12,9 +15,18 @@ from openpyxl import Workbook
 from civicgrid.core import xlsx
 from civicgrid.people import protection, selectors
 from civicgrid.people.actions import log_access
+from civicgrid.people.importer.columns import COLUMNS
 from civicgrid.people.labels import export_detail
-from civicgrid.people.models import AccessKind, PersonTag, Political, Relation, ResidenceType
+from civicgrid.people.models import AccessKind, ImportKind, PersonTag, Political, Relation, ResidenceType
 from civicgrid.people.policy import allowed, visible_tag_q
+
+WIDTHS = {"姓名": 10, "身份证号": 21, "手机号": 14, "楼栋编码": 22, "单元": 6, "房号": 8, "标签": 20, "备注": 24}
+# The person import template's headers (with * on the required ones, as in the template): the
+# importer reads an export back by these names. They are the template's, in every language.
+IMPORT_COLUMNS = [
+    (header + ("*" if required else ""), WIDTHS.get(header, 12))
+    for header, _key, required in COLUMNS[ImportKind.PERSONS]
+]
 
 
 def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", ip=None):
@@ -37,41 +49,18 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
     residence = dict(ResidenceType.choices)
     relation = dict(Relation.choices)
     political = dict(Political.choices)
+    # The import template's columns, header in row 1 (so export → edit → re-import works: the
+    # importer finds columns by header and ignores the two read-only ones at the end), then what the
+    # ID number already says (gender, birth date). Who exported what is on the second sheet.
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("人员"))
-    now = timezone.localtime()
-    stamp = _("导出人：%(user)s（%(username)s）  导出时间：%(time)s  范围：%(region)s  %(kind)s") % {
-        "user": user.display_name,
-        "username": user.username,
-        "time": now.strftime("%Y-%m-%d %H:%M"),
-        "region": region.name,
-        "kind": _("含明文个人信息，请妥善保管") if plain else _("已脱敏"),
-    }
-    xlsx.append(sheet, [stamp])
-    header = [
-        _("姓名"),
-        _("性别"),
-        _("出生日期"),
-        _("身份证号"),
-        _("手机号"),
-        _("民族"),
-        _("人口类型"),
-        _("楼栋编码"),
-        _("单元"),
-        _("房号"),
-        _("与户主关系"),
-        _("政治面貌"),
-        _("标签"),
-    ]
-    xlsx.append(sheet, header)
+    table = xlsx.Table(
+        workbook.create_sheet(_("人员")), [*IMPORT_COLUMNS, (_("性别"), 6), (_("出生日期"), 12, xlsx.DATE_FORMAT)]
+    )
     for person in persons:
         house = person.house
-        xlsx.append(
-            sheet,
+        table.row(
             [
                 person.name,
-                person.get_gender_display(),
-                person.birth_date,
                 protection.decrypt(person.id_number_enc) if plain else person.id_number_masked,
                 protection.decrypt(person.phone_enc) if plain else person.phone_masked,
                 person.ethnicity,
@@ -82,8 +71,25 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
                 str(relation.get(person.relation, "")),
                 str(political.get(person.political_status, "")),
                 "、".join(tags.get(person.pk, [])),
-            ],
+                person.notes,
+                person.get_gender_display(),
+                person.birth_date,
+            ]
         )
+    table.close()
+    now = timezone.localtime()
+    xlsx.notes_sheet(
+        workbook,
+        _("导出说明"),
+        [
+            (_("导出人"), f"{user.display_name}（{user.username}）"),
+            (_("导出时间"), now.strftime("%Y-%m-%d %H:%M")),
+            (_("范围"), region.name),
+            (_("行数"), len(persons)),
+            (_("个人信息"), _("含明文个人信息，请妥善保管") if plain else _("已脱敏")),
+            (_("再次导入"), _("明文导出的表格修改后可直接在“导入人员”中导入；已脱敏的身份证号无法导入。")),
+        ],
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     log_access(

@@ -147,13 +147,15 @@ def test_export_masked_and_plain_are_logged(client, community, resident):
     url = reverse("people:export") + f"?region={resident.region_code[:12]}"
     assert client.post(url, {"reason": ""}).status_code == 400
     response = client.post(url, {"reason": "月度台账"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.values)
-    assert "shequ" in rows[0][0] and "已脱敏" in rows[0][0]
-    assert rows[2][0] == "王大妈" and rows[2][3] == resident.id_number_masked and rows[2][4] == "138****5678"
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.worksheets[0].values)
+    notes = dict(list(book.worksheets[1].values))
+    assert "shequ" in notes["导出人"] and notes["个人信息"] == "已脱敏"
+    assert rows[0][:3] == ("姓名*", "身份证号*", "手机号")  # the import template's header, in row 1
+    assert rows[1][0] == "王大妈" and rows[1][1] == resident.id_number_masked and rows[1][2] == "138****5678"
     response = client.post(url, {"reason": "低保核对", "plain": "on"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-    assert rows[2][3] == resident.plain_id and rows[2][4] == "13812345678"
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    assert rows[1][1] == resident.plain_id and rows[1][2] == "13812345678"
     assert list(AccessLog.objects.order_by("id").values_list("kind", "reason")) == [
         ("export", "月度台账"),
         ("export", "低保核对"),
@@ -229,8 +231,38 @@ def test_export_writes_formulas_as_inert_text_and_drops_control_characters(clien
     url = reverse("people:export") + f"?region={resident.region_code[:12]}"
     response = client.post(url, {"reason": "月度台账"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    name, ethnicity = sheet.cell(3, 1), sheet.cell(3, 6)
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    name, ethnicity = sheet.cell(2, 1), sheet.cell(2, header.index("民族") + 1)
     assert name.data_type == "s" and name.value == "'=1+2"
     assert ethnicity.value == "汉族"
-    assert sheet.cell(3, 3).is_date  # a real date stays a date
+    birth = sheet.cell(2, header.index("出生日期") + 1)
+    assert birth.is_date and birth.number_format == "yyyy-mm-dd"  # a real date stays a date
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+
+
+def test_a_plain_export_comes_back_through_the_import(client, community, resident):
+    """Export → correct a phone and a note in the sheet → import the same file: one person updated."""
+    from openpyxl import Workbook
+
+    from civicgrid.people import importer
+    from civicgrid.people.models import ImportKind
+
+    client.force_login(community)
+    url = reverse("people:export") + f"?region={resident.region_code[:12]}"
+    sheet = load_workbook(io.BytesIO(client.post(url, {"reason": "核对", "plain": "on"}).content)).worksheets[0]
+    rows = [list(row) for row in sheet.values]
+    header = rows[0]
+    person = next(row for row in rows[1:] if row[0] == "王大妈")
+    person[header.index("手机号")] = "13911110902"
+    person[header.index("备注")] = "电话已更新"
+    edited = Workbook()
+    for row in rows:
+        edited.active.append(row)
+    buffer = io.BytesIO()
+    edited.save(buffer)
+    run = importer.import_file(community, ImportKind.PERSONS, buffer.getvalue(), "核对.xlsx")
+    assert run.accepted, run.errors
+    assert (run.created, run.updated) == (0, 1)
+    resident.refresh_from_db()
+    assert resident.phone_masked == "139****0902" and resident.notes == "电话已更新"
