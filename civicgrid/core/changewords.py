@@ -90,7 +90,10 @@ def readable_changes(change):
                     field = model._meta.get_field(key)
                 except FieldDoesNotExist:  # a key the model no longer has keeps its name
                     field = None
-                else:
+                if field is not None and field.auto_created and not field.concrete:
+                    # A reverse relation (a building's houses): the row's own words, no field label.
+                    label, field = getattr(field.related_model._meta, "verbose_name_plural", key), None
+                elif field is not None:
                     label = getattr(field, "verbose_name", key)
         if words is not None:
             rows.append((str(label), words(before) or EMPTY, words(after) or EMPTY))

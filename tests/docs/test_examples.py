@@ -16,6 +16,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from civicgrid.cases.categories import load_categories
+from civicgrid.people.testing import ensure_tags
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_URL = "http://127.0.0.1:8000"
@@ -51,9 +52,10 @@ def workdir(tmp_path):
 
 
 def test_examples_run_as_written(live_server, workdir):
-    # One test for every document: the live server's database is emptied after each test (the
-    # category table of the data migration too, when another live-server test ran first).
+    # One test for every document: the live server's database is emptied after each test (what the
+    # data migrations load too — categories, special-group tags — when another live-server test ran first).
     load_categories()
+    ensure_tags()
     call_command("seed_demo", "--scale", "small", "--seed", "2026")
     failures = []
     for path in DOCUMENTS:

@@ -100,7 +100,7 @@ def test_the_admin_saves_through_the_catalogue_and_shows_the_history(client, tab
     assert {field for field, _b, _a in row.changed_fields()} >= {"verify_limit"}
     assert row.after["verify_limit"] == "2.0" and row.after["verify_unit"] == "d"
     page = client.get(reverse("admin:cases_category_history", args=[category.pk])).content.decode()
-    assert page.count('class="change-row"') == 1 and "verify_limit" in page
+    assert page.count('class="change-row"') == 1 and "核查时限" in page  # the field's label, not its name
 
 
 def test_an_invalid_admin_edit_writes_nothing(client, table, root):
