@@ -15,3 +15,17 @@ def test_help(name, capsys):
     command = load_command_class(get_commands()[name], name)
     command.create_parser("manage.py", name).print_help()
     assert name in capsys.readouterr().out
+
+
+def test_the_benchmarks_list_themselves():
+    """`python -m bench --list` imports every benchmark module before Django is set up."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--list"], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "cases.intake_http" in result.stdout and "cases.queue_p95.postgres" in result.stdout
