@@ -76,7 +76,8 @@ def overview(request):
         grouping = "region"
     node = None
     if grouping == "region":
-        node = _root(user, request.GET.get("region", "").strip())
+        code = request.GET.get("region", "").strip()
+        node = _root(user, code if code.isdigit() else "")  # region codes are digits: nothing else reaches SQL
         children = list(Region.objects.restrict(user, "view").filter(parent=node).order_by("code")) if node else []
         rows, total = stats.by_region(user, node, children, start, end) if node else ([], stats.Indicators())
     elif grouping == "department":

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from civicgrid.core.changelog import changes_for
 from civicgrid.core.forms import add_errors
 from civicgrid.core.http import client_ip
+from civicgrid.core.text import strip_forbidden
 from civicgrid.people import actions, selectors
 from civicgrid.people.forms import MoveOutForm, PersonForm, RentalForm, UnmaskForm, VerifyForm
 from civicgrid.people.models import (
@@ -321,7 +322,7 @@ def unmask(request, pk):
 @require_GET
 def search(request):
     _require_people(request.user)
-    query = request.GET.get("q", "").strip()[:50]
+    query = strip_forbidden(request.GET.get("q", "")).strip()[:50]  # no NUL or control characters into SQL
     include_moved_out = request.GET.get("all") == "1"
     try:
         page = max(1, min(selectors.SEARCH_MAX_PAGES, int(request.GET.get("page") or 1)))
