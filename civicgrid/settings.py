@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "civicgrid.cases",
     "civicgrid.notifications",
     "civicgrid.people",
+    "civicgrid.suggest",
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",

@@ -1,6 +1,8 @@
 """The category field of the report and intake forms: <optgroup>s by major, the most used first, and
 the data of the picker script (cases.picker, static/civicgrid/category-picker.js)."""
 
+from functools import cached_property
+
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.cases import picker
@@ -11,16 +13,31 @@ class CategoryPickerMixin:
     give the page the picker's data (`category_picker`, for json_script)."""
 
     def set_up_category_picker(self, queryset, usage_area="", empty_label=None, with_code=False):
-        """Offer the minors of `queryset` (with .parent loaded) grouped by major. A ModelChoiceField
-        validates against the queryset; a plain ChoiceField against the grouped choices."""
+        """Offer the minors of `queryset` (with .parent loaded) grouped by major (`usage_area`: a region
+        code, or a function giving one). A ModelChoiceField
+        validates against the queryset; a plain ChoiceField against the grouped choices.
+
+        The groups are built only when something reads them (the page is drawn, or a plain
+        ChoiceField validates): a valid report posted with a ModelChoiceField never pays for them."""
         field = self.fields["category"]
-        self.category_groups = picker.grouped(list(queryset), picker.usage(usage_area))
-        grouped = picker.choices(self.category_groups, empty_label or getattr(field, "empty_label", ""), with_code)
+        self._picker_source = (queryset, usage_area)
+        label = empty_label or getattr(field, "empty_label", "")
+
+        def grouped():
+            return picker.choices(self.category_groups, label, with_code)
+
         if hasattr(field, "queryset"):
             field.queryset = queryset
             field.widget.choices = grouped
         else:
             field.choices = grouped
+
+    @cached_property
+    def category_groups(self):
+        queryset, usage_area = self._picker_source
+        if callable(usage_area):  # the view's way to defer finding the user's community
+            usage_area = usage_area()
+        return picker.grouped(list(queryset), picker.usage(usage_area))
 
     @property
     def category_picker(self):

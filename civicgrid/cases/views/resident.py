@@ -97,7 +97,7 @@ def _files(request):
 @login_required
 def report(request):
     """我要上报."""
-    form = ReportForm(request.POST or None, request.FILES or None, usage_area=_usage_area(request.user))
+    form = ReportForm(request.POST or None, request.FILES or None, usage_area=lambda: _usage_area(request.user))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -153,7 +153,7 @@ def quick_report(request):
     """随手拍 for grid workers: photo, category, position from the phone (or the worker's grid)."""
     if not has_role(request.user, *GRID_REPORTERS):
         raise Http404()
-    form = QuickReportForm(request.POST or None, request.FILES or None, usage_area=_usage_area(request.user))
+    form = QuickReportForm(request.POST or None, request.FILES or None, usage_area=lambda: _usage_area(request.user))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
