@@ -44,8 +44,8 @@ def registered():
     """Every benchmark of the package, by name (importing each module registers its benchmarks)."""
     for module in pkgutil.iter_modules([str(BENCH_DIR)]):
         # locustfile is locust's, run in locust's own process (importing locust patches threading);
-        # bulk_cases is the benchmarks' case writer, importing Django's models before any set-up.
-        if module.name not in {"common", "__main__", "locustfile", "bulk_cases"}:
+        # bulk_cases (the case writer) and floor_urls (web.floor's URLs) import Django before any set-up.
+        if module.name not in {"common", "__main__", "locustfile", "bulk_cases", "floor_urls"}:
             importlib.import_module(f"bench.{module.name}")
     return dict(sorted(_registry.items()))
 
