@@ -45,7 +45,21 @@ NEGATIONS = ("没有", "没", "无", "不是", "不会", "不像", "并非", "�
 NEGATION_WINDOW = 4
 # A question right after a term ("是不是着火了？", "会不会爆炸吗") makes it a question, not a report.
 QUESTION_AFTER = re.compile(r"^[了吗吧呢啊\s]{0,3}[?？]")
-QUESTION_BEFORE = ("是不是", "会不会", "有没有", "是否", "担心", "怕", "防止", "预防", "演练", "宣传")
+QUESTION_BEFORE = (
+    "是不是",
+    "会不会",
+    "有没有",
+    "是否",
+    "担心",
+    "怕",
+    "防止",
+    "预防",
+    "演练",
+    "模拟",
+    "宣传",
+    "如果",
+    "万一",
+)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from civicgrid.cases import selectors
+from civicgrid.cases import selectors, workflow
 from civicgrid.cases.errors import CaseNotFound
 from civicgrid.core.scoping import scope_codes
 from civicgrid.suggest import accuracy, routing_hint
@@ -15,11 +15,15 @@ from civicgrid.suggest import accuracy, routing_hint
 @login_required
 @require_GET
 def route(request, number):
-    """JSON: the handling level and department most likely to close this case, and why."""
+    """JSON: the handling level and department most likely to close this case, and why (for who
+    may accept or dispatch it; anyone else: not found)."""
     try:
         case = selectors.visible_case(request.user, number)
     except CaseNotFound:
         raise Http404() from None
+    # Only who may send the case on (intake, dispatch) is told where to send it; a reporter is not.
+    if not {workflow.Action.ACCEPT, workflow.Action.DISPATCH} & set(workflow.allowed_actions(request.user, case)):
+        raise Http404()
     response = JsonResponse(routing_hint.suggest_route(request.user, case).as_dict())
     response["Cache-Control"] = "private, no-store"
     return response
