@@ -56,9 +56,7 @@ def sign_in(page, username):
 
 def test_the_dispatcher_sees_and_applies_the_routing_suggestion(new_page, intake_world):
     tree, users, case = intake_world
-    cg = Department.objects.create(
-        region=tree["D"], code="D-CG", name="区城管局", kind=DepartmentKind.URBAN_MANAGEMENT
-    )
+    cg = Department.objects.create(region=tree["D"], code="D-CG", name="区城管局", kind=DepartmentKind.URBAN_MANAGEMENT)
     users["cg"] = make_user("城管张伟", Role.DEPARTMENT_STAFF, department=cg, phone="13900004444")
     close_by_department(users, cg, Category.objects.get(code="S05001"), tree["S1C1G1M1"], 3)
     case = actions.accept_case(case, users["community"], version=case.version)
