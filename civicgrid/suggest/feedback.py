@@ -15,6 +15,7 @@ The suggestion comes from the predictor (`set_predictor`): the smart-intake clas
 its own; until then the categories' keyword rules (civicgrid.cases.picker) answer.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -36,10 +37,27 @@ class Prediction:
     model_version: str = ""
 
 
+# The category groups the keyword rules read, kept in the process for a few minutes: the categories
+# change rarely, and a report must not load a hundred of them again.
+GROUPS_SECONDS = 300
+_groups = {"at": None, "groups": None}
+
+
+def _category_groups():
+    now = time.monotonic()
+    if _groups["at"] is None or now - _groups["at"] > GROUPS_SECONDS:
+        minors = Category.objects.selectable().select_related("parent")
+        _groups["groups"], _groups["at"] = picker.grouped(minors), now
+    return _groups["groups"]
+
+
+def forget_groups():
+    _groups["at"] = None
+
+
 def keyword_predictor(text):
     """The categories' keyword rules: the single best-matching minor category, if one wins."""
-    minors = Category.objects.selectable().select_related("parent")
-    found = picker.suggest(text, picker.grouped(minors))
+    found = picker.suggest(text, _category_groups())
     if found.minor is None:
         return None
     return Prediction(found.minor.code, None, KEYWORD_VERSION)

@@ -1,9 +1,10 @@
 """Urgency and moderation rules read from a text (issue 16, item 4): plain data, no model.
 
 `assess(text)` says whether a report describes an emergency (gas leak, fire, collapse, someone
-trapped…) and which terms matched; a term preceded closely by a negation ("没有燃气泄漏",
-"不是着火") or followed by a question ("是不是着火了？") does not count, unless the same term is
-also stated plainly elsewhere. `moderation_reasons(text)` lists why a neighbourhood-board text should
+trapped…) and which terms matched. A term does not count when a negation stands within a few
+characters before it in its clause ("没有燃气泄漏", "不是着火"), when its clause asks or supposes
+("是不是着火了", "预防起火", "消防演练", "万一爆炸"), or when a question mark follows it ("着火了吗？"),
+unless the same kind of emergency is also stated plainly elsewhere in the text. `moderation_reasons(text)` lists why a neighbourhood-board text should
 wait for a moderator: abusive words, a mobile number, an ID-card number or a plate number.
 """
 
@@ -40,6 +41,8 @@ EMERGENCY_TERMS = (
     ("房屋倒塌", ("倒塌", "垮塌", "墙塌了", "楼塌了")),
 )
 
+_SPELLINGS = sorted(((group, word) for group, words in EMERGENCY_TERMS for word in words), key=lambda gw: -len(gw[1]))
+
 # A negation within a few characters before a term cancels it ("没有闻到煤气味").
 NEGATIONS = ("没有", "没", "无", "不是", "不会", "不像", "并非", "未", "别")
 NEGATION_WINDOW = 4
@@ -72,10 +75,9 @@ def _spans(text):
     """(group, start, end) of every emergency spelling in `text`, longest spelling first at a place."""
     found = []
     taken = set()
-    spellings = sorted(
-        ((group, word) for group, words in EMERGENCY_TERMS for word in words), key=lambda gw: -len(gw[1])
-    )
-    for group, word in spellings:
+    for group, word in _SPELLINGS:
+        if word not in text:
+            continue
         for match in re.finditer(re.escape(word), text):
             if any(i in taken for i in range(match.start(), match.end())):
                 continue
