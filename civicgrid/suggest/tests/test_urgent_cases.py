@@ -59,3 +59,5 @@ def test_the_urgent_priority_shows_on_the_staff_case_page(world, client, django_
     page = client.get(f"/cases/staff/{case.number}/").content.decode()
     assert "列为紧急" in page  # the timeline entry
     assert 'id="urgent-badge"' in page
+    queue = client.get("/cases/staff/queue/").content.decode()
+    assert "data-urgent" in queue
