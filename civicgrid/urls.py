@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("civicgrid.notifications.urls")),
     path("people/", include("civicgrid.people.urls")),
     path("dashboard/", include("civicgrid.dashboard.urls")),
+    path("intake/", include("civicgrid.suggest.urls_intake")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("civicgrid.api.urls")),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import active_assignments
+from civicgrid.cases import moderation
 from civicgrid.cases.errors import CaseInputError
 from civicgrid.cases.models import (
     TERMINAL_STATUSES,
@@ -88,7 +89,8 @@ def _text(value, message, limit):
 @transaction.atomic
 def add_comment(user, community, number, text):
     case = board_case(user, community, number)
-    return BoardComment.objects.create(case=case, author=user, text=_text(text, _("请输入留言内容。"), 500))
+    comment = BoardComment.objects.create(case=case, author=user, text=_text(text, _("请输入留言内容。"), 500))
+    return moderation.screen_comment(comment)  # held for a moderator when a check has reasons
 
 
 @transaction.atomic

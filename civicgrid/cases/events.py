@@ -184,6 +184,12 @@ class CaseFollowed(CaseEventRecorded):
     """关注: a resident followed the case (我也遇到)."""
 
 
+@dataclass(frozen=True)
+class CasePriorityRaised(CaseEventRecorded):
+    """列为紧急: the case's words describe an emergency; it was raised to urgent (`details`: terms) and the
+    command centre's operators and the street's staff were told at once."""
+
+
 BY_TYPE = {
     EventType.REPORTED: CaseReported,
     EventType.ACCEPTED: CaseAccepted,
@@ -215,6 +221,7 @@ BY_TYPE = {
     EventType.MERGED: CaseMerged,
     EventType.DUPLICATE_ATTACHED: DuplicateAttached,
     EventType.FOLLOWED: CaseFollowed,
+    EventType.PRIORITY_RAISED: CasePriorityRaised,
 }
 
 

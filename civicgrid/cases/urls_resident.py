@@ -21,6 +21,12 @@ urlpatterns = [
     path("board/<str:code>/<str:number>/react/<str:kind>/", board.react, name="board_react"),
     path("board/<str:code>/<str:number>/abuse/", board.abuse, name="board_abuse"),
     path("board/<str:code>/<str:number>/hide/", board.hide_case, name="board_hide_case"),
+    path("board/<str:code>/<str:number>/release/", board.release_case, name="board_release_case"),
+    path(
+        "board/<str:code>/<str:number>/comments/<int:comment_id>/release/",
+        board.release_comment,
+        name="board_release_comment",
+    ),
     path(
         "board/<str:code>/<str:number>/comments/<int:comment_id>/hide/",
         board.hide_comment,

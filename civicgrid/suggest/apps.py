@@ -6,3 +6,8 @@ class SuggestConfig(AppConfig):
     name = "civicgrid.suggest"
     label = "suggest"
     verbose_name = _("智能分拨")
+
+    def ready(self):
+        from civicgrid.suggest import wiring
+
+        wiring.connect()  # urgency, moderation, feedback records, routing hint, accuracy page

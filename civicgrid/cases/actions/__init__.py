@@ -27,6 +27,7 @@ One module per workflow step; callers use this package (`from civicgrid.cases im
 - `closing`: 核查, 结案, 评价, 重新办理;
 - `supervision`: 吹哨, 督办;
 - `corrections`: 更正位置/类别, 合并重复件, 关注;
+- `priority`: 列为紧急 (the system raises a case whose words describe an emergency);
 - `common`: the plumbing they share (steps 1–7 above, deadlines, handling units).
 """
 
@@ -50,6 +51,7 @@ from civicgrid.cases.actions.handling import (
     resume_case,
     suspend_case,
 )
+from civicgrid.cases.actions.priority import raise_priority
 from civicgrid.cases.actions.report import ReportResult, report_case
 from civicgrid.cases.actions.supervision import escalate_case, supervise_case
 
@@ -74,6 +76,7 @@ __all__ = [
     "feedback_case",
     "follow_case",
     "merge_duplicate",
+    "raise_priority",
     "record_progress",
     "reject_case",
     "reopen_case",

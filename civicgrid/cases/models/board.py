@@ -27,6 +27,9 @@ class BoardComment(models.Model):
         related_name="+",
     )
     hidden_at = models.DateTimeField(_("隐藏时间"), null=True, blank=True)
+    # Held by the automatic check (civicgrid.cases.moderation) until a moderator releases it; a held
+    # comment is also hidden, so everything that leaves hidden comments out leaves it out.
+    is_held = models.BooleanField(_("待审核"), default=False)
 
     class Meta:
         ordering = ["case_id", "created_at", "id"]
@@ -66,10 +69,17 @@ class BoardHiddenCase(models.Model):
 
     case = models.OneToOneField(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="board_hidden")
     reason = models.CharField(_("隐藏理由"), max_length=200)
+    # Empty with is_held: the automatic check held it (civicgrid.cases.moderation), not a person.
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("隐藏人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("隐藏人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     hidden_at = models.DateTimeField(_("隐藏时间"), default=timezone.now)
+    is_held = models.BooleanField(_("待审核"), default=False)
 
     class Meta:
         verbose_name = _("议事板隐藏案件")
@@ -121,6 +131,8 @@ class BoardModeration(models.Model):
         HIDE_CASE = "hide_case", _("隐藏案件")
         RESTORE_CASE = "restore_case", _("恢复案件")
         HIDE_COMMENT = "hide_comment", _("隐藏留言")
+        RELEASE_COMMENT = "release_comment", _("审核通过留言")
+        RELEASE_CASE = "release_case", _("审核通过案件")
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="board_moderations")
     comment = models.ForeignKey(

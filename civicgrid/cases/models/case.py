@@ -17,6 +17,7 @@ from civicgrid.cases.models.vocabulary import (
     HandlingLevel,
     Light,
     LimitUnit,
+    Priority,
     Source,
     Status,
     Step,
@@ -203,6 +204,7 @@ class Case(ScopedModel, ChoiceLabels):
 
     status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.REPORTED)
     is_public = models.BooleanField(_("在邻里公示板公开"), default=True)
+    priority = models.CharField(_("优先级"), max_length=8, choices=Priority, default=Priority.NORMAL)
 
     # Who has it now. The handling unit is the level plus the case's own grid/community/street, or
     # the handling department; `assignee` is the person, once named or once someone signs.

@@ -44,6 +44,7 @@ class EventType(models.TextChoices):
     MERGED = "merged", _("作为重复件合并")
     DUPLICATE_ATTACHED = "duplicate_attached", _("并入重复件")
     FOLLOWED = "followed", _("关注")
+    PRIORITY_RAISED = "priority_raised", _("列为紧急")
 
 
 # What the reporter's public-safe timeline shows (with notes only where noted in the pages).

@@ -17,6 +17,13 @@ class HandlingLevel(models.TextChoices):
     DEPARTMENT = "department", _("职能部门")
 
 
+class Priority(models.TextChoices):
+    """How urgent a case is: an emergency read from its words is raised to URGENT (issue 16)."""
+
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+
+
 class Step(models.TextChoices):
     """The time-limited steps of the standard workflow (CJ/T 315)."""
 

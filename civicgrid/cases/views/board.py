@@ -5,14 +5,14 @@ board (or case) the user may not see answers 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from civicgrid.cases import board_actions
+from civicgrid.cases import board_actions, moderation
 from civicgrid.cases.errors import CaseError
 from civicgrid.cases.forms.resident import CommentForm, ReasonForm
 from civicgrid.cases.models import AbuseReport, AttachmentVisibility, BoardComment, BoardReaction
@@ -59,6 +59,9 @@ def board(request, code):
             "page": page,
             "cases": page.object_list,
             "can_moderate": board_actions.can_moderate(request.user, community),
+            "held_cases": moderation.held_cases(community)[:PAGE_SIZE]
+            if board_actions.can_moderate(request.user, community)
+            else (),
         },
     )
 
@@ -72,7 +75,8 @@ def board_case(request, code, number):
     can_moderate = board_actions.can_moderate(user, community)
     comments = BoardComment.objects.filter(case=case).select_related("author").order_by("created_at", "pk")
     if not can_moderate:
-        comments = comments.filter(is_hidden=False)
+        # Authors see their own comments held for a moderator (marked 待审核); nobody else does.
+        comments = comments.filter(Q(is_hidden=False) | Q(is_held=True, author=user))
     mine = set(BoardReaction.objects.filter(case=case, user=user).values_list("kind", flat=True))
     counts = dict(
         BoardReaction.objects.filter(case=case).values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
@@ -119,11 +123,14 @@ def _run(request, action, success):
 @require_POST
 def comment(request, code, number):
     community = board_actions.community_for(request.user, code)
-    _run(
-        request,
-        lambda: board_actions.add_comment(request.user, community, number, request.POST.get("text")),
-        _("留言已发布。"),
+    comment = _run(
+        request, lambda: board_actions.add_comment(request.user, community, number, request.POST.get("text")), ""
     )
+    if comment is not None:
+        if comment.is_held:
+            messages.warning(request, _("留言已提交，经社区工作人员审核后显示。"))
+        else:
+            messages.success(request, _("留言已发布。"))
     return _back(code, number)
 
 
@@ -186,3 +193,23 @@ def hide_case(request, code, number):
     if _run(request, lambda: board_actions.hide_case(request.user, community, number, reason), _("已从议事板隐藏。")):
         return redirect("cases:board", code=code)
     return _back(code, number)
+
+
+@login_required
+@require_POST
+def release_comment(request, code, number, comment_id):
+    community = board_actions.community_for(request.user, code)
+    _run(
+        request,
+        lambda: moderation.release_comment(request.user, community, number, comment_id),
+        _("留言已审核通过，现已显示。"),
+    )
+    return _back(code, number)
+
+
+@login_required
+@require_POST
+def release_case(request, code, number):
+    community = board_actions.community_for(request.user, code)
+    _run(request, lambda: moderation.release_case(request.user, community, number), _("已审核通过，现已在议事板显示。"))
+    return redirect("cases:board", code=code)

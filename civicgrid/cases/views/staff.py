@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import roles_of
-from civicgrid.cases import access, export, selectors
+from civicgrid.cases import access, case_hints, export, selectors
 from civicgrid.cases.errors import CaseChanged, CaseError, CaseNotFound
 from civicgrid.cases.forms.staff import ACTION_FORMS, IntakeForm, QueueFilterForm
 from civicgrid.cases.models import Case, CaseParticipant, Light, Source, Status
@@ -294,6 +294,8 @@ def _case_context(request, case, bound=None):
             forms.append(bound)
         else:
             forms.append(form_class(case=case, user=user))
+    for form in forms:
+        form.hints = case_hints.for_action(user, case, form.action)  # plug-ins' hints beside the form
     remaining = overdue = None
     if case.step_due_at:
         if now <= case.step_due_at:

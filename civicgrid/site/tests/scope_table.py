@@ -267,6 +267,21 @@ URLS = {
         post=E("404 404", community="302 404", street="302 404", operator="302 404", admin="302 404"),
         data={"reason": "广告"},
     ),
+    # Releasing a comment held by the automatic check: the moderators (as hiding). Releasing a case:
+    # A's open case is not held, so there is nothing to release (not found) for everyone; the
+    # release itself is tested in civicgrid/suggest/tests/test_board_holds.py.
+    "cases:board_release_comment": View(
+        lambda w, s, r: (
+            {
+                "code": w.sides[s].nodes.C.code,
+                "number": w.sides[s].case.number,
+                "comment_id": w.sides[s].held_comment.pk,
+            },
+            "",
+        ),
+        post=E("404 404", community="302 404", street="302 404", operator="302 404", admin="302 404"),
+    ),
+    "cases:board_release_case": View(board(), post=E("404 404")),
     # --- cases, staff pages ---
     "cases:staff_queue": View(get=QUEUE, marker=lambda w, s: w.sides[s].case.number),
     "cases:staff_export": View(get=QUEUE),
@@ -410,6 +425,14 @@ URLS = {
     # Export is a clearance: community and street staff (never implied for admins).
     "people:export": View(query("C"), get=E("404 404", community="200 404", street="200 404")),
     # --- the command screen: ?region= a rollup node (A's grid) ---
+    # --- smart intake (suggest) ---
+    # The routing hint beside the dispatch form: who may accept or dispatch A's registered case (the
+    # dispatchers in scope: workflow DISPATCHER); everyone else, and B's case, not found.
+    "intake:route": View(
+        case("registered"), get=E("404 404", community="200 404", street="200 404", operator="200 404")
+    ),
+    # The weekly accuracy of the suggestions: the holders of suggest.view_suggestionrecord.
+    "intake:accuracy": View(get=E("404", operator="200", admin="200")),
     "dashboard:screen": View(query("G"), get=SCREEN),
     "dashboard:summary": View(query("G"), get=SCREEN),
     "dashboard:trend": View(query("G"), get=SCREEN),

@@ -85,6 +85,8 @@ def _side(tree, cats, side, users, staff):
     o.case = case
     o.attachment = case.attachments.get()
     o.comment = board_actions.add_comment(resident, n.C, case.number, f"{side} 邻居留言")
+    # A comment with a phone number: held for a moderator (cases.moderation, smart intake's check).
+    o.held_comment = board_actions.add_comment(resident, n.C, case.number, f"{side} 有事打13812345678")
 
     # A closed case (evaluate, reopen) at the grid level: signed and handled by the grid worker.
     closed = _report(resident, category, n.M, description=f"{side} 路灯不亮。")
