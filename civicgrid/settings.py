@@ -220,8 +220,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "civicgrid.accounts.backends.PhoneOrUsernameBackend",
 ]
+# Argon2id at OWASP's minimum (m = 19 MiB, t = 2, p = 1; never lower): ~20 ms of CPU per login
+# (civicgrid.accounts.hashers; `manage.py password_hash_cost` measures it). Older hashes are
+# rewritten with these parameters at the next login.
+PASSWORD_ARGON2_MEMORY_KIB = env_int("PASSWORD_ARGON2_MEMORY_KIB", 19 * 1024)
+PASSWORD_ARGON2_TIME_COST = env_int("PASSWORD_ARGON2_TIME_COST", 2)
+PASSWORD_ARGON2_PARALLELISM = env_int("PASSWORD_ARGON2_PARALLELISM", 1)
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "civicgrid.accounts.hashers.CivicGridArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
