@@ -8,3 +8,11 @@ def run_job(name):
     from civicgrid.core import jobs
 
     return jobs.run(name)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_call(path, args):
+    """After-commit work handed over by civicgrid.core.background.after_commit."""
+    from civicgrid.core import background
+
+    background.call(path, *args)
