@@ -190,6 +190,14 @@ if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Long jobs (civicgrid.core.longjobs: imports, large exports): their input and result files, how long
+# a finished job is kept, after how long without a sign of life a job counts as interrupted, and the
+# sizes below which an import or export is still done inside the request.
+JOBS_ROOT = Path(env_str("JOBS_ROOT", str(VAR_DIR / "jobs")))
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
+JOBS_STALL_SECONDS = env_int("JOBS_STALL_SECONDS", 1800)
+JOBS_IMPORT_INLINE_KB = env_int("JOBS_IMPORT_INLINE_KB", 200)
+JOBS_EXPORT_INLINE_ROWS = env_int("JOBS_EXPORT_INLINE_ROWS", 2000)
 # Periodic jobs (each app registers its own, civicgrid.core.jobs). A district runs `celery -A civicgrid
 # beat`; the embedded default (no broker) runs the same jobs with `manage.py run_scheduler` (`make run`).
 NOTIFICATIONS_REMINDER_INTERVAL = env_int("NOTIFICATIONS_REMINDER_INTERVAL", 300)  # seconds

@@ -16,3 +16,11 @@ def run_call(path, args):
     from civicgrid.core import background
 
     background.call(path, *args)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_long_job(job_id):
+    """A long job (civicgrid.core.longjobs): an import or an export, with progress on its row."""
+    from civicgrid.core import longjobs
+
+    longjobs.run(job_id)
