@@ -189,6 +189,9 @@ if CELERY_TASK_ALWAYS_EAGER:
     # reaching for an AMQP broker on localhost.
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
+# Publishing does not wait on a broker that is down: the after-commit work then runs in the request's
+# process and webhook rows wait for the periodic job (civicgrid.core.background), so nothing is lost.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Long jobs (civicgrid.core.longjobs: imports, large exports): their input and result files, how long
 # a finished job is kept, after how long without a sign of life a job counts as interrupted, and the
