@@ -189,7 +189,18 @@ if CELERY_TASK_ALWAYS_EAGER:
     # reaching for an AMQP broker on localhost.
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
+# Publishing does not wait on a broker that is down: the after-commit work then runs in the request's
+# process and webhook rows wait for the periodic job (civicgrid.core.background), so nothing is lost.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Long jobs (civicgrid.core.longjobs: imports, large exports): their input and result files, how long
+# a finished job is kept, after how long without a sign of life a job counts as interrupted, and the
+# sizes below which an import or export is still done inside the request.
+JOBS_ROOT = Path(env_str("JOBS_ROOT", str(VAR_DIR / "jobs")))
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
+JOBS_STALL_SECONDS = env_int("JOBS_STALL_SECONDS", 1800)
+JOBS_IMPORT_INLINE_KB = env_int("JOBS_IMPORT_INLINE_KB", 200)
+JOBS_EXPORT_INLINE_ROWS = env_int("JOBS_EXPORT_INLINE_ROWS", 2000)
 # Periodic jobs (each app registers its own, civicgrid.core.jobs). A district runs `celery -A civicgrid
 # beat`; the embedded default (no broker) runs the same jobs with `manage.py run_scheduler` (`make run`).
 NOTIFICATIONS_REMINDER_INTERVAL = env_int("NOTIFICATIONS_REMINDER_INTERVAL", 300)  # seconds
@@ -220,8 +231,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "civicgrid.accounts.backends.PhoneOrUsernameBackend",
 ]
+# Argon2id at OWASP's minimum (m = 19 MiB, t = 2, p = 1; never lower): ~20 ms of CPU per login
+# (civicgrid.accounts.hashers; `manage.py password_hash_cost` measures it). Older hashes are
+# rewritten with these parameters at the next login.
+PASSWORD_ARGON2_MEMORY_KIB = env_int("PASSWORD_ARGON2_MEMORY_KIB", 19 * 1024)
+PASSWORD_ARGON2_TIME_COST = env_int("PASSWORD_ARGON2_TIME_COST", 2)
+PASSWORD_ARGON2_PARALLELISM = env_int("PASSWORD_ARGON2_PARALLELISM", 1)
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "civicgrid.accounts.hashers.CivicGridArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from civicgrid.api.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from civicgrid.cases import access
+from civicgrid.core import background
 
 # An application reads a case as the API shows it to a key (cases.access.shown_note): the note of a
 # feedback, a refusal or a rating; staff's internal notes stay inside.
@@ -98,7 +99,7 @@ def enqueue_case_event(case, event):
     if not subscriptions:
         return
     payload = json.loads(json.dumps(case_payload(case, event), cls=DjangoJSONEncoder))
-    WebhookDelivery.objects.bulk_create(
+    rows = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(
                 subscription=s,
@@ -111,6 +112,11 @@ def enqueue_case_event(case, event):
             for s in subscriptions
         ]
     )
+    # Posted by the worker right after the commit when a broker is configured; otherwise (and if the
+    # message is lost) by the periodic `deliver_webhooks` job, which re-drives every due row.
+    ids = [row.pk for row in rows if row.pk is not None]
+    if ids:
+        background.after_commit("civicgrid.api.webhooks.deliver_rows", ids, in_process=False)
 
 
 def backoff(attempts):
@@ -143,22 +149,30 @@ def _post(delivery):
         return None, str(getattr(error, "reason", error))[:300]
 
 
-def _claim(now, limit):
+def _claim(now, limit, ids=None):
     due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).order_by(
         "next_attempt_at"
     )
+    if ids is not None:
+        due = due.filter(pk__in=ids)
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True)
     return list(due.select_related("subscription")[:limit])
 
 
-def deliver_due(now=None, limit=BATCH):
+@background.task
+def deliver_rows(ids):
+    """The after-commit task: post these new outbox rows (those still pending and due) once."""
+    return deliver_due(ids=[int(pk) for pk in ids])
+
+
+def deliver_due(now=None, limit=BATCH, ids=None):
     """Post every due outbox row once; returns {"delivered": n, "retrying": n, "failed": n}."""
     counts = {"delivered": 0, "retrying": 0, "failed": 0}
     now = now or timezone.now()
     with transaction.atomic():
         # Claimed rows are pushed forward first, so a second runner does not post them too.
-        rows = _claim(now, limit)
+        rows = _claim(now, limit, ids)
         lease = now + timedelta(seconds=settings.API_WEBHOOK_TIMEOUT * 2 + 5)
         WebhookDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=lease)
     for delivery in rows:

@@ -16,8 +16,11 @@ class CasesConfig(AppConfig):
             permissions,
         )
         from civicgrid.core import demo as demo_registry
+        from civicgrid.core import jobs
 
         roles.register(permissions.PERMISSIONS)
+        # Thumbnails are made after the report's commit (a background task); this re-drives lost ones.
+        jobs.register(jobs.Job("make_missing_thumbnails", "civicgrid.cases.uploads.make_missing_thumbnails", 600))
         register_navigation()
         demo_registry.register(demo_registry.Seeder("cases", demo.seed_demo, order=40, atomic=False))
 

@@ -16,6 +16,7 @@ Files go to a private storage (settings.CASES_ATTACHMENT_ROOT) under random name
 
 import hashlib
 import io
+import logging
 import os
 import secrets
 import warnings
@@ -30,8 +31,10 @@ from django.utils.translation import gettext as _
 from PIL.Image import DecompressionBombError, DecompressionBombWarning
 
 from civicgrid.cases.errors import CaseInputError
+from civicgrid.core import background
 
 SNIFF_BYTES = 64
+logger = logging.getLogger("civicgrid.cases")
 
 
 class UploadError(CaseInputError):
@@ -257,14 +260,6 @@ def check_photo(upload):
             bare.paste(clean)
             out = io.BytesIO()
             bare.save(out, fmt, **options)
-            thumb = bare.copy()
-            px = settings.CASES_THUMBNAIL_PX
-            thumb.thumbnail((px, px))
-            thumb_out = io.BytesIO()
-            if fmt == "PNG":
-                thumb.save(thumb_out, "PNG", optimize=True)
-            else:
-                thumb.save(thumb_out, "JPEG", quality=80)
     except UploadError:
         raise
     except (DecompressionBombError, DecompressionBombWarning):
@@ -279,8 +274,63 @@ def check_photo(upload):
         original_name=_safe_name(upload.name),
         width=bare.width,
         height=bare.height,
-        thumbnail=thumb_out.getvalue(),
     )
+
+
+# --- Thumbnails (after the commit: civicgrid.core.background) ------------------------------
+
+
+def thumbnail_bytes(content):
+    """A small copy of a stored (already checked and re-encoded) photo: PNG stays PNG, else JPEG."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        image.load()
+        fmt = "PNG" if image.format == "PNG" else "JPEG"
+        thumb = image.convert("RGBA" if fmt == "PNG" else "RGB")
+        px = settings.CASES_THUMBNAIL_PX
+        thumb.thumbnail((px, px))
+        out = io.BytesIO()
+        if fmt == "PNG":
+            thumb.save(out, "PNG", optimize=True)
+        else:
+            thumb.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+@background.task
+def make_thumbnail(attachment_id):
+    """The thumbnail of one stored photo (a background task after the report's commit; idempotent)."""
+    from civicgrid.cases.models import Attachment
+
+    item = Attachment.objects.filter(pk=attachment_id, kind="photo", thumbnail="").first()
+    if item is None:
+        return False
+    storage = attachment_storage()
+    with storage.open(item.file.name, "rb") as handle:
+        data = thumbnail_bytes(handle.read())
+    extension = item.file.name.rsplit(".", 1)[-1]
+    name = storage.save(_random_name(extension, item.created_at, "-thumb"), ContentFile(data))
+    if not Attachment.objects.filter(pk=attachment_id, thumbnail="").update(thumbnail=name):
+        storage.delete(name)  # another run made it first
+        return False
+    return True
+
+
+def make_missing_thumbnails(limit=200, older_than=120):
+    """The periodic re-drive (job `make_missing_thumbnails`): thumbnails of photos stored more than
+    `older_than` seconds ago whose task never ran (a lost message). Returns how many it made."""
+    from civicgrid.cases.models import Attachment
+
+    before = timezone.now() - timezone.timedelta(seconds=older_than)
+    rows = Attachment.objects.filter(kind="photo", thumbnail="", created_at__lte=before).order_by("pk")
+    made = 0
+    for pk in list(rows.values_list("pk", flat=True)[:limit]):
+        try:
+            made += bool(make_thumbnail(pk))
+        except Exception:  # a file that cannot be read must not stop the others
+            logger.exception("thumbnail of attachment %s failed", pk)
+    return made
 
 
 # --- Video and voice ------------------------------------------------------------------------
@@ -388,6 +438,10 @@ def save_attachments(case, checked, user, *, event=None, visibility=None):
         for name in written:
             storage.delete(name)
         raise
+    for row in rows:
+        if row.kind == "photo" and not row.thumbnail:
+            # Made after the commit, off the request when a worker runs (civicgrid.core.background).
+            background.after_commit("civicgrid.cases.uploads.make_thumbnail", row.pk)
     return rows
 
 

@@ -1,5 +1,6 @@
 import functools
 
+from django.conf import settings
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -143,3 +144,68 @@ class ObjectChange(models.Model):
         from civicgrid.core.changewords import readable_changes
 
         return readable_changes(self)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class BackgroundJob(ChoiceLabels):
+    """Long work off the request (an Excel import, a large export): civicgrid.core.longjobs runs
+    `function` (a dotted path, so the base imports no app) on the Celery worker or, without a
+    broker, on a thread of the web process; the page polls its progress. Seen by its owner and by
+    whoever holds `permission` over `region_code` (its scope)."""
+
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    function = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("发起人")
+    )
+    permission = models.CharField(max_length=100, blank=True)
+    region_code = models.CharField(_("区域编码"), max_length=MAX_CODE_LENGTH, blank=True, db_index=True)
+    # At most one queued or running job per lock key (two clicks on "import" start one import).
+    lock_key = models.CharField(max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    stage = models.CharField(max_length=20, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    read = models.PositiveIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    input_file = models.CharField(max_length=300, blank=True)
+    result_file = models.CharField(max_length=300, blank=True)
+    result_name = models.CharField(max_length=200, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("创建时间"), db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="core_job_owner_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lock_key"],
+                condition=models.Q(status__in=["queued", "running"]) & ~models.Q(lock_key=""),
+                name="core_job_one_active_per_lock",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def active(self):
+        return self.status in ACTIVE_JOB_STATUSES

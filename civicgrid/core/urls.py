@@ -6,4 +6,8 @@ app_name = "core"
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("csp-report/", csp_reports.csp_report, name="csp_report"),
+    path("jobs/", views.jobs, name="jobs"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/result/", views.job_result, name="job_result"),
 ]

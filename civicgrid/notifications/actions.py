@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from civicgrid.accounts.models import Role, RoleAssignment
 from civicgrid.cases import access
 from civicgrid.cases import notifications as case_notices
+from civicgrid.core import background
 from civicgrid.notifications import channels
 from civicgrid.notifications.models import DeliveryMode, Kind, Notification, NotificationPreference
 
@@ -251,3 +252,56 @@ def unread_count(user):
 
 def forget_unread(user_ids):
     cache.delete_many([_unread_key(pk) for pk in set(user_ids)])
+
+
+def queue_case_event(event):
+    """Subscribed to every case event after the commit: hand the notices to the worker when a broker
+    is configured (the request returns at once), else deliver them here (civicgrid.core.background)."""
+    if not background.broker_configured():
+        deliver_case_event(event)
+        return
+    background.dispatch("civicgrid.notifications.actions.deliver_case_event_message", (event_message(event),))
+
+
+def event_message(event):
+    """A case event as JSON values (what a broker carries); `event_from_message` turns it back."""
+    from dataclasses import asdict, fields
+
+    data = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in ("case", "row", "notices")}
+    data["at"] = event.at.isoformat()
+    data["notices"] = [asdict(notice) for notice in event.notices]
+    return {"class": f"{type(event).__module__}.{type(event).__qualname__}", "fields": data}
+
+
+def event_from_message(message):
+    from datetime import datetime
+
+    from django.utils.module_loading import import_string
+
+    from civicgrid.cases.events import CaseEventRecorded
+    from civicgrid.cases.models import CaseEvent
+
+    cls = import_string(message["class"])
+    if not (isinstance(cls, type) and issubclass(cls, CaseEventRecorded)):
+        raise ValueError(f"not a case event: {message['class']!r}")
+    data = dict(message["fields"])
+    data["at"] = datetime.fromisoformat(data["at"])
+    data["notices"] = tuple(
+        case_notices.Notice(
+            **{
+                **n,
+                "users": tuple(n.get("users", ())),
+                "departments": tuple(n.get("departments", ())),
+                "units": tuple(tuple(u) for u in n.get("units", ())),
+            }
+        )
+        for n in data["notices"]
+    )
+    data["row"] = CaseEvent.objects.filter(pk=data["event_id"]).first()
+    return cls(**data)
+
+
+@background.task
+def deliver_case_event_message(message):
+    """The worker's side of `queue_case_event`."""
+    deliver_case_event(event_from_message(message))

@@ -29,16 +29,23 @@ IMPORT_COLUMNS = [
 ]
 
 
-def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", ip=None):
-    if not allowed(user, "people.export_person", region.code):
-        raise PermissionError
-    plain = plain and allowed(user, "people.unmask_person", region.code)
+def persons_to_export(user, region, *, tag="", query=""):
+    """The persons an export of `region` (optionally one tag, a name prefix) holds, before the cap."""
     persons = selectors.in_region(selectors.current_persons(user), region)
     if tag:
         visible = visible_tag_q(user, "region_code", "person_tags__tag__sensitivity")
         persons = persons.filter(Q(person_tags__tag__code=tag) & visible)
     if query:
         persons = persons.filter(*selectors.name_prefix(query))
+    return persons
+
+
+def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", ip=None, progress=None):
+    """The workbook (bytes) and its row count; `progress` (a long job's) hears the rows written."""
+    if not allowed(user, "people.export_person", region.code):
+        raise PermissionError
+    plain = plain and allowed(user, "people.unmask_person", region.code)
+    persons = persons_to_export(user, region, tag=tag, query=query)
     persons = persons.select_related("house__building", "house__unit").order_by("region_code", "house_id", "id")
     persons = list(persons[: settings.PEOPLE_EXPORT_MAX_ROWS])
     tags = {}
@@ -56,7 +63,11 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
     table = xlsx.Table(
         workbook.create_sheet(_("人员")), [*IMPORT_COLUMNS, (_("性别"), 6), (_("出生日期"), 12, xlsx.DATE_FORMAT)]
     )
-    for person in persons:
+    if progress:
+        progress(stage="exporting", total=len(persons), read=len(persons), checked=len(persons), force=True)
+    for index, person in enumerate(persons, start=1):
+        if progress and index % 500 == 0:
+            progress(written=index)
         house = person.house
         table.row(
             [

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from civicgrid.accounts.demo import seed_users
+from civicgrid.cases import uploads
 from civicgrid.cases.demo import CASE_COUNTS, OTHER_STATUSES, plan_cases, seed_cases
 from civicgrid.cases.integrity import verify_chain
 from civicgrid.cases.models import Attachment, AttachmentKind, Case, CaseEvent, Evaluation, Status
@@ -73,6 +74,7 @@ def test_small_demo_cases_are_real_cases(settings):
     # About a third of the reports carry a generated photo, stored and thumbnailed like any upload.
     photos = Attachment.objects.filter(kind=AttachmentKind.PHOTO)
     assert 0.2 * count <= photos.count() <= 0.4 * count
+    uploads.make_missing_thumbnails(older_than=0)  # made after the seeder's commit, by a background task
     first = photos.first()
     assert first.thumbnail and first.event.type == "reported" and first.width == 640
     assert (settings.CASES_ATTACHMENT_ROOT / first.file.name).stat().st_size == first.size

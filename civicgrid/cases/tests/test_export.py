@@ -134,3 +134,34 @@ def test_the_ledger_is_a_table_a_clerk_can_use(world, client):
     assert isinstance(reported.value, datetime) and reported.number_format == "yyyy-mm-dd hh:mm"
     local = timezone.localtime(case.reported_at).replace(tzinfo=None)
     assert abs((reported.value - local).total_seconds()) < 1
+
+
+# --- A long ledger is a background job (civicgrid.cases.jobs, civicgrid.core.longjobs) -------------
+
+
+def test_a_long_ledger_is_written_by_a_job_for_its_owner_only(
+    world, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from civicgrid.core import longjobs
+    from civicgrid.core.models import BackgroundJob, JobStatus
+
+    settings.JOBS_ROOT = tmp_path / "jobs"
+    settings.JOBS_EXPORT_INLINE_ROWS = 2
+    numbers = {report(world).number for _i in range(3)}
+    report(world, where="S2C1G1M1")  # outside the community's scope
+    client.force_login(world.people.community)
+    with django_capture_on_commit_callbacks() as launched:
+        response = client.get(reverse("cases:staff_export"))
+    job = BackgroundJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("core:job", args=[job.pk])
+    assert len(launched) == 1 and job.kind == "cases.ledger" and job.total == 0
+    assert longjobs.run(job.pk) == JobStatus.DONE
+    state = client.get(reverse("core:job_status", args=[job.pk])).json()
+    assert state["written"] == 3 and state["percent"] == 100 and "3 条" in state["message"]
+    download = client.get(state["result_url"])
+    workbook = load_workbook(BytesIO(b"".join(download.streaming_content)), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert {r[0] for r in rows[1:] if r and r[0]} == numbers
+    client.force_login(world.people.community2)  # a colleague: a ledger job is its owner's alone
+    assert client.get(reverse("core:job", args=[job.pk])).status_code == 404
+    assert client.get(state["result_url"]).status_code == 404

@@ -161,6 +161,18 @@ def export_ledger(request):
     _require_roles(request.user, QUEUE_ROLES)
     form = QueueFilterForm(request.GET or {})
     cases, _base = filtered_queue(request.user, form)
+    total = cases.count()
+    if total > settings.JOBS_EXPORT_INLINE_ROWS:
+        # A long ledger is written by a background job; its page offers the file when it is done.
+        from civicgrid.cases import jobs
+        from civicgrid.core import longjobs
+
+        try:
+            job = jobs.start_ledger(request.user, request.GET.urlencode(), total)
+        except longjobs.JobBusy as exc:
+            messages.warning(request, _("您已有一项台账导出正在进行，请等它完成。"))
+            job = exc.job
+        return redirect("core:job", job.pk)
     content, rows, truncated = export.ledger(cases, exporter=request.user, filter_text=form.describe())
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

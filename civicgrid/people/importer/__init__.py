@@ -80,8 +80,14 @@ __all__ = [
 ]
 
 
-def import_file(user, kind, data, filename, ip=None):
-    """Validate and apply one uploaded file; returns the ImportRun (accepted or with errors)."""
+def _no_progress(**_counters):
+    pass
+
+
+def import_file(user, kind, data, filename, ip=None, progress=None):
+    """Validate and apply one uploaded file; returns the ImportRun (accepted or with errors).
+    `progress` (a long job's, civicgrid.core.longjobs) hears rows read, checked and written."""
+    progress = progress or _no_progress
     run = ImportRun(
         kind=kind,
         user=user,
@@ -93,20 +99,25 @@ def import_file(user, kind, data, filename, ip=None):
     if codes is not None and not codes:
         raise PermissionError("no import permission")
     try:
+        progress(stage="reading", force=True)
         rows = read_rows(data, kind)
         run.rows = len(rows)
+        progress(stage="checking", read=len(rows), total=len(rows), force=True)
         if not rows:
             raise RowErrors([{"row": 0, "column": "", "message": _("文件中没有数据行。")}])
         importer = {
             ImportKind.BUILDINGS: BuildingImport,
             ImportKind.HOUSES: HouseImport,
             ImportKind.PERSONS: PersonImport,
-        }[kind](user, codes)
+        }[kind](user, codes, progress=None if progress is _no_progress else progress)
         plan = importer.validate(rows)
+        progress(checked=len(rows), errors=len(importer.errors), force=True)
         if importer.errors:
             raise RowErrors(importer.errors)
+        progress(stage="writing", force=True)
         with transaction.atomic():
             run.created, run.updated = importer.apply(plan)
+            progress(written=run.created + run.updated, force=True)
             run.accepted = True
             run.save()
             actions.log_access(

@@ -36,12 +36,23 @@ def json_safe(data):
 class BaseImport:
     kind = None
 
-    def __init__(self, user, codes):
+    def __init__(self, user, codes, progress=None):
         self.user = user
         self.codes = codes  # None: unrestricted
         self.errors = []
+        self.progress = progress  # a long job's progress(checked=…, errors=…) (civicgrid.core.longjobs)
         self.now = timezone.now()
         self.headers = {key: header for header, key, _required in COLUMNS[self.kind]}
+
+    def counted(self, rows, every=500):
+        """The rows, telling the progress callback how many have been checked (every `every` rows)."""
+        if self.progress is None:
+            yield from rows
+            return
+        for index, item in enumerate(rows, start=1):
+            yield item
+            if index % every == 0:
+                self.progress(checked=index, errors=len(self.errors))
 
     def error(self, row, column, message):
         self.errors.append({"row": row, "column": column, "message": str(message)})

@@ -29,7 +29,7 @@ class BuildingImport(BaseImport):
         types = choices_table(BuildingType)
         seen = set()
         plan = []
-        for number, row in rows:
+        for number, row in self.counted(rows):
             if not self.required(number, row):
                 continue
             grid = grids.get(row["grid"])

@@ -31,7 +31,7 @@ class HouseImport(BaseImport):
             for h in House.objects.filter(building__in=buildings.values()).select_related("unit")
         }
         plan, seen = [], set()
-        for number, row in rows:
+        for number, row in self.counted(rows):
             if not self.required(number, row):
                 continue
             building = buildings.get(row["building"])

@@ -79,7 +79,7 @@ class PersonImport(BaseImport):
         today = date.today()
         plan, seen = [], {}
         error = self.error
-        for number, row in rows:
+        for number, row in self.counted(rows):
             name = row["name"]
             id_number = normalise_id(row["id_number"])
             if not name:

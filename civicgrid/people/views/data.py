@@ -1,14 +1,16 @@
 """Excel import (templates, upload, row errors in the page and as a file) and export of filtered lists."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from civicgrid.core import longjobs
 from civicgrid.core.http import client_ip
-from civicgrid.people import export, importer
+from civicgrid.people import export, importer, jobs
 from civicgrid.people.forms import ExportForm, ImportForm
 from civicgrid.people.models import ImportKind, ImportRun
 from civicgrid.people.policy import allowed
@@ -46,20 +48,29 @@ def import_page(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     run = None
     status = 200
+    busy = None
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            run = importer.import_file(
-                request.user, form.cleaned_data["kind"], upload.read(), upload.name, ip=client_ip(request)
-            )
-            status = 200 if run.accepted else 400
+            kind, data = form.cleaned_data["kind"], upload.read()
+            if len(data) > settings.JOBS_IMPORT_INLINE_KB * 1024:
+                # A large file is read, checked and written by a background job with a progress bar.
+                try:
+                    job = jobs.start_import(request.user, kind, data, upload.name, ip=client_ip(request))
+                except longjobs.JobBusy as exc:
+                    busy, status = exc.job, 409
+                else:
+                    return redirect("core:job", job.pk)
+            else:
+                run = importer.import_file(request.user, kind, data, upload.name, ip=client_ip(request))
+                status = 200 if run.accepted else 400
         else:
             status = 400
     recent = ImportRun.objects.filter(user=request.user)[:10]
     return render(
         request,
         "people/import.html",
-        {"form": form, "run": run, "recent": recent, "kinds": ImportKind.choices},
+        {"form": form, "run": run, "recent": recent, "kinds": ImportKind.choices, "busy": busy},
         status=status,
     )
 
@@ -85,8 +96,28 @@ def export_persons(request):
     form = ExportForm(request.POST or None)
     tag = request.GET.get("tag", "")
     query = request.GET.get("q", "").strip()[:50]
+    busy = None
     if request.method == "POST" and form.is_valid():
         plain = form.cleaned_data["plain"] and can_plain
+        if export.persons_to_export(request.user, region, tag=tag, query=query).count() > (
+            settings.JOBS_EXPORT_INLINE_ROWS
+        ):
+            # A long list is written by a background job; its page offers the file when it is done.
+            try:
+                job = jobs.start_export(
+                    request.user,
+                    region,
+                    tag=tag,
+                    query=query,
+                    plain=plain,
+                    reason=form.cleaned_data["reason"],
+                    ip=client_ip(request),
+                )
+            except longjobs.JobBusy as exc:
+                busy = exc.job
+            else:
+                return redirect("core:job", job.pk)
+    if request.method == "POST" and form.is_valid() and busy is None:
         content, rows = export.persons_workbook(
             request.user,
             region,
@@ -101,6 +132,14 @@ def export_persons(request):
     return render(
         request,
         "people/export.html",
-        {"form": form, "region": region, "tag": tag, "query": query, "can_plain": can_plain, "title": _("导出人员")},
-        status=400 if request.method == "POST" else 200,
+        {
+            "form": form,
+            "region": region,
+            "tag": tag,
+            "query": query,
+            "can_plain": can_plain,
+            "title": _("导出人员"),
+            "busy": busy,
+        },
+        status=(409 if busy else 400) if request.method == "POST" else 200,
     )

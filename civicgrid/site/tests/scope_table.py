@@ -424,6 +424,12 @@ URLS = {
     "people:import_errors": View(obj("import_run"), get=E("404 404", community="200 404")),
     # Export is a clearance: community and street staff (never implied for admins).
     "people:export": View(query("C"), get=E("404 404", community="200 404", street="200 404")),
+    # Long jobs (core.longjobs): one's own list; a job is its owner's and, with its permission
+    # (people.import_person), seen by whoever holds it over the job's community (the admin of A's district).
+    "core:jobs": View(get=E("200")),
+    "core:job": View(obj("job"), get=E("404 404", community="200 404", admin="200 404")),
+    "core:job_status": View(obj("job"), get=E("404 404", community="200 404", admin="200 404")),
+    "core:job_result": View(obj("job"), get=E("404 404", community="200 404", admin="200 404")),
     # --- the command screen: ?region= a rollup node (A's grid) ---
     # --- smart intake (suggest) ---
     # The routing hint beside the dispatch form: who may accept or dispatch A's registered case (the

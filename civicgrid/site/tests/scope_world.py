@@ -14,6 +14,7 @@ B's objects are made by B's own staff, who are not among the walking users.
 from datetime import timedelta
 from types import SimpleNamespace
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from civicgrid.accounts.models import Role
@@ -24,6 +25,8 @@ from civicgrid.cases import actions, board_actions, uploads
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Category, HandlingLevel
 from civicgrid.cases.tests.media_files import jpeg
+from civicgrid.core import longjobs
+from civicgrid.core.models import BackgroundJob, JobStatus
 from civicgrid.dashboard import needs
 from civicgrid.dashboard.models import RuleAction, RuleKind, Task, WarningFiring, WarningRule
 from civicgrid.notifications.models import Kind, Notification
@@ -135,6 +138,20 @@ def _side(tree, cats, side, users, staff):
         sha256="0" * 64,
         errors=[{"row": 2, "errors": ["x"]}],
         region_code=n.C.code,
+    )
+
+    # A finished import job of the community's staff, with a result file (civicgrid.core.longjobs).
+    o.job = BackgroundJob.objects.create(
+        kind="people.import",
+        title=f"{side}导入",
+        function="civicgrid.people.jobs.run_import",
+        owner=community,
+        permission="people.import_person",
+        region_code=n.C.code,
+        status=JobStatus.DONE,
+        result_file=longjobs.storage().save(f"walk/{side}.xlsx", ContentFile(b"PK")),
+        result_name=f"{side}.xlsx",
+        created_at=timezone.now(),
     )
 
     # A resident's self-registration waiting for the community, and the side's resident account.

@@ -105,6 +105,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     fast = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         CASES_ATTACHMENT_ROOT=root / "attachments",
+        JOBS_ROOT=root / "jobs",
         CASES_RESIDENT_REPORTS_PER_HOUR=0,
         CASES_RESIDENT_REPORTS_PER_DAY=0,
     )
@@ -129,6 +130,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def _world_settings(settings, _private_attachment_folder, world):
     """The world's files stay where it stored them; no per-account report limits."""
     settings.CASES_ATTACHMENT_ROOT = world.root / "attachments"
+    settings.JOBS_ROOT = world.root / "jobs"
     settings.CASES_RESIDENT_REPORTS_PER_HOUR = 0
     settings.CASES_RESIDENT_REPORTS_PER_DAY = 0
 
