@@ -42,7 +42,9 @@ def train_model(user=None, *, activate=True, directory=None, note="", seed=None)
         "classes": len(model.classes),
         "features": len(model.vocabulary),
     }
-    return store(model, user, trained_on=trained_on, metrics={"seconds": seconds}, activate=activate, note=note, seed=seed)
+    return store(
+        model, user, trained_on=trained_on, metrics={"seconds": seconds}, activate=activate, note=note, seed=seed
+    )
 
 
 @transaction.atomic
@@ -77,7 +79,9 @@ def activate_version(version, user=None, note=""):
     if previous is not None:
         previous.is_active = False
         previous.save(update_fields=["is_active"])
-        changelog.record_change(user, previous, ObjectChange.Action.UPDATE, {"is_active": True}, {"is_active": False}, note)
+        changelog.record_change(
+            user, previous, ObjectChange.Action.UPDATE, {"is_active": True}, {"is_active": False}, note
+        )
     version.is_active = True
     version.activated_at = timezone.now()
     version.save(update_fields=["is_active", "activated_at"])
@@ -93,7 +97,9 @@ def deactivate_all(user=None, note=""):
     for version in ModelVersion.objects.select_for_update().filter(is_active=True):
         version.is_active = False
         version.save(update_fields=["is_active"])
-        changelog.record_change(user, version, ObjectChange.Action.UPDATE, {"is_active": True}, {"is_active": False}, note)
+        changelog.record_change(
+            user, version, ObjectChange.Action.UPDATE, {"is_active": True}, {"is_active": False}, note
+        )
     engine.forget()
     transaction.on_commit(engine.forget)
 
@@ -103,7 +109,9 @@ def retrain_if_changed():
     changed since the active version was trained; otherwise do nothing."""
     samples_counts = corpus.gather().counts
     active = ModelVersion.objects.filter(is_active=True).first()
-    if active is not None and all(active.trained_on.get(k, 0) == samples_counts.get(k, 0) for k in ("corpus", "categories", "cases")):
+    if active is not None and all(
+        active.trained_on.get(k, 0) == samples_counts.get(k, 0) for k in ("corpus", "categories", "cases")
+    ):
         return f"model {active.label} is up to date"
     try:
         version = train_model(note="scheduled")

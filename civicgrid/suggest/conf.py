@@ -1,5 +1,6 @@
 """The app's settings, each with its default (override in settings.py or the environment there)."""
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -8,7 +9,15 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def get(name):
-    return getattr(settings, name, DEFAULTS[name])
+    """settings.NAME, else the environment's NAME (the two file paths), else the default."""
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    if name in PATHS and os.environ.get(name):
+        return Path(os.environ[name])
+    return DEFAULTS[name]
+
+
+PATHS = {"SUGGEST_TRAIN_DIR", "SUGGEST_HELDOUT_FILE"}
 
 
 DEFAULTS = {

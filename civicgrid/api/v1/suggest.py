@@ -34,9 +34,10 @@ class SuggestRequestSerializer(Serializer):
     long = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
 
 
-SuggestionSerializer = inline_serializer(
+SuggestionsSerializer = inline_serializer(
     "CategorySuggestion",
-    {
+    many=True,
+    fields={
         "code": serializers.CharField(help_text="minor category code"),
         "name": serializers.CharField(),
         "major_code": serializers.CharField(),
@@ -48,7 +49,7 @@ SuggestionSerializer = inline_serializer(
 SuggestResponseSerializer = inline_serializer(
     "CategorySuggestions",
     {
-        "suggestions": SuggestionSerializer(many=True),
+        "suggestions": SuggestionsSerializer,
         "urgent": serializers.BooleanField(help_text="the text describes an emergency"),
         "model_version": serializers.CharField(help_text='the model that answered; "keywords": the keyword rules'),
     },

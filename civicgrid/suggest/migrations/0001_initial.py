@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,25 +15,39 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ModelVersion',
+            name="ModelVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=40, unique=True, verbose_name='版本')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='训练时间')),
-                ('trained_on', models.JSONField(blank=True, default=dict, verbose_name='训练数据')),
-                ('metrics', models.JSONField(blank=True, default=dict, verbose_name='指标')),
-                ('is_active', models.BooleanField(default=False, verbose_name='启用')),
-                ('activated_at', models.DateTimeField(blank=True, null=True, verbose_name='启用时间')),
-                ('weights', models.BinaryField(verbose_name='模型参数')),
-                ('seed', models.PositiveIntegerField(default=2026, verbose_name='随机种子')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='训练人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=40, unique=True, verbose_name="版本")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="训练时间")),
+                ("trained_on", models.JSONField(blank=True, default=dict, verbose_name="训练数据")),
+                ("metrics", models.JSONField(blank=True, default=dict, verbose_name="指标")),
+                ("is_active", models.BooleanField(default=False, verbose_name="启用")),
+                ("activated_at", models.DateTimeField(blank=True, null=True, verbose_name="启用时间")),
+                ("weights", models.BinaryField(verbose_name="模型参数")),
+                ("seed", models.PositiveIntegerField(default=2026, verbose_name="随机种子")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="训练人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分类模型版本',
-                'verbose_name_plural': '分类模型版本',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='suggest_one_active_model')],
+                "verbose_name": "分类模型版本",
+                "verbose_name_plural": "分类模型版本",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)), fields=("is_active",), name="suggest_one_active_model"
+                    )
+                ],
             },
         ),
     ]

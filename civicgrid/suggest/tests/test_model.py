@@ -79,7 +79,7 @@ def test_a_retrain_on_corrected_cases_changes_the_answer(world, trained):
     before = top(text)
     assert before != "01006"
     for n in range(12):
-        case = report(world, code="01006", description=f"{text}，第{n}次")  # noqa: F821 - below
+        case = report(world, code="01006", description=f"{text}，第{n}次")
         Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
     assert actions.retrain_if_changed().startswith("trained")
     assert top(text) == "01006"
