@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('api', '0002_application_key_roles'),
+        ("api", "0002_application_key_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apikey',
-            name='suggest_category',
-            field=models.BooleanField(default=False, help_text='勾选后，Open311 上报可不带 service_code，由智能分拨按描述选定类别（不够确定时仍要求填写）。', verbose_name='可由系统判断类别'),
+            model_name="apikey",
+            name="suggest_category",
+            field=models.BooleanField(
+                default=False,
+                help_text="勾选后，Open311 上报可不带 service_code，由智能分拨按描述选定类别（不够确定时仍要求填写）。",
+                verbose_name="可由系统判断类别",
+            ),
         ),
     ]

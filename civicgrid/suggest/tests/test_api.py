@@ -87,7 +87,9 @@ def test_open311_without_service_code_where_the_key_allows_it(trained, world, cl
     lon, lat = point_in(world.tree["S1C1G1M1"])
     application = api_actions.create_application("热线")
     _key, plain = api_actions.issue_key(application, region=world.tree["S1"], rate_per_minute=1000)
-    _key, smart = api_actions.issue_key(application, region=world.tree["S1"], rate_per_minute=1000, suggest_category=True)
+    _key, smart = api_actions.issue_key(
+        application, region=world.tree["S1"], rate_per_minute=1000, suggest_category=True
+    )
     request = {"lat": lat, "long": lon, "description": "晚上这条路黑漆漆的，路灯坏了好几天"}
     refused = client.post("/open311/v2/requests.json", {**request, "api_key": plain})
     assert refused.status_code == 400 and not Case.objects.exists()

@@ -9,6 +9,8 @@ from civicgrid.core.models import ObjectChange
 from civicgrid.suggest import actions, classifier, engine, selectors
 from civicgrid.suggest.models import ModelVersion
 
+from .conftest import report
+
 pytestmark = pytest.mark.django_db
 
 
@@ -86,4 +88,17 @@ def test_a_retrain_on_corrected_cases_changes_the_answer(world, trained):
     assert actions.retrain_if_changed().endswith("up to date")
 
 
-from .conftest import report  # noqa: E402
+def test_the_operators_page_says_when_keywords_answer(world, client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(admin_user)
+    page = client.get("/admin/suggest/modelversion/")
+    assert page.status_code == 200 and "关键词规则" in page.content.decode()
+    version = actions.train_model()
+    page = client.get("/admin/suggest/modelversion/")
+    assert version.label in page.content.decode() and "关键词规则" not in page.content.decode()
+    actions.train_model()
+    response = client.post(
+        "/admin/suggest/modelversion/", {"action": "activate", "_selected_action": [version.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert ModelVersion.objects.get(is_active=True) == version
