@@ -24,6 +24,27 @@ TARGET_ACCURACY = "≥ 90 %"
 TARGET_LATENCY = "≤ 20 ms"
 
 
+def _api_p95(rows):
+    """p95 in ms of POST /api/v1/categories/suggest/ through Django's whole stack (no network)."""
+    import json
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(get_user_model().objects.create_user("bench-suggest", password=None))
+    times = []
+    for _code, text in rows:
+        began = time.perf_counter()
+        response = client.post(URL, json.dumps({"text": text}), content_type="application/json")
+        times.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, response.content
+    return percentile(times, 0.95)
+
+
+URL = "/api/v1/categories/suggest/"
+
+
 @benchmark("cases.suggest")
 def run(quick=False):
     db = setup_django("cases_suggest")
@@ -76,6 +97,7 @@ def run(quick=False):
         base_top1 += found.major is not None and found.major.code == majors[code]
         base_top3 += found.minor is not None and found.minor.code == code
 
+    api_p95 = _api_p95(heldout[:200])
     n = len(heldout)
     dataset = (
         f"held-out set: {n} texts in {len(per_major)} major categories{' (every 4th: quick run)' if quick else ''}; "
@@ -87,6 +109,7 @@ def run(quick=False):
         "training": f"{training_seconds:.1f} s (wall clock)",
         "top-1 major per major category": {m: f"{r}/{t}" for m, (r, t) in sorted(per_major.items())},
         "latency median": f"{percentile(latencies, 0.5):.2f} ms",
+        "latency p95 through the API (Django test client, session, JSON in and out)": f"{api_p95:.2f} ms",
     }
     keywords = "keyword rules alone (cases.picker.suggest)"
     return [
