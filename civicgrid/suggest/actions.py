@@ -72,10 +72,13 @@ def store(model, user=None, *, trained_on=None, metrics=None, activate=True, not
 def activate_version(version, user=None, note=""):
     """Make `version` the one every process answers with (restoring an older version is this too);
     the previous active one is deactivated in the same transaction."""
-    version = ModelVersion.objects.select_for_update().get(pk=version.pk)
-    previous = ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=version.pk).first()
+    # Every version row locked, in one order: two activations at once run one after the other, and
+    # the second sees (and deactivates) what the first made active. The rows are few; no weights read.
+    list(ModelVersion.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    version = ModelVersion.objects.defer("weights").get(pk=version.pk)
     if version.is_active:
         return version
+    previous = ModelVersion.objects.defer("weights").filter(is_active=True).first()
     if previous is not None:
         previous.is_active = False
         previous.save(update_fields=["is_active"])
@@ -94,7 +97,7 @@ def activate_version(version, user=None, note=""):
 @transaction.atomic
 def deactivate_all(user=None, note=""):
     """No active version: the keyword rules answer (an operator's way back when every model is bad)."""
-    for version in ModelVersion.objects.select_for_update().filter(is_active=True):
+    for version in ModelVersion.objects.select_for_update().defer("weights").filter(is_active=True):
         version.is_active = False
         version.save(update_fields=["is_active"])
         changelog.record_change(

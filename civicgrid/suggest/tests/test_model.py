@@ -1,8 +1,12 @@
 """Training is deterministic, versions are stored as arrays, swapped and restored; without a model the
 keyword rules answer."""
 
+import threading
+
 import numpy as np
 import pytest
+from django.conf import settings
+from django.db import connection
 
 from civicgrid.cases.models import Case, Status
 from civicgrid.core.models import ObjectChange
@@ -102,3 +106,37 @@ def test_the_operators_page_says_when_keywords_answer(world, client, django_user
     )
     assert response.status_code == 200
     assert ModelVersion.objects.get(is_active=True) == version
+
+
+def test_the_retraining_job_is_registered(world):
+    from civicgrid.core import jobs
+
+    assert jobs.run("retrain_category_model").startswith("trained")
+    assert jobs.run("retrain_category_model").endswith("up to date")
+
+
+@pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL row locks")
+def test_two_activations_at_once_leave_one_active(transactional_db, world):
+    first = actions.train_model()
+    a, b = actions.train_model(activate=False), actions.train_model(activate=False)
+    actions.activate_version(first)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run(version):
+        try:
+            barrier.wait(timeout=10)
+            actions.activate_version(version)
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(v,)) for v in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert ModelVersion.objects.filter(is_active=True).count() == 1
+    assert ModelVersion.objects.get(is_active=True) in (a, b)
