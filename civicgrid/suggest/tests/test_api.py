@@ -98,3 +98,29 @@ def test_open311_without_service_code_where_the_key_allows_it(trained, world, cl
     assert Case.objects.get().category.code == "01008"
     unclear = client.post("/open311/v2/requests.json", {**request, "api_key": smart, "description": "你好"})
     assert unclear.status_code == 400 and Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "who"),
+    [
+        ("/cases/report/", "resident"),
+        ("/cases/quick/", "grid"),
+        ("/cases/staff/entry/", "grid"),
+        ("/cases/staff/hotline/", "operator"),
+    ],
+)
+def test_every_report_form_carries_the_suggestion_script(world, client, url, who):
+    client.force_login(getattr(world.people, who))
+    page = client.get(url)
+    assert page.status_code == 200, url
+    html = page.content.decode()
+    assert "civicgrid/category-suggest" in html and html.index("category-picker") < html.index("category-suggest")
+    assert '"code": "01008"' in html  # the picker's table names each minor's code for the script
+
+
+def test_the_demo_seeder_trains_a_model(world):
+    from civicgrid.suggest import demo
+
+    assert demo.seed_demo(None).startswith("category model")
+    body = client_for(world.people.resident).post(URL, {"text": "路灯不亮"}, format="json").json()
+    assert body["model_version"] != "keywords"
