@@ -15,13 +15,15 @@ from bench.common import command_line, record, registered
 
 
 def run_here(name, quick):
-    result = registered()[name](quick=quick)
-    print(
-        f"   {result.value:,.1f} {result.unit} vs {result.baseline_name} {result.baseline_value:,.1f} "
-        f"{result.unit}: {result.ratio:,.2f}× (target {result.target})",
-        flush=True,
-    )
-    record([result], os.environ.get("BENCH_COMMAND") or command_line())
+    results = registered()[name](quick=quick)
+    results = results if isinstance(results, list) else [results]  # a benchmark may give several figures
+    for result in results:
+        print(
+            f"   {result.name}: {result.value:,.1f} {result.unit} vs {result.baseline_name} "
+            f"{result.baseline_value:,.1f} {result.unit}: {result.ratio:,.2f}× (target {result.target})",
+            flush=True,
+        )
+    record(results, os.environ.get("BENCH_COMMAND") or command_line())
 
 
 def main(argv=None):

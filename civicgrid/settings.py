@@ -419,6 +419,10 @@ CASES_DEFAULT_LIMITS = env_str("CASES_DEFAULT_LIMITS", "intake=1h,dispatch=1h,ha
 CASES_LIGHT_YELLOW_PERCENT = env_int("CASES_LIGHT_YELLOW_PERCENT", 80)
 CASES_LIGHT_RED_PERCENT = env_int("CASES_LIGHT_RED_PERCENT", 100)
 CASES_DUPLICATE_RADIUS_METRES = env_int("CASES_DUPLICATE_RADIUS_METRES", 100)
+# Nearby open cases of another category are offered as duplicates when their words describe the same
+# problem (a text matcher registered by the smart-intake app) and they were reported this recently.
+CASES_DUPLICATE_TEXT_DAYS = env_int("CASES_DUPLICATE_TEXT_DAYS", 30)
+CASES_DUPLICATE_TEXT_SIMILARITY = float(os.environ.get("CASES_DUPLICATE_TEXT_SIMILARITY", "0.6"))
 # Residents' reports per account (0 = no limit).
 CASES_RESIDENT_REPORTS_PER_HOUR = env_int("CASES_RESIDENT_REPORTS_PER_HOUR", 5)
 CASES_RESIDENT_REPORTS_PER_DAY = env_int("CASES_RESIDENT_REPORTS_PER_DAY", 20)

@@ -30,6 +30,7 @@ KEY_FIELDS = [
     "prefix",
     "role",
     "region",
+    "suggest_category",
     "rate_per_minute",
     "created_at",
     "expires_at",
@@ -73,6 +74,7 @@ def issue_key(
     raw=None,
     expires_at=None,
     user=None,
+    suggest_category=False,
 ):
     """A new key; returns (ApiKey, the raw key — shown once, never stored). `role` must be an
     application role (KEY_ROLES): a key never acts as a person's role, least of all an admin."""
@@ -87,6 +89,7 @@ def issue_key(
         region=region,
         rate_per_minute=rate_per_minute,
         expires_at=expires_at,
+        suggest_category=suggest_category,
     )
     record_change(user, key, Action.CREATE, None, snapshot(key, KEY_FIELDS))
     return key, raw

@@ -19,6 +19,7 @@ class ApiKeyInline(admin.TabularInline):
         "role",
         "region",
         "rate_per_minute",
+        "suggest_category",
         "created_at",
         "last_used_at",
         "expires_at",

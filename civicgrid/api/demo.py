@@ -57,7 +57,15 @@ def seed_api(district):
         if application is None:
             application = actions.create_application(name, description="演示用，密钥公开，切勿用于生产。")
         if not ApiKey.objects.filter(application=application).exists():
-            actions.issue_key(application, region=district, role=role, rate_per_minute=600, name="demo", raw=raw)
+            actions.issue_key(
+                application,
+                region=district,
+                role=role,
+                rate_per_minute=600,
+                name="demo",
+                raw=raw,
+                suggest_category=True,
+            )
     return DEMO_KEY, DEMO_HOTLINE_KEY
 
 

@@ -58,6 +58,11 @@ class ApiKey(models.Model):
     role = models.CharField(_("身份"), max_length=32, choices=KEY_ROLES, default=Role.INTEGRATION.value)
     region = models.ForeignKey(Region, verbose_name=_("数据范围"), on_delete=models.PROTECT, related_name="+")
     rate_per_minute = models.PositiveIntegerField(_("每分钟请求上限"), default=120)
+    suggest_category = models.BooleanField(
+        _("可由系统判断类别"),
+        default=False,
+        help_text=_("勾选后，Open311 上报可不带 service_code，由智能分拨按描述选定类别（不够确定时仍要求填写）。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)

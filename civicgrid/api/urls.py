@@ -20,6 +20,8 @@ app_name = "api"
 # (app that must be installed, module with register(router))
 V1_MODULES = [
     ("civicgrid.regions", "civicgrid.api.v1.regions"),
+    # before categories: its detail route (categories/<pk>/) would take categories/suggest/
+    ("civicgrid.suggest", "civicgrid.api.v1.suggest"),
     ("civicgrid.cases", "civicgrid.api.v1.categories"),
     ("civicgrid.cases", "civicgrid.api.v1.cases"),
     ("civicgrid.notifications", "civicgrid.api.v1.notifications"),

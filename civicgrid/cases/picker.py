@@ -113,7 +113,13 @@ def table(groups):
             "summary": _summary(group),
             "terms": _terms(group.major),
             "minors": [
-                {"id": minor.pk, "name": minor.name, "description": minor.description, "terms": _terms(minor)}
+                {
+                    "id": minor.pk,
+                    "code": minor.code,
+                    "name": minor.name,
+                    "description": minor.description,
+                    "terms": _terms(minor),
+                }
                 for minor in group.minors
             ],
         }

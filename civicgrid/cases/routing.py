@@ -2,10 +2,13 @@
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 
 from civicgrid.cases.models import OPEN_STATUSES, Case, HandlingLevel
+from civicgrid.core import clock
+from civicgrid.core.registry import Registry
 from civicgrid.regions.models import Department, Level, Region
 
 EARTH_RADIUS_METRES = 6_371_008.8
@@ -100,8 +103,46 @@ def haversine_metres(lon1, lat1, lon2, lat2):
     return 2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(a)))
 
 
-def nearby_duplicates(category, lon, lat, radius=None, exclude=None, limit=5):
-    """Open cases of the same category within `radius` metres, nearest first.
+@dataclass(frozen=True)
+class TextMatcher:
+    """How alike two reports' texts are: `function(text, [other texts]) -> [score 0…1]`. A plug-in
+    (the smart-intake app) registers one in its AppConfig.ready(); without one, only the category
+    decides what a nearby duplicate is."""
+
+    name: str
+    function: object
+    order: int = 100
+
+
+TEXT_MATCHERS = Registry("duplicate text matcher")
+TEXT_CANDIDATES = 50  # the most recent nearby open cases of other categories whose texts are compared
+
+
+def register_text_matcher(matcher):
+    return TEXT_MATCHERS.register(matcher)
+
+
+def _box(lon, lat, radius):
+    dlat = radius / METRES_PER_DEGREE_LAT
+    dlon = radius / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 1e-6))
+    return {"lat__gte": lat - dlat, "lat__lte": lat + dlat, "lon__gte": lon - dlon, "lon__lte": lon + dlon}
+
+
+def _alike(text, cases):
+    """The cases whose title and description read like `text` (the best registered matcher's view)."""
+    matchers = list(TEXT_MATCHERS)
+    if not matchers or not cases or not (text or "").strip():
+        return []
+    others = [f"{case.title} {case.description}" for case in cases]
+    scores = [max(values) for values in zip(*(m.function(text, others) for m in matchers), strict=True)]
+    threshold = settings.CASES_DUPLICATE_TEXT_SIMILARITY
+    return [case for case, score in zip(cases, scores, strict=True) if score >= threshold]
+
+
+def nearby_duplicates(category, lon, lat, radius=None, exclude=None, limit=5, text=""):
+    """Open cases within `radius` metres, nearest first: those of the same category, and — when a
+    text matcher is registered and `text` is given — those of another category reported within
+    CASES_DUPLICATE_TEXT_DAYS whose words describe the same problem.
 
     A bounding box on the indexed (category, lat) columns narrows the candidates in SQL; the exact
     great-circle distance is then computed for those few in Python.
@@ -109,26 +150,25 @@ def nearby_duplicates(category, lon, lat, radius=None, exclude=None, limit=5):
     if lon is None or lat is None:
         return []
     radius = settings.CASES_DUPLICATE_RADIUS_METRES if radius is None else radius
-    dlat = radius / METRES_PER_DEGREE_LAT
-    dlon = radius / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 1e-6))
-    candidates = Case.objects.filter(
-        category=category,
-        status__in=OPEN_STATUSES,
-        lat__gte=lat - dlat,
-        lat__lte=lat + dlat,
-        lon__gte=lon - dlon,
-        lon__lte=lon + dlon,
-    )
+    nearby = Case.objects.filter(status__in=OPEN_STATUSES, **_box(lon, lat, radius))
     if exclude is not None:
-        candidates = candidates.exclude(pk=exclude.pk)
-    found = []
-    for case in candidates.only("pk", "number", "title", "lon", "lat", "status", "is_public", "reported_at"):
-        distance = haversine_metres(lon, lat, case.lon, case.lat)
-        if distance <= radius:
-            case.distance_metres = round(distance, 1)
-            found.append(case)
+        nearby = nearby.exclude(pk=exclude.pk)
+    fields = ("pk", "number", "title", "lon", "lat", "status", "is_public", "reported_at")
+    candidates = list(nearby.filter(category=category).only(*fields))
+    if text and len(TEXT_MATCHERS):
+        since = clock.now() - timedelta(days=settings.CASES_DUPLICATE_TEXT_DAYS)
+        others = nearby.exclude(category=category).filter(reported_at__gte=since).order_by("-reported_at")
+        others = [c for c in others.only(*fields, "description")[:TEXT_CANDIDATES] if _within(c, lon, lat, radius)]
+        candidates += _alike(text, others)
+    found = [case for case in candidates if _within(case, lon, lat, radius)]
     found.sort(key=lambda c: c.distance_metres)
     return found[:limit]
+
+
+def _within(case, lon, lat, radius):
+    distance = haversine_metres(lon, lat, case.lon, case.lat)
+    case.distance_metres = round(distance, 1)
+    return distance <= radius
 
 
 def unit_region(case, level):

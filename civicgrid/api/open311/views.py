@@ -46,6 +46,7 @@ from civicgrid.cases.models import (
 )
 from civicgrid.core.text import first_unclean
 from civicgrid.regions.models import Region
+from civicgrid.suggest import selectors as suggest_selectors
 
 FORMATS = ("json", "xml")
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -482,14 +483,23 @@ def _attribute_values(request, category):
     return answers, lines
 
 
+def _suggested_code(key, data):
+    """A request without service_code: the smart-intake model picks the category from the
+    description, when the key allows it and the model is sure enough."""
+    if not key.suggest_category:
+        raise Open311Error(400, _("缺少 service_code。"))
+    chosen = suggest_selectors.suggest(data.get("description", "")[:MAX_DESCRIPTION]).preselect
+    if chosen is None:
+        raise Open311Error(400, _("无法从描述判断类别，请提供 service_code。"))
+    return chosen.code
+
+
 def _create_request(request, fmt, key, user):
     data = request.POST
     unclean = first_unclean(data)
     if unclean is not None:
         raise Open311Error(400, _("%(field)s 包含不可见的控制字符，请删除后再提交。") % {"field": unclean[:40]})
-    code = data.get("service_code", "").strip()
-    if not code:
-        raise Open311Error(400, _("缺少 service_code。"))
+    code = data.get("service_code", "").strip() or _suggested_code(key, data)
     category = _services().filter(code=code).first()
     if category is None:
         raise Open311Error(400, _("服务代码“%(code)s”不存在。") % {"code": _echo(code)})

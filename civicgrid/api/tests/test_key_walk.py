@@ -109,6 +109,9 @@ ENDPOINTS = {
     ("api:v1:category-detail", "get"): Call(
         "get", lambda w: f"/api/v1/categories/{w.world.cats['S05001'].pk}/", KEYS_LIKE_PERSON
     ),
+    ("api:v1:category-suggest-list", "post"): Call(
+        "post", "/api/v1/categories/suggest/", KEYS_LIKE_PERSON, {"text": "路灯不亮"}
+    ),
     ("api:v1:case-list", "get"): Call("get", "/api/v1/cases/", KEYS_LIKE_PERSON),
     ("api:v1:case-list", "post"): Call("post", "/api/v1/cases/", (201, 201, 401, 401, 401, 201), _report_body),
     ("api:v1:case-detail", "get"): Call("get", lambda w: f"/api/v1/cases/{_inside_case(w)}/", KEYS_LIKE_PERSON),

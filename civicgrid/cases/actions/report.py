@@ -137,7 +137,7 @@ def report_case(
     if source == Source.RESIDENT:
         _check_rate(user, at)
 
-    duplicates = routing.nearby_duplicates(category, *(coords or (None, None)))
+    duplicates = routing.nearby_duplicates(category, *(coords or (None, None)), text=f"{title or ''} {description}")
     route = routing.default_route(category, place)
     case = Case(
         number=_next_number(at),

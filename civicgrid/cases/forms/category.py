@@ -61,5 +61,6 @@ class CategoryPickerMixin:
                 "suggestedMajor": _("根据描述推荐大类：%(name)s，请选择小类"),
                 "found": _("找到 %(n)s 个类别"),
                 "none": _("没有找到匹配的类别，请换个词或在下方列表中选择。"),
+                "suggestions": _("推荐类别："),
             },
         }

@@ -476,6 +476,10 @@ URLS = {
     "api:v1:region-detail": View(region("M"), get=api("200 404", keys="200 404")),
     "api:v1:category-list": View(get=api("200", keys="200")),
     "api:v1:category-detail": View(obj("category"), get=api("200 200", keys="200 200")),
+    # Category suggestions for a text: every caller, no object, no scope, nothing written (no GET).
+    "api:v1:category-suggest-list": View(
+        get=api("405", keys="405"), post=api("200?", keys="200?"), data=lambda w, s, r: {"text": "路灯不亮"}, json=True
+    ),
     # Anyone signed in may report (a resident's report); the keys' own filing is test_key_walk's.
     "api:v1:case-list": View(
         get=api("200", keys="200"),

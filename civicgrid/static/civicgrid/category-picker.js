@@ -240,9 +240,25 @@
       }
     }
 
+    // The smart-intake script (category-suggest.js) sends its suggestions here, by minor id:
+    // {minor, preselect} opens (and, when sure, picks) it unless the user chose; {minor, chosen}
+    // is the user picking one of the suggestions shown.
+    field.addEventListener("civicgrid:category-suggest", function (event) {
+      var detail = event.detail || {};
+      var entry = byMinor[String(detail.minor)];
+      if (!entry) return;
+      if (detail.chosen) {
+        chosenByUser = true;
+        choose(entry.minor.id, strings.chosen);
+      } else {
+        applySuggestion(detail.preselect ? entry : { major: entry.major, minor: null });
+      }
+    });
+
     var timer = null;
     if (description) {
       description.addEventListener("input", function () {
+        if (field.hasAttribute("data-smart-suggest")) return; // the model answers instead
         window.clearTimeout(timer);
         timer = window.setTimeout(function () {
           applySuggestion(suggest(description.value, majors));

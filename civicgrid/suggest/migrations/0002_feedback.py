@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("suggest", "0001_initial"),
         ("cases", "0009_case_priority_board_holds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
