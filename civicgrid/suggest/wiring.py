@@ -12,6 +12,18 @@ def routing_hint_provider(user, case):
     return case_hints.Hint(reverse("intake:route", args=[case.number]), str(_("建议派往：")))
 
 
+def model_prediction(text):
+    """The suggestion recorded at report time: the category model's best minor (the keyword rules
+    when no model is trained)."""
+    from civicgrid.suggest import feedback, selectors
+
+    answer = selectors.suggest(text, limit=1)
+    if not answer.suggestions:
+        return None
+    best = answer.suggestions[0]
+    return feedback.Prediction(best.code, None if answer.fallback else best.score, answer.model_version)
+
+
 def connect():
     from civicgrid.accounts import roles
     from civicgrid.accounts.models import Role
@@ -22,6 +34,7 @@ def connect():
     from civicgrid.suggest import feedback, permissions, urgency
 
     roles.register(permissions.PERMISSIONS)
+    feedback.set_predictor(model_prediction)
     moderation.register(urgency.moderation_reasons)
     events.subscribe(CaseReported, feedback.on_reported, phase=events.IN_TRANSACTION)
     events.subscribe(CaseReported, feedback.on_reported_urgency, phase=events.ON_COMMIT)
