@@ -110,6 +110,9 @@ class QueueFilterForm(Form):
         return "; ".join(str(p) for p in parts)
 
 
+STAFF_NEED_POINT = _("请在地图上点选问题位置。只填地址无法确定位置。")
+
+
 class IntakeForm(CategoryPickerMixin, Form):
     """12345 hotline operator form and staff entry on behalf of a resident."""
 
@@ -118,7 +121,12 @@ class IntakeForm(CategoryPickerMixin, Form):
     external_order_no = forms.CharField(label=_("外部工单号"), max_length=64, required=False)
     category = forms.ChoiceField(label=_("类别"))
     description = forms.CharField(label=_("问题描述"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("地址（可不填）"),
+        max_length=200,
+        required=False,
+        help_text=_("地址只作补充说明，不能代替位置：请在地图上点选问题位置。"),
+    )
     lon = forms.FloatField(label=_("经度"), required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(label=_("纬度"), required=False, widget=forms.HiddenInput)
     urgent = forms.BooleanField(label=_("紧急"), required=False)
@@ -142,10 +150,10 @@ class IntakeForm(CategoryPickerMixin, Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("lon") is None) != (data.get("lat") is None):
-            raise forms.ValidationError(_("请在地图上标注位置。"))
-        if data.get("lon") is None and not (data.get("address") or "").strip():
-            raise forms.ValidationError(_("请在地图上标注位置或填写地址。"))
+        # The case is placed in its grid by the point; an address alone cannot be located, so it
+        # is help for those who go there (its help text says the same).
+        if data.get("lon") is None or data.get("lat") is None:
+            raise forms.ValidationError(STAFF_NEED_POINT)
         return data
 
     def perform(self, user):
