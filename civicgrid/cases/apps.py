@@ -16,8 +16,11 @@ class CasesConfig(AppConfig):
             permissions,
         )
         from civicgrid.core import demo as demo_registry
+        from civicgrid.core import jobs
 
         roles.register(permissions.PERMISSIONS)
+        # Files sent before their report and never attached (cases.pending).
+        jobs.register(jobs.Job("purge_pending_uploads", "civicgrid.cases.pending.purge_expired", 900))
         register_navigation()
         demo_registry.register(demo_registry.Seeder("cases", demo.seed_demo, order=40, atomic=False))
 
