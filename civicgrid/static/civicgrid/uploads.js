@@ -164,7 +164,6 @@
         }
         bar.value = 100;
         bar.hidden = true;
-        item.setAttribute("data-progress", "100");
         status.textContent = strings.uploaded;
         item.setAttribute("data-state", "done");
       } else {
