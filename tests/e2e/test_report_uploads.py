@@ -78,6 +78,7 @@ def test_report_keeps_photo_pin_and_text_after_an_error(new_page, login, distric
     assert page.input_value("#id_category") == ""
     assert page.evaluate(FIT) == []
     width = viewport["width"]
+    page.locator("[data-upload-list]").scroll_into_view_if_needed()
     snap(page, f"report-upload-done-{width}")
 
     # No category: the page comes back with the error, and with the photo, the pin and the text.
@@ -94,6 +95,7 @@ def test_report_keeps_photo_pin_and_text_after_an_error(new_page, login, distric
     expect(page.get_by_label("问题描述")).to_have_value(PLAIN)
     expect(page.get_by_label("地址（可不填）")).to_have_value("幸福小区3号楼")
     assert page.evaluate(FIT) == []
+    page.locator("[data-upload-list]").scroll_into_view_if_needed()
     snap(page, f"report-upload-kept-{width}")
     assert not Case.objects.exists()
 
@@ -124,7 +126,9 @@ def test_report_without_a_point_says_the_address_is_not_enough(new_page, login, 
     with page.expect_navigation() as response:
         page.get_by_role("button", name="提交上报").click()
     assert response.value.status == 400
-    expect(page.locator("#form-errors")).to_have_text("请在地图上点选问题位置，或点“使用当前位置”。只填地址无法确定位置。")
+    expect(page.locator("#form-errors")).to_have_text(
+        "请在地图上点选问题位置，或点“使用当前位置”。只填地址无法确定位置。"
+    )
     expect(page.locator('[data-upload-item][data-state="done"]')).to_have_count(1)
     expect(page.locator("#id_category")).to_have_value(str(category.pk))
     assert list(PendingUpload.objects.values_list("original_name", flat=True)) == ["路灯.jpg"]

@@ -210,6 +210,7 @@ class ActionForm(Form):
 
     action = None
     multipart = False
+    pending_files = ()  # files sent before (cases.pending), drawn again after an error
     version = forms.IntegerField(widget=forms.HiddenInput)
     button_class = "btn-primary"
 
@@ -299,20 +300,28 @@ class FeedbackForm(ActionForm):
     action = Action.FEEDBACK
     multipart = True
     text = _note(_("处置结果"), required=True)
-    photos = MultipleFileField(label=_("处置照片"), required=False)
+    photos = MultipleFileField(
+        label=_("处置照片"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*", "data-upload-kind": "photo"}),
+    )
 
     def call(self, version, data):
         from django.db import transaction
 
-        from civicgrid.cases import uploads
+        from civicgrid.cases import pending, uploads
         from civicgrid.cases.models import CaseEvent, EventType
 
         checked = uploads.check_uploads(photos=data["photos"]) if data["photos"] else []
+        tokens = pending.clean_tokens(self.data.getlist("upload")) if hasattr(self.data, "getlist") else []
         with transaction.atomic():
             case = actions.feedback_case(self.case, self.user, version=version, note=data["text"])
-            if checked:
+            rows = pending.claim(self.user, tokens)  # photos sent before, by token: the sender's, once
+            pending.check_counts(checked, rows)
+            if checked or rows:
                 event = CaseEvent.objects.filter(case=case, type=EventType.FED_BACK).order_by("-seq").first()
                 uploads.save_attachments(case, checked, self.user, event=event)
+                pending.attach(case, rows, self.user, event=event)
         return case
 
 

@@ -292,6 +292,35 @@ def test_uploads_py_still_refuses_the_same_files(world):
         pending.store(world.people.resident, png_bomb(), "photo")
 
 
+def test_staff_feedback_takes_photos_by_token_and_keeps_them_after_an_error(client, world):
+    from civicgrid.cases.models import CaseEvent, Status
+    from civicgrid.cases.tests.conftest import make_case
+
+    case = make_case(world, Status.HANDLING)
+    _login(client, world.people.grid)
+    photo = _token(client, jpeg("done.jpg"))
+    url = reverse("cases:staff_act", args=[case.number, "feedback"])
+    missing = client.post(url, {"version": case.version, "text": "", "upload": [photo["token"]]})
+    assert missing.status_code == 400
+    page = missing.content.decode()
+    assert f'name="upload" value="{photo["token"]}"' in page and 'data-upload-config="upload-config"' in page
+    assert "uploads.js" in page
+    done = client.post(url, {"version": case.version, "text": "已清理", "upload": [photo["token"]]})
+    assert done.status_code == 302
+    event = CaseEvent.objects.get(case=case, type="fed_back")
+    assert Attachment.objects.get(case=case).event == event
+    assert not PendingUpload.objects.exists()
+    # The same token again, or someone else's: refused, nothing recorded.
+    other = make_case(world, Status.HANDLING)
+    theirs = _token(_login(client, world.people.grid_neighbour))
+    _login(client, world.people.grid)
+    url = reverse("cases:staff_act", args=[other.number, "feedback"])
+    for token in (photo["token"], theirs["token"]):
+        client.post(url, {"version": other.version, "text": "已清理", "upload": [token]})
+        other.refresh_from_db()
+        assert other.status == Status.HANDLING and Attachment.objects.count() == 1
+
+
 # --- Two reports, one token, at the same moment (PostgreSQL row locks) ---------------------------
 
 
