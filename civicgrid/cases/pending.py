@@ -167,6 +167,8 @@ def attach(case, rows, user, *, event=None, visibility=None):
     """The claimed rows become Attachments of `case` (same files), and are deleted."""
     from civicgrid.cases.access import default_visibility
 
+    if not rows:
+        return []
     visibility = visibility or default_visibility(case)
     at = timezone.now()
     made = [
