@@ -170,3 +170,31 @@ def test_quick_report_keeps_the_photo_after_an_error(new_page, login, district, 
     case = Case.objects.get()
     assert case.source == Source.GRID_PHOTO and case.description == PLAIN
     assert list(case.attachments.values_list("original_name", flat=True)) == ["井盖.jpg"]
+
+
+def test_sending_while_a_photo_is_still_going_up_waits_for_it(new_page, login, district, settings, tmp_path):
+    category = _setup(settings, tmp_path)
+    make_user("居民张华", Role.RESIDENT, district["S1C1"], phone="13700001111")
+    page = new_page(viewport=PHONE)
+    login(page, "13700001111")
+    page.goto("/cases/report/")
+    page.wait_for_selector('#report-map[data-state="ready"]')
+    page.wait_for_selector('#report-form[data-uploads="ready"]')
+    page.get_by_label("问题描述").fill(PLAIN)
+    page.locator("#id_category").select_option(str(category.pk))
+    page.locator("#report-map").scroll_into_view_if_needed()
+    box = page.locator("#report-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#report-map .leaflet-marker-icon")).to_have_count(1)
+    held = []
+    page.route("**/cases/uploads/", lambda route: held.append(route))  # the upload hangs until released
+    page.set_input_files("#id_photos", files=[_photo()])
+    expect(page.locator('[data-upload-item][data-state="uploading"]')).to_have_count(1)
+    page.get_by_role("button", name="提交上报").click()
+    expect(page.locator("[data-upload-warning]")).to_have_text("文件还在上传，完成后会自动提交。")
+    assert not Case.objects.exists() and page.url.endswith("/cases/report/")
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_url("**/cases/my/*/?submitted=1")
+    case = Case.objects.get()
+    assert list(case.attachments.values_list("original_name", flat=True)) == ["路灯.jpg"]
