@@ -196,6 +196,19 @@ def attach(case, rows, user, *, event=None, visibility=None):
     return made
 
 
+def file_with_event(case, user, event_type, checked, tokens):
+    """Store the checked files and the pending uploads of `tokens` on the case's latest event of
+    `event_type` (in the caller's transaction, after the action wrote that event)."""
+    from civicgrid.cases.models import CaseEvent
+
+    rows = claim(user, tokens)
+    check_counts(checked, rows)
+    if checked or rows:
+        event = CaseEvent.objects.filter(case=case, type=event_type).order_by("-seq").first()
+        uploads.save_attachments(case, checked, user, event=event)
+        attach(case, rows, user, event=event)
+
+
 def check_counts(checked, rows):
     """Files per report, counting both those sent with the form and those attached by token."""
     limits = (

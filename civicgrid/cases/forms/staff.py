@@ -17,6 +17,7 @@ from civicgrid.accounts.scopes import active_assignments
 from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseInputError
 from civicgrid.cases.forms.category import CategoryPickerMixin
+from civicgrid.cases.forms.resident import MultipleFileField, MultipleFileInput
 from civicgrid.cases.models import Category, HandlingLevel, Light, LimitUnit, Source, Status
 from civicgrid.cases.workflow import Action
 from civicgrid.core.forms import Form
@@ -278,22 +279,6 @@ DenyVoidForm = _simple(Action.DENY_VOID, actions.deny_void, _("驳回理由"), T
 SuperviseForm = _simple(Action.SUPERVISE, actions.supervise_case, _("督办意见"), True, button="btn-outline-warning")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class FeedbackForm(ActionForm):
     """处置反馈 with photos of the result (checked by content like the residents' uploads)."""
 
@@ -310,18 +295,14 @@ class FeedbackForm(ActionForm):
         from django.db import transaction
 
         from civicgrid.cases import pending, uploads
-        from civicgrid.cases.models import CaseEvent, EventType
+        from civicgrid.cases.models import EventType
 
         checked = uploads.check_uploads(photos=data["photos"]) if data["photos"] else []
-        tokens = pending.clean_tokens(self.data.getlist("upload")) if hasattr(self.data, "getlist") else []
+        tokens = self.data.getlist("upload") if hasattr(self.data, "getlist") else []
         with transaction.atomic():
             case = actions.feedback_case(self.case, self.user, version=version, note=data["text"])
-            rows = pending.claim(self.user, tokens)  # photos sent before, by token: the sender's, once
-            pending.check_counts(checked, rows)
-            if checked or rows:
-                event = CaseEvent.objects.filter(case=case, type=EventType.FED_BACK).order_by("-seq").first()
-                uploads.save_attachments(case, checked, self.user, event=event)
-                pending.attach(case, rows, self.user, event=event)
+            # With the photos sent before, by token (the sender's own, once).
+            pending.file_with_event(case, self.user, EventType.FED_BACK, checked, tokens)
         return case
 
 
