@@ -446,6 +446,11 @@ CASES_MAX_PHOTOS = env_int("CASES_MAX_PHOTOS", 9)
 CASES_MAX_VIDEOS = env_int("CASES_MAX_VIDEOS", 1)
 CASES_MAX_AUDIOS = env_int("CASES_MAX_AUDIOS", 1)
 CASES_THUMBNAIL_PX = env_int("CASES_THUMBNAIL_PX", 320)
+# Files sent as soon as they are chosen (before the report): each person may hold this many, of
+# this many megabytes together, for this many hours; then they are deleted (purge_pending_uploads).
+CASES_PENDING_UPLOAD_MAX_COUNT = env_int("CASES_PENDING_UPLOAD_MAX_COUNT", 20)
+CASES_PENDING_UPLOAD_MAX_MB = env_int("CASES_PENDING_UPLOAD_MAX_MB", 200)
+CASES_PENDING_UPLOAD_HOURS = env_int("CASES_PENDING_UPLOAD_HOURS", 24)
 
 # --- People (base data, personal information) ---------------------------------------------------
 # Keys for ID numbers and phones: PEOPLE_DATA_KEY encrypts (AES-256-GCM), PEOPLE_HASH_KEY keys the

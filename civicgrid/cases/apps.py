@@ -21,6 +21,8 @@ class CasesConfig(AppConfig):
         roles.register(permissions.PERMISSIONS)
         # Thumbnails are made after the report's commit (a background task); this re-drives lost ones.
         jobs.register(jobs.Job("make_missing_thumbnails", "civicgrid.cases.uploads.make_missing_thumbnails", 600))
+        # Files sent before their report and never attached (cases.pending).
+        jobs.register(jobs.Job("purge_pending_uploads", "civicgrid.cases.pending.purge_expired", 900))
         register_navigation()
         demo_registry.register(demo_registry.Seeder("cases", demo.seed_demo, order=40, atomic=False))
 

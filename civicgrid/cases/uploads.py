@@ -393,6 +393,20 @@ def _random_name(extension, at, suffix=""):
     return f"cases/{at:%Y/%m}/{secrets.token_hex(16)}{suffix}.{extension}"
 
 
+def write_checked(item, at):
+    """Write one checked file (and its thumbnail) to the attachment storage under random names;
+    returns the names written (file first)."""
+    storage = attachment_storage()
+    written = [storage.save(_random_name(item.extension, at), ContentFile(item.content))]
+    try:
+        if item.thumbnail:
+            written.append(storage.save(_random_name(item.extension, at, "-thumb"), ContentFile(item.thumbnail)))
+    except Exception:
+        storage.delete(written[0])
+        raise
+    return written
+
+
 def save_attachments(case, checked, user, *, event=None, visibility=None):
     """Write the checked files and their Attachment rows (inside the caller's transaction).
 
@@ -410,12 +424,9 @@ def save_attachments(case, checked, user, *, event=None, visibility=None):
     written, rows = [], []
     try:
         for item in checked:
-            name = storage.save(_random_name(item.extension, at), ContentFile(item.content))
-            written.append(name)
-            thumb_name = ""
-            if item.thumbnail:
-                thumb_name = storage.save(_random_name(item.extension, at, "-thumb"), ContentFile(item.thumbnail))
-                written.append(thumb_name)
+            names = write_checked(item, at)
+            written.extend(names)
+            name, thumb_name = names[0], (names[1] if len(names) > 1 else "")
             rows.append(
                 Attachment.objects.create(
                     case=case,
@@ -446,17 +457,23 @@ def save_attachments(case, checked, user, *, event=None, visibility=None):
 
 
 @transaction.atomic
-def report_with_attachments(user, *, photos=(), videos=(), audios=(), **report_kwargs):
+def report_with_attachments(user, *, photos=(), videos=(), audios=(), tokens=(), **report_kwargs):
     """上报 with files: checks every file first (nothing is written when one is refused), then files
     the case through actions.report_case and stores the files on its "reported" event, in one
-    transaction. Returns the ReportResult (with the nearby duplicates)."""
-    from civicgrid.cases import actions
+    transaction. Returns the ReportResult (with the nearby duplicates).
+
+    `tokens` name files sent before (cases.pending): they must all be the user's, unexpired and
+    unused, or the whole report is refused (PendingUploadGone) and nothing is written."""
+    from civicgrid.cases import actions, pending
     from civicgrid.cases.models import CaseEvent
 
     checked = check_uploads(photos, videos, audios)
     result = actions.report_case(user, **report_kwargs)
     if result.replayed:
         return result  # the files came with the first submission
+    rows = pending.claim(user, tokens)
+    pending.check_counts(checked, rows)
     event = CaseEvent.objects.filter(case=result.case, seq=1).first()
     save_attachments(result.case, checked, user, event=event)
+    pending.attach(result.case, rows, user, event=event)
     return result

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from civicgrid.cases.views import board, resident
+from civicgrid.cases.views import board, resident, uploads
 
 urlpatterns = [
     path("report/", resident.report, name="report"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("my/<str:number>/evaluate/", resident.evaluate, name="evaluate"),
     path("my/<str:number>/reopen/", resident.reopen, name="reopen"),
     path("follow/<str:number>/", resident.follow, name="follow"),
+    path("uploads/", uploads.upload, name="upload"),
+    path("uploads/<str:token>/", uploads.preview, name="upload_preview"),
+    path("uploads/<str:token>/delete/", uploads.discard, name="upload_discard"),
     path("attachments/<int:pk>/", resident.attachment, name="attachment"),
     path("attachments/<int:pk>/thumb/", resident.attachment, {"variant": "thumb"}, name="attachment_thumb"),
     path("board/", board.board_home, name="board_home"),

@@ -81,7 +81,7 @@ def test_staff_entry_for_a_resident(new_page, world):
     with page.expect_navigation() as response:
         page.get_by_role("button", name="登记", exact=True).click()
     assert response.value.status == 400
-    expect(page.locator("#intake-form .alert-danger")).to_have_text("请在地图上标注位置或填写地址。")
+    expect(page.locator("#intake-form .alert-danger")).to_have_text("请在地图上点选问题位置。只填地址无法确定位置。")
     expect(page.locator("#id_description + .invalid-feedback")).to_have_text("该字段是必填项。")
     expect(page.get_by_label("来电人/居民姓名")).to_have_value("陈红")
     expect(page.get_by_label("类别")).to_have_value(str(category.pk))

@@ -41,7 +41,7 @@ def test_resident_reports_with_photo_and_map_pin_then_sees_it(new_page, login, d
     page.set_input_files(
         "#id_photos", files=[{"name": "路灯.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(gps=True)}]
     )
-    expect(page.locator("[data-photo-previews] img")).to_have_count(1)
+    expect(page.locator("[data-upload-list] img")).to_have_count(1)
     page.get_by_label("地址").fill("幸福小区3号楼")
     snap(page, "resident-report-phone")
     page.get_by_role("button", name="提交上报").click()

@@ -35,6 +35,9 @@ def _coordinate(label, low, high):
     return forms.FloatField(label=label, required=False, min_value=low, max_value=high, widget=forms.HiddenInput)
 
 
+NEED_POINT = _("请在地图上点选问题位置，或点“使用当前位置”。只填地址无法确定位置。")
+
+
 class ReportForm(CategoryPickerMixin, Form):
     category = CategoryChoiceField(
         label=_("问题类别"),
@@ -51,20 +54,27 @@ class ReportForm(CategoryPickerMixin, Form):
     lon = _coordinate(_("经度"), -180, 180)
     lat = _coordinate(_("纬度"), -90, 90)
     address = forms.CharField(
-        label=_("地址"),
+        label=_("地址（可不填）"),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("例如：幸福小区3号楼东侧")}),
+        help_text=_("地址只作补充说明，不能代替位置：请在地图上点选问题位置，或使用当前位置。"),
     )
     photos = MultipleFileField(
         label=_("照片"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/*"}),
+        widget=MultipleFileInput(attrs={"accept": "image/*", "data-upload-kind": "photo"}),
         help_text=_("最多 9 张"),
     )
-    video = forms.FileField(label=_("视频"), required=False, widget=forms.FileInput(attrs={"accept": "video/*"}))
+    video = forms.FileField(
+        label=_("视频"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "video/*", "data-upload-kind": "video"}),
+    )
     audio = forms.FileField(
-        label=_("语音"), required=False, widget=forms.FileInput(attrs={"accept": "audio/*", "class": "visually-hidden"})
+        label=_("语音"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "audio/*", "class": "visually-hidden", "data-upload-kind": "audio"}),
     )
     private = forms.BooleanField(label=_("不在邻里议事板公开"), required=False)
     # A fresh key with every blank form: sending the same filled form twice files one case.
@@ -79,12 +89,10 @@ class ReportForm(CategoryPickerMixin, Form):
 
     def clean(self):
         data = super().clean()
-        has_point = data.get("lon") is not None and data.get("lat") is not None
-        if not has_point and not (data.get("address") or "").strip():
-            raise forms.ValidationError(_("请在地图上标注位置、使用定位，或填写地址。"))
-        if not has_point:
-            # An address alone cannot be placed in a grid yet: the report needs a point.
-            raise forms.ValidationError(_("请在地图上点选问题位置，或点“使用当前位置”。"))
+        # An address alone cannot be placed in a grid: the report needs a point (the address only
+        # helps those who go there). Help text, this error and the map script say the same.
+        if data.get("lon") is None or data.get("lat") is None:
+            raise forms.ValidationError(NEED_POINT)
         photos = data.get("photos") or []
         if len(photos) > settings.CASES_MAX_PHOTOS:
             self.add_error("photos", _("照片最多 %(n)d 张。") % {"n": settings.CASES_MAX_PHOTOS})
@@ -96,8 +104,8 @@ class QuickReportForm(CategoryPickerMixin, Form):
 
     photo = forms.FileField(
         label=_("拍照"),
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
-        error_messages={"required": _("请拍摄或选择一张照片。")},
+        required=False,  # or sent before, by token (cases.pending): see clean()
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment", "data-upload-kind": "photo"}),
     )
     category = CategoryChoiceField(
         label=_("问题类别"),
@@ -111,9 +119,16 @@ class QuickReportForm(CategoryPickerMixin, Form):
     lon = _coordinate(_("经度"), -180, 180)
     lat = _coordinate(_("纬度"), -90, 90)
 
-    def __init__(self, *args, usage_area="", **kwargs):
+    def __init__(self, *args, usage_area="", uploaded_photos=0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.uploaded_photos = uploaded_photos
         self.set_up_category_picker(Category.objects.selectable().select_related("parent"), usage_area)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("photo") and not self.uploaded_photos and "photo" not in self.errors:
+            self.add_error("photo", _("请拍摄或选择一张照片。"))
+        return data
 
 
 class EvaluateForm(Form):

@@ -17,6 +17,7 @@ from civicgrid.accounts.scopes import active_assignments
 from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseInputError
 from civicgrid.cases.forms.category import CategoryPickerMixin
+from civicgrid.cases.forms.resident import MultipleFileField, MultipleFileInput
 from civicgrid.cases.models import Category, HandlingLevel, Light, LimitUnit, Source, Status
 from civicgrid.cases.workflow import Action
 from civicgrid.core.forms import Form
@@ -110,6 +111,9 @@ class QueueFilterForm(Form):
         return "; ".join(str(p) for p in parts)
 
 
+STAFF_NEED_POINT = _("请在地图上点选问题位置。只填地址无法确定位置。")
+
+
 class IntakeForm(CategoryPickerMixin, Form):
     """12345 hotline operator form and staff entry on behalf of a resident."""
 
@@ -118,7 +122,12 @@ class IntakeForm(CategoryPickerMixin, Form):
     external_order_no = forms.CharField(label=_("外部工单号"), max_length=64, required=False)
     category = forms.ChoiceField(label=_("类别"))
     description = forms.CharField(label=_("问题描述"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("地址（可不填）"),
+        max_length=200,
+        required=False,
+        help_text=_("地址只作补充说明，不能代替位置：请在地图上点选问题位置。"),
+    )
     lon = forms.FloatField(label=_("经度"), required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(label=_("纬度"), required=False, widget=forms.HiddenInput)
     urgent = forms.BooleanField(label=_("紧急"), required=False)
@@ -142,10 +151,10 @@ class IntakeForm(CategoryPickerMixin, Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("lon") is None) != (data.get("lat") is None):
-            raise forms.ValidationError(_("请在地图上标注位置。"))
-        if data.get("lon") is None and not (data.get("address") or "").strip():
-            raise forms.ValidationError(_("请在地图上标注位置或填写地址。"))
+        # The case is placed in its grid by the point; an address alone cannot be located, so it
+        # is help for those who go there (its help text says the same).
+        if data.get("lon") is None or data.get("lat") is None:
+            raise forms.ValidationError(STAFF_NEED_POINT)
         return data
 
     def perform(self, user):
@@ -202,6 +211,7 @@ class ActionForm(Form):
 
     action = None
     multipart = False
+    pending_files = ()  # files sent before (cases.pending), drawn again after an error
     version = forms.IntegerField(widget=forms.HiddenInput)
     button_class = "btn-primary"
 
@@ -269,42 +279,30 @@ DenyVoidForm = _simple(Action.DENY_VOID, actions.deny_void, _("驳回理由"), T
 SuperviseForm = _simple(Action.SUPERVISE, actions.supervise_case, _("督办意见"), True, button="btn-outline-warning")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class FeedbackForm(ActionForm):
     """处置反馈 with photos of the result (checked by content like the residents' uploads)."""
 
     action = Action.FEEDBACK
     multipart = True
     text = _note(_("处置结果"), required=True)
-    photos = MultipleFileField(label=_("处置照片"), required=False)
+    photos = MultipleFileField(
+        label=_("处置照片"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*", "data-upload-kind": "photo"}),
+    )
 
     def call(self, version, data):
         from django.db import transaction
 
-        from civicgrid.cases import uploads
-        from civicgrid.cases.models import CaseEvent, EventType
+        from civicgrid.cases import pending, uploads
+        from civicgrid.cases.models import EventType
 
         checked = uploads.check_uploads(photos=data["photos"]) if data["photos"] else []
+        tokens = self.data.getlist("upload") if hasattr(self.data, "getlist") else []
         with transaction.atomic():
             case = actions.feedback_case(self.case, self.user, version=version, note=data["text"])
-            if checked:
-                event = CaseEvent.objects.filter(case=case, type=EventType.FED_BACK).order_by("-seq").first()
-                uploads.save_attachments(case, checked, self.user, event=event)
+            # With the photos sent before, by token (the sender's own, once).
+            pending.file_with_event(case, self.user, EventType.FED_BACK, checked, tokens)
         return case
 
 

@@ -17,7 +17,7 @@ from civicgrid.cases.models.approvals import (
     RequestStatus,
     VoidRequest,
 )
-from civicgrid.cases.models.attachments import Attachment, AttachmentKind, AttachmentVisibility
+from civicgrid.cases.models.attachments import Attachment, AttachmentKind, AttachmentVisibility, PendingUpload
 from civicgrid.cases.models.attachments import _attachment_storage as _attachment_storage  # named by migration 0004
 from civicgrid.cases.models.board import AbuseReport, BoardComment, BoardHiddenCase, BoardModeration, BoardReaction
 from civicgrid.cases.models.case import Case, CaseNumberSequence, CaseParticipant, CaseQuerySet
@@ -82,6 +82,7 @@ __all__ = [
     "LimitUnit",
     "Light",
     "Milestone",
+    "PendingUpload",
     "RequestStatus",
     "Source",
     "Status",

@@ -74,3 +74,37 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.case_id} · {self.get_kind_display()} · {self.original_name}"
+
+
+class PendingUpload(models.Model):
+    """A file checked and stored as soon as it was chosen, before its report is sent (cases.pending).
+
+    Only its owner sees it (its preview) or attaches it, by its opaque `token`, once: attaching turns
+    it into an Attachment of the new case and deletes this row (the file stays where it is). Rows
+    not attached by `expires_at` are deleted with their files by the `purge_pending_uploads` job.
+    """
+
+    token = models.CharField(_("凭据"), max_length=64, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=8, choices=AttachmentKind)
+    file = models.CharField(_("文件"), max_length=200)
+    thumbnail = models.CharField(_("缩略图"), max_length=200, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("内容类型"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("宽度"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高度"), null=True, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"), db_index=True)
+
+    class Meta:
+        ordering = ["owner_id", "created_at", "id"]
+        verbose_name = _("待提交附件")
+        verbose_name_plural = _("待提交附件")
+        indexes = [models.Index(fields=["owner", "expires_at"], name="pending_upload_owner")]
+
+    def __str__(self):
+        return f"{self.owner_id} · {self.get_kind_display()} · {self.original_name}"

@@ -80,7 +80,8 @@ def test_a_resubmitted_report_files_one_case(client, world):
     [
         ({"description": ""}, "请描述问题"),
         ({"category": ""}, "请选择问题类别"),
-        ({"lon": "", "lat": "", "address": ""}, "请在地图上标注位置"),
+        ({"lon": "", "lat": "", "address": ""}, "请在地图上点选问题位置"),
+        ({"lon": "", "lat": ""}, "只填地址无法确定位置"),
         ({"description": "路灯\x01坏了"}, "包含不可见的控制字符"),
         ({"address": "幸福\x0b小区"}, "包含不可见的控制字符"),
         ({"description": "路灯坏了\x7f"}, "包含不可见的控制字符"),

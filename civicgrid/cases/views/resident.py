@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import active_assignments, has_role
-from civicgrid.cases import access, actions, uploads
+from civicgrid.cases import access, actions, pending, uploads
 from civicgrid.cases.errors import CaseError, CaseNotFound, RateLimited
 from civicgrid.cases.forms.resident import EvaluateForm, QuickReportForm, ReopenForm, ReportForm
 from civicgrid.cases.models import (
@@ -35,6 +35,7 @@ from civicgrid.cases.models import (
     Status,
 )
 from civicgrid.cases.selectors import timeline
+from civicgrid.cases.views import uploads as upload_views
 from civicgrid.regions.models import Region
 
 PAGE_SIZE = 20
@@ -81,7 +82,6 @@ def _map_context(user):
             "recording": _("正在录音…再次点击停止"),
             "recorded": _("已录制语音 %(seconds)s 秒"),
             "noMic": _("无法使用麦克风，请检查浏览器权限。"),
-            "photosTooMany": _("照片最多 9 张。"),
         },
     }
 
@@ -113,6 +113,7 @@ def report(request):
                 is_public=not data["private"],
                 source=Source.RESIDENT,
                 submission_key=data["submission_key"],
+                tokens=upload_views.posted_tokens(request),
             )
         except RateLimited as error:
             form.add_error(None, error.message)
@@ -134,9 +135,25 @@ def report(request):
     return render(
         request,
         "cases/resident/report.html",
-        {"form": form, "map_config": _map_context(request.user), "limits": _limits()},
+        {
+            "form": form,
+            "map_config": _map_context(request.user),
+            "limits": _limits(),
+            "pending_files": _kept_files(request, form, REPORT_FILE_FIELDS),
+            "upload_config": upload_views.page_config(),
+        },
         status=status,
     )
+
+
+REPORT_FILE_FIELDS = {"photos": "photo", "video": "video", "audio": "audio"}
+
+
+def _kept_files(request, form, fields):
+    """The files the page shows again after an error (sent before by token, or with this post)."""
+    if request.method != "POST":
+        return []
+    return upload_views.keep_posted(request, form, fields)
 
 
 def _limits():
@@ -153,7 +170,13 @@ def quick_report(request):
     """随手拍 for grid workers: photo, category, position from the phone (or the worker's grid)."""
     if not has_role(request.user, *GRID_REPORTERS):
         raise Http404()
-    form = QuickReportForm(request.POST or None, request.FILES or None, usage_area=lambda: _usage_area(request.user))
+    tokens = upload_views.posted_tokens(request) if request.method == "POST" else []
+    form = QuickReportForm(
+        request.POST or None,
+        request.FILES or None,
+        usage_area=lambda: _usage_area(request.user),
+        uploaded_photos=sum(1 for row in pending.owned(request.user, tokens) if row.kind == "photo"),
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -163,7 +186,8 @@ def quick_report(request):
         try:
             result = uploads.report_with_attachments(
                 request.user,
-                photos=[data["photo"]],
+                photos=[data["photo"]] if data["photo"] else [],
+                tokens=tokens,
                 category=data["category"],
                 description=data["description"]
                 or _("网格员随手拍：%(category)s") % {"category": data["category"].name},
@@ -192,7 +216,13 @@ def quick_report(request):
     return render(
         request,
         "cases/resident/quick_report.html",
-        {"form": form, "recent": recent, "quick_config": {"strings": strings}},
+        {
+            "form": form,
+            "recent": recent,
+            "quick_config": {"strings": strings},
+            "pending_files": _kept_files(request, form, {"photo": "photo"}),
+            "upload_config": upload_views.page_config(),
+        },
         status=status,
     )
 

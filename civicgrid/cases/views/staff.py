@@ -27,6 +27,7 @@ from civicgrid.cases import access, case_hints, export, selectors
 from civicgrid.cases.errors import CaseChanged, CaseError, CaseNotFound
 from civicgrid.cases.forms.staff import ACTION_FORMS, IntakeForm, QueueFilterForm
 from civicgrid.cases.models import Case, CaseParticipant, Light, Source, Status
+from civicgrid.cases.views import uploads as upload_views
 from civicgrid.cases.workflow import allowed_actions
 from civicgrid.core.pagination import DeferredJoinPaginator
 from civicgrid.core.worktime import default_calendar
@@ -339,6 +340,7 @@ def _case_context(request, case, bound=None):
         "next": request.GET.get("next", ""),
         "participant_roles": CaseParticipant.Role,
         "home_crumb": home_crumb(user),
+        "upload_config": upload_views.page_config() if any(form.multipart for form in forms) else None,
     }
 
 
@@ -412,6 +414,8 @@ def act(request, key, action):
     form = form_class(request.POST, request.FILES, case=case, user=request.user)
     default = reverse("cases:staff_detail", args=[case.number])
     if not form.is_valid():
+        if form.multipart:  # the photos already sent stay with the form shown again
+            form.pending_files = upload_views.keep_posted(request, form, {"photos": "photo"})
         context = _case_context(request, case, bound=form)
         context["project"] = _project(case)
         context["focus"] = action

@@ -21,6 +21,8 @@ The roles: the eight person roles (signed in through the session) on A, and — 
 from dataclasses import dataclass
 from datetime import date
 
+from civicgrid.cases.tests.media_files import jpeg
+
 ROLES = ("resident", "microgrid", "grid", "community", "street", "dept", "operator", "admin")
 API_ROLES = ("integration", "hotline")
 
@@ -111,6 +113,15 @@ def query(level):
 def own_note(w, side, role):
     """In scope: the role's own notification; out of scope: somebody else's."""
     return {"pk": (w.notes.get(role) if side == "A" else w.notes["other"]).pk}, ""
+
+
+def own_upload(use):
+    """In scope: a file the role sent before its report (cases.pending); out of scope: somebody else's."""
+
+    def target(w, side, role):
+        return {"token": w.pending_uploads[use][role if side == "A" else "other"].token}, ""
+
+    return target
 
 
 def version(attr):
@@ -240,6 +251,11 @@ URLS = {
         lambda w, s, r: ({"number": (w.sides[s].case if s == "A" else w.sides[s].registered).number}, ""),
         post=E("302 404", resident="302= 404"),
     ),
+    # Files sent as soon as they are chosen (cases.pending): anyone signed in may send one (201);
+    # its preview and its removal only to its sender, anyone else's is not found.
+    "cases:upload": View(post=E("201"), data=lambda w, s, r: {"kind": "photo", "file": jpeg()}),
+    "cases:upload_preview": View(own_upload("preview"), get=E("200 404")),
+    "cases:upload_discard": View(own_upload("remove"), post=E("200 404")),
     # A public case's photo: everyone who reads it (full, reporter, board).
     "cases:attachment": View(obj("attachment"), get=CASE_READERS),
     "cases:attachment_thumb": View(obj("attachment"), get=CASE_READERS),

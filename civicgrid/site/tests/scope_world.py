@@ -200,6 +200,16 @@ def build_world():
             recipient=user, kind=Kind.NEW_CASE, case=sides["A"].case, title="新案件", body="", created_at=now
         )
 
+    # Each walking user's own files sent before a report (cases.pending): one to preview, one to
+    # remove; B's resident's are out of scope for everybody.
+    from civicgrid.cases import pending
+    from civicgrid.cases.tests.media_files import jpeg
+
+    pending_uploads = {"preview": {}, "remove": {}}
+    for name, user in [*users.items(), ("other", staff["B"]["resident"])]:
+        for use in pending_uploads:
+            pending_uploads[use][name] = pending.store(user, jpeg(), "photo")
+
     # The needs panel is computed on its first view and kept: compute it once here, not per request.
     for side in sides.values():
         needs.snapshot(side.nodes.G)
@@ -221,5 +231,13 @@ def build_world():
         }
 
     return SimpleNamespace(
-        tree=tree, cats=cats, users=users, sides=sides, notes=notes, keys=keys, staff=staff, report_body=report_body
+        tree=tree,
+        cats=cats,
+        users=users,
+        sides=sides,
+        notes=notes,
+        pending_uploads=pending_uploads,
+        keys=keys,
+        staff=staff,
+        report_body=report_body,
     )

@@ -6,6 +6,7 @@
  * map draws our own layers instead (people:map_layers): the grids with their names and the
  * buildings with theirs, so that a tap lands where it is meant to. When the pin is placed, the page
  * says which grid and community the point falls in (point in polygon on the loaded grids).
+ * Photos, video and voice go up as soon as they are chosen or recorded (uploads.js).
  * After set-up the map element carries data-state="ready", and data-layers="ready" once the layers
  * are drawn (for the browser tests).
  */
@@ -45,30 +46,6 @@
       onFailure,
       { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
     );
-  }
-
-  function previews(form, strings) {
-    var container = form.querySelector("[data-photo-previews]");
-    form.querySelectorAll('input[type=file][accept^="image"]').forEach(function (input) {
-      input.addEventListener("change", function () {
-        if (!container) return;
-        container.replaceChildren();
-        var files = Array.prototype.slice.call(input.files || []);
-        if (input.multiple && files.length > 9 && strings.photosTooMany) {
-          var warning = document.createElement("p");
-          warning.className = "text-danger small";
-          warning.setAttribute("role", "alert");
-          warning.textContent = strings.photosTooMany;
-          container.appendChild(warning);
-        }
-        files.slice(0, 9).forEach(function (file) {
-          var image = document.createElement("img");
-          image.alt = file.name;
-          image.src = URL.createObjectURL(file);
-          container.appendChild(image);
-        });
-      });
-    });
   }
 
   // --- Our own layers: grids and buildings, with their names ------------------------------------
@@ -278,6 +255,8 @@
             var transfer = new DataTransfer();
             transfer.items.add(new File([blob], "voice." + extension, { type: type }));
             input.files = transfer.files;
+            // uploads.js sends the clip at once, like a chosen file.
+            input.dispatchEvent(new Event("change", { bubbles: true }));
             preview.src = URL.createObjectURL(blob);
             preview.hidden = false;
             status.textContent = format(strings.recorded, { seconds: Math.round((Date.now() - started) / 1000) });
@@ -299,7 +278,6 @@
   if (reportForm) {
     var config = readJSON(reportForm.getAttribute("data-report-form")) || {};
     reportMap(reportForm, config);
-    previews(reportForm, config.strings || {});
     recorder(reportForm, config.strings || {});
   }
 
@@ -307,7 +285,6 @@
   if (quickForm) {
     var quick = readJSON(quickForm.getAttribute("data-quick-form")) || {};
     var strings = quick.strings || {};
-    previews(quickForm, strings);
     locate(
       function (lat, lon) {
         setPoint(quickForm, lat, lon);
