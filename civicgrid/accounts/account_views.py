@@ -15,6 +15,7 @@ from civicgrid.accounts import registration, reset
 from civicgrid.accounts.account_forms import RegisterForm, RejectForm, ResetConfirmForm, ResetRequestForm
 from civicgrid.accounts.models import Registration
 from civicgrid.core.scoping import scope_codes
+from civicgrid.core.text import strip_forbidden
 
 RESET_PHONE_KEY = "civicgrid_reset_phone"
 
@@ -181,7 +182,7 @@ class ResidentsView(ReviewerMixin, View):
 
     def get(self, request):
         residents = registration.residents_for(request.user)
-        query = request.GET.get("q", "").strip()[:50]
+        query = strip_forbidden(request.GET.get("q", "")).strip()[:50]
         if query:
             residents = residents.filter(Q(phone__contains=query) | Q(name__contains=query))
         page = Paginator(residents, 30).get_page(request.GET.get("page"))

@@ -48,7 +48,8 @@ SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
             Role.SYSTEM_ADMIN,
             VIEW_TREE
             | CASE_WORK
-            | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"},
+            | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"}
+            | {"suggest.view_suggestionrecord", "suggest.view_categorycorrection"},
         ),
         (Role.INTEGRATION, {"regions.view_region", "cases.view_case", "cases.add_case"}),
         (Role.HOTLINE_INTEGRATION, VIEW_TREE | CASE_WORK),
@@ -77,7 +78,7 @@ def test_clearances_are_never_implied_by_the_system_admin_role():
 
 
 def test_each_app_registers_its_part_of_the_table():
-    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard"]
+    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest"]
 
 
 def test_an_app_registers_one_entry_and_declares_only_its_own_permissions():

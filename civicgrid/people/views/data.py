@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from civicgrid.core import longjobs
 from civicgrid.core.http import client_ip
+from civicgrid.core.text import strip_forbidden
 from civicgrid.people import export, importer, jobs
 from civicgrid.people.forms import ExportForm, ImportForm
 from civicgrid.people.models import ImportKind, ImportRun
@@ -95,7 +96,7 @@ def export_persons(request):
     can_plain = allowed(request.user, "people.unmask_person", region.code)
     form = ExportForm(request.POST or None)
     tag = request.GET.get("tag", "")
-    query = request.GET.get("q", "").strip()[:50]
+    query = strip_forbidden(request.GET.get("q", "")).strip()[:50]
     busy = None
     if request.method == "POST" and form.is_valid():
         plain = form.cleaned_data["plain"] and can_plain

@@ -23,6 +23,7 @@ from civicgrid.accounts.scopes import scope_codes
 from civicgrid.core.editing import ObjectEditView
 from civicgrid.core.forms import add_errors
 from civicgrid.core.scoping import subtree_q
+from civicgrid.core.text import strip_forbidden
 from civicgrid.people import actions
 from civicgrid.people.forms import (
     BuildingForm,
@@ -375,7 +376,7 @@ def person_move(request, pk):
     if person.anonymised_at:
         raise Http404
     buildings = scoped(Building.objects.all(), request.user, "people.change_person").order_by("code")
-    query = request.GET.get("q", "").strip()[:40]
+    query = strip_forbidden(request.GET.get("q", "")).strip()[:40]
     found = (
         list(buildings.filter(Q(code__icontains=query) | Q(name__contains=query))[:MOVE_SEARCH_LIMIT]) if query else []
     )

@@ -23,6 +23,7 @@ from civicgrid.core.text import strip_forbidden
 from civicgrid.people import actions, selectors
 from civicgrid.people.forms import MoveOutForm, PersonForm, RentalForm, UnmaskForm, VerifyForm
 from civicgrid.people.models import (
+    AccessKind,
     AccessLog,
     Building,
     Compound,
@@ -439,9 +440,11 @@ def access_log(request):
         raise Http404
     logs = AccessLog.objects.restrict(request.user, "view").select_related("user", "person")
     kind = request.GET.get("kind", "")
+    if kind not in AccessKind.values:  # an unknown kind (or a NUL byte) filters nothing
+        kind = ""
     if kind:
         logs = logs.filter(kind=kind)
-    who = request.GET.get("user", "").strip()[:50]
+    who = strip_forbidden(request.GET.get("user", "")).strip()[:50]
     if who:
         logs = logs.filter(Q(user__username__icontains=who) | Q(user__name__icontains=who))
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -456,7 +459,7 @@ def enterprises(request):
         raise Http404
     region, _roots = chosen_region(request)
     items = selectors.in_region(Enterprise.objects.restrict(request.user, "view"), region).select_related("grid")
-    query = request.GET.get("q", "").strip()[:50]
+    query = strip_forbidden(request.GET.get("q", "")).strip()[:50]
     if query:
         items = items.filter(name__contains=query)
     page = Paginator(items.order_by("region_code", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
