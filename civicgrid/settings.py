@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "axes",
+    "civicgrid.accounts.axes_app.AxesConfig",  # django-axes, named for the admin
     "civicgrid.core",
     "civicgrid.regions",
     "civicgrid.accounts",

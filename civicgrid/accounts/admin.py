@@ -14,7 +14,7 @@ class UserAdmin(ChangeLogAdmin, DjangoUserAdmin):
     is_superuser…) is in the change log with the administrator who made it, and a password set
     here is logged as such (without any value). The history page lists them."""
 
-    list_display = ("username", "name", "masked_phone", "is_active", "is_staff", "last_login")
+    list_display = ("username", "name", "phone_shown", "is_active", "is_staff", "last_login")
     search_fields = ("username", "name", "phone")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -24,6 +24,10 @@ class UserAdmin(ChangeLogAdmin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "name", "phone", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
+
+    @admin.display(description=_("手机号"), ordering="phone")
+    def phone_shown(self, obj):
+        return obj.masked_phone
 
     def save_model(self, request, obj, form, change):
         save_user(obj, actor=request.user, request=request)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicgrid.accounts.models import Role
 from civicgrid.regions.models import Region
@@ -51,7 +52,12 @@ class ApiKey(models.Model):
     plain digest is safe and lets the key be found by an indexed lookup); each key is bound to a
     region subtree, a role it acts in there, and a rate limit."""
 
-    application = models.ForeignKey(Application, verbose_name=_("应用"), on_delete=models.CASCADE, related_name="keys")
+    application = models.ForeignKey(
+        Application,
+        verbose_name=pgettext_lazy("API application", "应用"),
+        on_delete=models.CASCADE,
+        related_name="keys",
+    )
     name = models.CharField(_("名称"), max_length=100, blank=True)
     prefix = models.CharField(_("前缀"), max_length=12, help_text=_("密钥开头几位，便于辨认。"))
     key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True)
@@ -125,7 +131,10 @@ class WebhookSubscription(models.Model):
     """An application's subscription to case events of a region subtree."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("应用"), on_delete=models.CASCADE, related_name="webhooks"
+        Application,
+        verbose_name=pgettext_lazy("API application", "应用"),
+        on_delete=models.CASCADE,
+        related_name="webhooks",
     )
     url = models.URLField(_("接收地址"), max_length=500)
     secret = models.CharField(_("签名密钥"), max_length=128, help_text=_("用于 HMAC-SHA256 签名。"))

@@ -9,6 +9,7 @@ from civicgrid.cases.models import (
     Attachment,
     BoardComment,
     BoardModeration,
+    BoardSetting,
     Case,
     CaseEvent,
     Category,
@@ -121,3 +122,12 @@ class BoardModerationAdmin(ReadOnlyAdmin):
     list_display = ("case", "comment", "action", "reason", "moderator", "created_at")
     list_filter = ("action",)
     list_select_related = ("case", "moderator")
+
+
+@admin.register(BoardSetting)
+class BoardSettingAdmin(ReadOnlyAdmin):
+    """Changed on the board page by its moderators (board_actions.set_board_policy, change-logged)."""
+
+    list_display = ("community", "show_reports", "updated_by", "updated_at")
+    list_filter = ("show_reports",)
+    list_select_related = ("community", "updated_by")

@@ -5,6 +5,8 @@ Who may read it: anyone holding a role on that community or below (its residents
 community staff) and the staff above it. Who may moderate: community staff of that community and
 street staff / command operators above it. Anything else answers 404, like a board that does not
 exist.
+A community's board setting (BoardSetting) says whether residents' reports show at once or only
+once accepted (the default); the same moderators change it (set_board_policy).
 """
 
 from django.db import IntegrityError, transaction
@@ -16,16 +18,18 @@ from django.utils.translation import gettext as _
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import active_assignments
 from civicgrid.cases import moderation
-from civicgrid.cases.errors import CaseInputError
+from civicgrid.cases.errors import ActionNotAllowed, CaseInputError
 from civicgrid.cases.models import (
-    TERMINAL_STATUSES,
     AbuseReport,
     BoardComment,
     BoardHiddenCase,
     BoardModeration,
     BoardReaction,
+    BoardSetting,
     Case,
 )
+from civicgrid.core.changelog import record_change, snapshot
+from civicgrid.core.models import ObjectChange
 from civicgrid.core.text import CONTROL_MESSAGE, has_forbidden
 from civicgrid.regions.models import Level, Region
 
@@ -165,6 +169,44 @@ def hide_case(user, community, number, reason):
 
 def board_cases_in(communities):
     """The board cases of several communities (a queryset of Region)."""
-    return Case.objects.filter(community__in=communities, is_public=True, board_hidden__isnull=True).exclude(
-        status__in=TERMINAL_STATUSES
-    )
+    return Case.objects.on_board().filter(community__in=communities, board_hidden__isnull=True)
+
+
+def board_policy(community):
+    """When residents' reports appear on `community`'s board (a BoardSetting.ShowReports value)."""
+    setting = BoardSetting.objects.filter(community=community).only("show_reports").first()
+    return setting.show_reports if setting is not None else BoardSetting.ShowReports.AFTER_ACCEPTANCE
+
+
+@transaction.atomic
+def set_board_policy(user, community, value):
+    """A moderator of `community` chooses when residents' reports appear on its board. Someone who
+    may read the board but not moderate it is refused (403); anyone else gets 404. Returns the
+    setting (None while the community keeps the default without ever having chosen)."""
+    if not can_moderate(user, community):
+        if board_communities(user).filter(pk=community.pk).exists():
+            raise ActionNotAllowed(_("只有本社区工作人员和上级可以修改议事板设置。"))
+        raise Http404()
+    if value not in BoardSetting.ShowReports.values:
+        raise CaseInputError(_("请选择居民上报何时出现在议事板上。"))
+    fields = ["show_reports"]
+    setting = BoardSetting.objects.select_for_update().filter(community=community).first()
+    if setting is None:
+        if value == BoardSetting.ShowReports.AFTER_ACCEPTANCE:
+            return None
+        try:
+            with transaction.atomic():
+                setting = BoardSetting.objects.create(community=community, show_reports=value, updated_by=user)
+        except IntegrityError:  # another moderator chose at the same moment: change that row instead
+            setting = BoardSetting.objects.select_for_update().get(community=community)
+        else:
+            before = {"show_reports": BoardSetting.ShowReports.AFTER_ACCEPTANCE.value}
+            record_change(user, setting, ObjectChange.Action.CREATE, before, snapshot(setting, fields))
+            return setting
+    before = snapshot(setting, fields)
+    if setting.show_reports == value:
+        return setting
+    setting.show_reports, setting.updated_by, setting.updated_at = value, user, timezone.now()
+    setting.save(update_fields=["show_reports", "updated_by", "updated_at"])
+    record_change(user, setting, ObjectChange.Action.UPDATE, before, snapshot(setting, fields))
+    return setting

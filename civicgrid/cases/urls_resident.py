@@ -19,6 +19,7 @@ urlpatterns = [
     path("attachments/<int:pk>/thumb/", resident.attachment, {"variant": "thumb"}, name="attachment_thumb"),
     path("board/", board.board_home, name="board_home"),
     path("board/<str:code>/", board.board, name="board"),
+    path("board/<str:code>/settings/", board.board_settings, name="board_settings"),
     path("board/<str:code>/<str:number>/", board.board_case, name="board_case"),
     path("board/<str:code>/<str:number>/comment/", board.comment, name="board_comment"),
     path("board/<str:code>/<str:number>/react/<str:kind>/", board.react, name="board_react"),

@@ -120,6 +120,7 @@ def test_staff_entry_for_a_resident(new_page, world):
 def test_board_reactions_abuse_report_and_moderation(new_page, world):
     tree, people, category = world
     case = _report(people, category, tree["S1C1G1M1"])
+    case = actions.accept_case(case, people["community"], version=case.version)  # on the board once accepted
     rude = board_actions.add_comment(people["neighbour"], tree["S1C1"], case.number, "物业都是一群废物！")
     resident = people["resident"]
 
@@ -202,6 +203,43 @@ def test_board_reactions_abuse_report_and_moderation(new_page, world):
     expect(page.locator("#comments")).not_to_contain_text("物业都是一群废物")
     expect(page.locator("#comments")).to_contain_text("我家也在 3 号楼")
     snap(page, "cases-board-after-moderation-phone")
+
+
+def test_board_shows_new_reports_when_the_community_chooses(new_page, world):
+    """By default a neighbour's new report waits for acceptance; community staff switch the board to
+    show reports at once (desktop), and the resident then sees it on the phone."""
+    tree, people, category = world
+    case = _report(people, category, tree["S1C1G1M1"])
+    board = f"/cases/board/{tree['S1C1'].code}/"
+
+    page = new_page(viewport=PHONE)
+    log_in(page, "13700001234")
+    page.goto(board)
+    expect(page.locator("#board-policy")).to_contain_text("在社区受理后显示")
+    expect(page.locator("body")).not_to_contain_text(case.title)
+    expect(page.locator("#board-settings")).to_have_count(0)
+    assert page.goto(f"{board}{case.number}/").status == 404
+
+    staff = new_page(viewport=DESKTOP)
+    log_in(staff, "社区刘洋")
+    staff.goto(board)
+    expect(staff.locator("body")).not_to_contain_text(case.title)
+    staff.locator("#board-settings summary").click()
+    expect(staff.get_by_label("受理后公开")).to_be_checked()
+    staff.get_by_label("提交后立即公开").check()
+    with staff.expect_navigation():
+        staff.locator("#save-board-settings").click()
+    expect(staff.locator(".alert-success")).to_contain_text("议事板设置已保存。")
+    expect(staff.locator("#board-cases")).to_contain_text(case.title)
+    expect(staff.locator("#board-policy")).to_contain_text("提交后立即显示")
+    snap(staff, "cases-board-settings")
+    assert board_actions.board_policy(tree["S1C1"]) == "at_once"
+
+    page.goto(board)
+    expect(page.locator("#board-cases")).to_contain_text(case.title)
+    page.locator("#board-cases a").filter(has_text=case.title).click()
+    expect(page.locator("h1")).to_have_text(case.title)
+    snap(page, "cases-board-at-once-phone")
 
 
 def test_grid_worker_reads_a_dispatch_message_and_sets_preferences(new_page, world):

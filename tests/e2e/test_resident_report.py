@@ -4,6 +4,7 @@ worker's 随手拍 takes the position from the phone's GPS."""
 from playwright.sync_api import expect
 
 from civicgrid.accounts.models import Role
+from civicgrid.cases import actions
 from civicgrid.cases.categories import load_categories
 from civicgrid.cases.models import Case, Category, Source
 from civicgrid.cases.tests.media_files import jpeg_bytes
@@ -64,6 +65,8 @@ def test_resident_reports_with_photo_and_map_pin_then_sees_it(new_page, login, d
     expect(page.locator("#my-reports .cg-light-red")).to_have_count(1)
     snap(page, "resident-my-reports-phone")
 
+    # On the board once accepted (the default board setting), here by the street staff.
+    actions.accept_case(case, district["street_staff"], version=case.version)
     page.goto("/cases/board/")
     expect(page.locator("#board-cases")).to_contain_text(case.title)
     page.locator("#board-cases a").first.click()

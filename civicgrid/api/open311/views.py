@@ -7,7 +7,8 @@ acting as the API key's application within the key's region; it then runs throug
 like any other case.
 
 Visibility of `GET requests`: without a key, the public cases (those the neighbourhood board
-shows: public, not rejected, voided or merged); with a key, the cases its scope may see
+shows: public, not rejected, voided or merged, and a report not yet accepted only where the
+community's board shows reports at once — Case.objects.on_board); with a key, the cases its scope may see
 (Case.objects.restrict). No personal data is ever published: no reporter, caller or phone.
 Internal statuses map onto open/closed; `extensions=true` adds the internal status and the public
 events. `page`/`page_size` page through the (at most 1,000 per page) results.
@@ -38,7 +39,6 @@ from civicgrid.cases.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
     PUBLIC_EVENT_TYPES,
-    TERMINAL_STATUSES,
     Case,
     CaseEvent,
     Category,
@@ -274,7 +274,7 @@ def _request_row(case, extensions=False, events=None):
 
 def _visible(key, user):
     if key is None:
-        return Case.objects.filter(is_public=True).exclude(status__in=TERMINAL_STATUSES)
+        return Case.objects.on_board()
     return Case.objects.restrict(user, "view")
 
 

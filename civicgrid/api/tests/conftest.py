@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from civicgrid.api import actions as api_actions
 from civicgrid.cases.tests.conftest import (  # noqa: F401 - fixtures shared with the cases tests
     _fast_and_unlimited,
+    accepted,
     make_case,
     point_in,
     report,

@@ -24,7 +24,7 @@ from civicgrid.notifications.models import Kind, Notification
 from civicgrid.people.models import PersonTag, Tag
 from civicgrid.people.testing import add_person, make_building, make_id_number
 
-from .conftest import client_for, make_case, point_in, report
+from .conftest import accepted, client_for, make_case, point_in, report
 
 pytestmark = pytest.mark.django_db
 
@@ -248,7 +248,7 @@ def seeded(world, settings):
     )
     PersonTag.objects.create(person=seeded.person, tag=Tag.objects.get(code="disabled"))
     # Cases: a resident's report, and a closed one they rated.
-    seeded.case = report(world, description="楼道灯坏了。")
+    seeded.case = accepted(world, report(world, description="楼道灯坏了。"))  # accepted: public on Open311
     closed = make_case(world, Status.CLOSED)
     case_actions.evaluate_case(closed, people.resident, version=closed.version, score=5, comment="满意")
     seeded.evaluation = closed.evaluations.get()

@@ -11,7 +11,7 @@ from civicgrid.api import actions as api_actions
 from civicgrid.api.models import Open311Request
 from civicgrid.cases.models import Case, Source, Status
 
-from .conftest import make_case, point_in, report
+from .conftest import accepted, make_case, point_in, report
 
 pytestmark = pytest.mark.django_db
 
@@ -218,10 +218,10 @@ def test_address_id_is_a_region_code(world, lights, key, client):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_get_requests_and_filters(world, client, fmt):
-    public = report(world)
-    private = report(world, is_public=False)
+    public = accepted(world, report(world))
+    private = accepted(world, report(world, is_public=False))
     closed = make_case(world, Status.CLOSED)
-    old = report(world)
+    old = accepted(world, report(world))
     Case.objects.filter(pk=old.pk).update(reported_at=timezone.now() - timedelta(days=120))
 
     def ids(**params):

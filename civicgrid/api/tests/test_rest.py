@@ -12,7 +12,7 @@ from civicgrid.cases.tests.conftest import fresh
 from civicgrid.cases.tests.media_files import jpeg_bytes, png_bomb_bytes
 from civicgrid.testing import TEST_PASSWORD, make_user
 
-from .conftest import client_for, make_case, point_in, report
+from .conftest import accepted, client_for, make_case, point_in, report
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +193,7 @@ def test_grid_worker_may_not_accept(world):
 def test_resident_follows_and_rates(world):
     case = make_case(world, Status.CLOSED)
     other = client_for(world.people.resident2)
-    open_case = report(world, user=world.people.resident)
+    open_case = accepted(world, report(world, user=world.people.resident))
     response = other.post(f"{BASE}/cases/{open_case.number}/actions/follow/", {}, format="json")
     assert response.status_code == 200
     assert open_case.number in {

@@ -170,7 +170,7 @@ def follow_case(case, user):
     """关注: a resident follows an existing case ("this is already reported") to hear of its
     progress. Public cases can be followed by anyone signed in. Following does not change the
     case's version: it must not make a handler's concurrent action fail."""
-    visible = Case.objects.restrict(user, "view") | Case.objects.filter(is_public=True)
+    visible = Case.objects.restrict(user, "view") | Case.objects.on_board()
     case = _lock(case, user, visible)
     step = workflow.transition(case.status, Action.FOLLOW)
     grant = workflow.authorize(user, case, step) if step else None

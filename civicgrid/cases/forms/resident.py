@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.cases.forms.category import CategoryPickerMixin
-from civicgrid.cases.models import Category
+from civicgrid.cases.models import BoardSetting, Category
 from civicgrid.core.forms import Form
 
 
@@ -136,7 +136,7 @@ class EvaluateForm(Form):
         label=_("评分"),
         coerce=int,
         choices=[(i, str(i)) for i in range(5, 0, -1)],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": _("请选择评分。")},
     )
     comment = forms.CharField(
@@ -165,3 +165,14 @@ class CommentForm(Form):
 
 class ReasonForm(Form):
     reason = forms.CharField(label=_("理由"), max_length=200, error_messages={"required": _("请填写理由。")})
+
+
+class BoardSettingForm(Form):
+    """The board moderators' choice: residents' reports on the board at once or after acceptance."""
+
+    show_reports = forms.ChoiceField(
+        label=_("居民上报何时上议事板"),
+        choices=BoardSetting.ShowReports.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("请选择居民上报何时出现在议事板上。")},
+    )

@@ -19,7 +19,14 @@ from civicgrid.cases.models.approvals import (
 )
 from civicgrid.cases.models.attachments import Attachment, AttachmentKind, AttachmentVisibility, PendingUpload
 from civicgrid.cases.models.attachments import _attachment_storage as _attachment_storage  # named by migration 0004
-from civicgrid.cases.models.board import AbuseReport, BoardComment, BoardHiddenCase, BoardModeration, BoardReaction
+from civicgrid.cases.models.board import (
+    AbuseReport,
+    BoardComment,
+    BoardHiddenCase,
+    BoardModeration,
+    BoardReaction,
+    BoardSetting,
+)
 from civicgrid.cases.models.case import Case, CaseNumberSequence, CaseParticipant, CaseQuerySet
 from civicgrid.cases.models.categories import Category, CategoryQuerySet
 from civicgrid.cases.models.chain import (
@@ -65,6 +72,7 @@ __all__ = [
     "BoardHiddenCase",
     "BoardModeration",
     "BoardReaction",
+    "BoardSetting",
     "Case",
     "CaseEvent",
     "CaseEventQuerySet",

@@ -152,3 +152,35 @@ class BoardModeration(models.Model):
 
     def __str__(self):
         return f"{self.case_id} · {self.get_action_display()}"
+
+
+class BoardSetting(models.Model):
+    """A community's choice of when residents' reports appear on its board. A community without a
+    row uses the default: only once the case is accepted (受理)."""
+
+    class ShowReports(models.TextChoices):
+        AFTER_ACCEPTANCE = "after_acceptance", _("受理后公开")
+        AT_ONCE = "at_once", _("提交后立即公开")
+
+    community = models.OneToOneField(
+        "regions.Region", verbose_name=_("社区"), on_delete=models.CASCADE, related_name="board_setting"
+    )
+    show_reports = models.CharField(
+        _("居民上报何时上议事板"), max_length=20, choices=ShowReports, default=ShowReports.AFTER_ACCEPTANCE
+    )
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("议事板设置")
+        verbose_name_plural = _("议事板设置")
+
+    def __str__(self):
+        return f"{self.community_id} · {self.get_show_reports_display()}"

@@ -103,18 +103,31 @@ class CaseQuerySet(RestrictedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def on_board(self):
+        """What any public listing may show (the neighbourhood board, public Open311): public cases,
+        without rejected, voided or merged ones, and a report not yet accepted (待受理) only in a
+        community whose board setting shows reports at once (the default waits for acceptance)."""
+        from civicgrid.cases.models.board import BoardSetting
+
+        at_once = BoardSetting.objects.filter(show_reports=BoardSetting.ShowReports.AT_ONCE).values("community_id")
+        return (
+            self.filter(is_public=True)
+            .exclude(status__in=TERMINAL_STATUSES)
+            .filter(~Q(status=Status.REPORTED) | Q(community_id__in=at_once))
+        )
+
     def board(self, community):
-        """The neighbourhood board: a community's public cases, without rejected or voided ones."""
-        return self.filter(community=community, is_public=True).exclude(status__in=TERMINAL_STATUSES)
+        """The neighbourhood board of one community (see `on_board`)."""
+        return self.on_board().filter(community=community)
 
     def board_for(self, user):
-        """Public cases of the communities where `user` lives (resident role) or works."""
+        """The board cases of the communities where `user` lives (resident role) or works."""
         from civicgrid.accounts.scopes import active_assignments
 
         codes = [a.region.code[:12] for a in active_assignments(user) if a.region_id and len(a.region.code) >= 12]
         if not codes:
             return self.none()
-        return self.filter(community__code__in=codes, is_public=True).exclude(status__in=TERMINAL_STATUSES)
+        return self.on_board().filter(community__code__in=codes)
 
     # Lights in SQL: the actions store, for the running step, the moments at which it turns
     # yellow and red (computed in working time when the step starts), so the light is a plain

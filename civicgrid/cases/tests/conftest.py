@@ -72,6 +72,11 @@ def report(world, code="S05001", where=HOME, user=None, **kwargs):
     return actions.report_case(user or world.people.resident, category=world.cats[code], **kwargs).case
 
 
+def accepted(world, case, by=None):
+    """Accept (受理) `case`: by default a resident's report shows on the board only once accepted."""
+    return actions.accept_case(case, by or world.people.community, version=case.version)
+
+
 def fresh(case):
     return Case.objects.get(pk=case.pk)
 

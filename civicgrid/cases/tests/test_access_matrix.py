@@ -28,6 +28,7 @@ from civicgrid.cases.errors import CaseError
 from civicgrid.cases.models import (
     TERMINAL_STATUSES,
     AttachmentVisibility,
+    BoardSetting,
     Case,
     CaseParticipant,
     HandlingLevel,
@@ -98,6 +99,9 @@ def _reads_in_full(user, case):
 
 def _on_board(user, case):
     if not case.is_public or case.status in TERMINAL_STATUSES or case.community_id is None:
+        return False
+    at_once = BoardSetting.objects.filter(community_id=case.community_id, show_reports="at_once").exists()
+    if case.status == Status.REPORTED and not at_once:  # the default board waits for acceptance
         return False
     community = case.community.code
     moderators = {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR, Role.SYSTEM_ADMIN}
@@ -319,8 +323,12 @@ PUBLIC_CASES = [
 ]
 
 
+@pytest.mark.parametrize("policy", ["after_acceptance", "at_once"])
 @pytest.mark.parametrize("name", PUBLIC_CASES)
-def test_on_a_public_case_too(world, users, name):
+def test_on_a_public_case_too(world, users, name, policy):
+    if policy == "at_once":  # the board shows reports before acceptance: the neighbours read them earlier
+        for community in ("S1C1", "S1C2"):
+            BoardSetting.objects.create(community=world.tree[community], show_reports=policy)
     prepare, act = LINKING[name]
     case = prepare(world, _subject(world, is_public=True))
     _check(world, case, users)
@@ -329,7 +337,7 @@ def test_on_a_public_case_too(world, users, name):
 
 
 def test_following_a_public_case_gives_its_public_version_only(world, users):
-    case = _subject(world, is_public=True)
+    case = _registered(world, _subject(world, is_public=True))  # accepted: on the board
     actions.follow_case(case, users["resident_elsewhere"])
     got = _check(world, case, users)
     assert "resident_elsewhere" in got["readers"] and "resident_elsewhere" not in got["staff_page"]

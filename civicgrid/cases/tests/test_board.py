@@ -12,7 +12,7 @@ from civicgrid.cases.models import (
     BoardReaction,
     Status,
 )
-from civicgrid.cases.tests.conftest import fresh, make_case, report
+from civicgrid.cases.tests.conftest import accepted, fresh, make_case, report
 from civicgrid.testing import make_user
 
 
@@ -33,7 +33,7 @@ def _snapshot():
 
 @pytest.fixture
 def board(world, client):
-    case = report(world, user=world.people.resident2)
+    case = accepted(world, report(world, user=world.people.resident2))
     code = world.tree["S1C1"].code
     client.force_login(world.people.resident)
     urls = {
@@ -52,6 +52,7 @@ def test_board_lists_public_cases_of_the_community_only(client, world, board):
     case, code, urls = board
     private = report(world, user=world.people.resident2, is_public=False)
     elsewhere = report(world, where="S1C2G1M1", user=world.people.resident2)
+    elsewhere = accepted(world, elsewhere, by=world.people.community_neighbour)
     response = client.get(urls["board"])
     numbers = [c.number for c in response.context["cases"]]
     assert numbers == [case.number]
@@ -179,7 +180,7 @@ def test_board_list_query_count_does_not_grow_with_cases(client, world, board):
     with CaptureQueriesContext(connection) as one:
         assert client.get(urls["board"]).status_code == 200
     for i in range(5):
-        extra = report(world, user=world.people.resident2, description=f"问题 {i}")
+        extra = accepted(world, report(world, user=world.people.resident2, description=f"问题 {i}"))
         BoardComment.objects.create(case=extra, author=world.people.resident, text="同感")
         BoardReaction.objects.create(case=extra, user=world.people.resident, kind="me_too")
     with CaptureQueriesContext(connection) as six:

@@ -10,7 +10,7 @@ from civicgrid.cases import events as case_events
 from civicgrid.cases.errors import ActionNotAllowed, CaseInputError, RateLimited
 from civicgrid.cases.models import Case, CaseEvent, HandlingLevel, Source, Status, Step
 from civicgrid.cases.routing import METRES_PER_DEGREE_LAT, haversine_metres, nearby_duplicates
-from civicgrid.cases.tests.conftest import HOME, make_case, point_in, report
+from civicgrid.cases.tests.conftest import HOME, accepted, make_case, point_in, report
 from civicgrid.core import clock, events
 from civicgrid.regions.models import Department, DepartmentKind
 
@@ -213,7 +213,7 @@ def test_staff_merge_a_duplicate_and_its_reporter_follows_the_original(world):
 
 
 def test_a_resident_can_follow_a_public_case_instead_of_reporting_again(world):
-    case = report(world)
+    case = accepted(world, report(world))  # on the board (the default shows accepted reports)
     outsider = world.people.grid_neighbour
     followed = actions.follow_case(case, outsider)
     assert followed.version == case.version  # following does not bump the version

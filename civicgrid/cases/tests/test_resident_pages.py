@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from civicgrid.cases.models import Attachment, Case, CaseParticipant, Evaluation, Source, Status
-from civicgrid.cases.tests.conftest import HOME, make_case, point_in, report
+from civicgrid.cases.tests.conftest import HOME, accepted, make_case, point_in, report
 from civicgrid.cases.tests.media_files import OGG, WEBM, jpeg, png_bomb, upload
 
 
@@ -121,7 +121,7 @@ def test_rate_limit_shows_a_clear_message(client, world, settings):
 
 
 def test_duplicate_prompt_offers_to_follow_the_existing_case(client, world):
-    existing = report(world, user=world.people.resident2)
+    existing = accepted(world, report(world, user=world.people.resident2))
     _login(client, world.people.resident)
     response = client.post(reverse("cases:report"), _form(world), follow=True)
     content = response.content.decode()
@@ -246,7 +246,7 @@ def test_attachment_served_only_to_those_who_may_see_the_case(client, world):
 
 
 def test_public_case_photo_is_visible_to_neighbours_on_the_board(client, world):
-    case = _case_with_photo(world)
+    case = accepted(world, _case_with_photo(world))
     photo = case.attachments.get()
     _login(client, world.people.resident2)
     assert client.get(reverse("cases:attachment", args=[photo.pk])).status_code == 200

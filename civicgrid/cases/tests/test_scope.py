@@ -5,7 +5,7 @@ import pytest
 from civicgrid.cases import actions
 from civicgrid.cases.errors import CaseNotFound
 from civicgrid.cases.models import Case, HandlingLevel, Status
-from civicgrid.cases.tests.conftest import make_case, point_in, report
+from civicgrid.cases.tests.conftest import accepted, make_case, point_in, report
 from civicgrid.testing import make_user
 
 
@@ -113,9 +113,10 @@ def test_correcting_the_location_of_an_undispatched_case_reroutes_it(world):
 
 
 def test_the_board_shows_a_communitys_public_cases_only(world):
-    public = report(world)
-    report(world, is_public=False)
-    report(world, where="S1C2G1M1")  # another community
+    public = accepted(world, report(world))
+    report(world)  # public, but not accepted yet: the default board waits for acceptance
+    accepted(world, report(world, is_public=False))
+    accepted(world, report(world, where="S1C2G1M1"), by=world.people.community_neighbour)  # another community
     rejected = report(world)
     actions.reject_case(rejected, world.people.community, version=rejected.version, reason="不属实")
     assert list(Case.objects.board(world.tree["S1C1"])) == [public]
@@ -134,6 +135,7 @@ def test_staff_keep_what_they_reported_elsewhere_in_their_queue_but_not_what_the
 
     street = world.people.street
     mine_elsewhere = report(world, where="S2C1G1M1", user=street)
+    spread["street2"] = accepted(world, spread["street2"], by=world.people.street_neighbour)  # public on the board
     actions.follow_case(spread["street2"], street)
     visible_ids = set(Case.objects.restrict(street).values_list("pk", flat=True))
     assert {mine_elsewhere.pk, spread["home"].pk} <= visible_ids

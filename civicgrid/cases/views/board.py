@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civicgrid.cases import board_actions, moderation
-from civicgrid.cases.errors import CaseError
-from civicgrid.cases.forms.resident import CommentForm, ReasonForm
-from civicgrid.cases.models import AbuseReport, AttachmentVisibility, BoardComment, BoardReaction
+from civicgrid.cases.errors import CaseError, CaseInputError
+from civicgrid.cases.forms.resident import BoardSettingForm, CommentForm, ReasonForm
+from civicgrid.cases.models import AbuseReport, AttachmentVisibility, BoardComment, BoardReaction, BoardSetting
 
 PAGE_SIZE = 20
 
@@ -51,6 +51,8 @@ def board(request, code):
         "-reported_at", "-pk"
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_moderate = board_actions.can_moderate(request.user, community)
+    policy = board_actions.board_policy(community)
     return render(
         request,
         "cases/board/board.html",
@@ -58,12 +60,29 @@ def board(request, code):
             "community": community,
             "page": page,
             "cases": page.object_list,
-            "can_moderate": board_actions.can_moderate(request.user, community),
-            "held_cases": moderation.held_cases(community)[:PAGE_SIZE]
-            if board_actions.can_moderate(request.user, community)
-            else (),
+            "can_moderate": can_moderate,
+            "held_cases": moderation.held_cases(community)[:PAGE_SIZE] if can_moderate else (),
+            "at_once": policy == BoardSetting.ShowReports.AT_ONCE,
+            "setting_form": BoardSettingForm(initial={"show_reports": policy}) if can_moderate else None,
         },
     )
+
+
+@login_required
+@require_POST
+def board_settings(request, code):
+    """A moderator switches when residents' reports appear on the board (a reader who may not
+    moderate gets 403, anyone else 404; set_board_policy decides)."""
+    community = board_actions.community_for(request.user, code)
+    form = BoardSettingForm(request.POST)
+    value = form.cleaned_data["show_reports"] if form.is_valid() else ""
+    try:
+        board_actions.set_board_policy(request.user, community, value)
+    except CaseInputError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("议事板设置已保存。"))
+    return redirect("cases:board", code=code)
 
 
 @login_required

@@ -265,7 +265,7 @@ def _duplicates(user, case):
             participants__user=user, participants__is_active=True, participants__role="follower"
         ).values_list("number", flat=True)
     )
-    found = Case.objects.filter(number__in=numbers, is_public=True).exclude(pk=case.pk).select_related("category")
+    found = Case.objects.on_board().filter(number__in=numbers).exclude(pk=case.pk).select_related("category")
     rows = [c for c in found if c.is_open]
     for c in rows:
         c.already_followed = c.number in followed or c.reporter_id == user.pk

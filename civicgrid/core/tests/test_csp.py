@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from civicgrid.accounts.models import Role
+from civicgrid.cases import board_actions
 from civicgrid.core import csp
 from civicgrid.testing import build_case_world
 
@@ -75,7 +76,10 @@ def site(settings):
         "grid": ("网格员", Role.GRID_WORKER, "S1C1G1", "13900004444"),
         "operator": ("值班员", Role.COMMAND_OPERATOR, "D", "13900003333"),
     }
-    return build_case_world(settings, people, description="楼道里堆满了纸箱。")
+    tree, users, case = build_case_world(settings, people, description="楼道里堆满了纸箱。")
+    # The board shows the new report at once (by default it would wait for acceptance).
+    board_actions.set_board_policy(users["community"], tree["S1C1"], "at_once")
+    return tree, users, case
 
 
 def pages(tree, case):

@@ -9,6 +9,7 @@ are. Without a 标签 column, tags are not touched.
 
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -132,13 +133,22 @@ def workbook_bytes(workbook):
 
 
 def errors_workbook(run):
+    """The row report of a rejected file, shaped like every export (civicgrid.core.xlsx.Table): the
+    header in row 1, frozen and filtered, widths that fit, the error in a wide last column; and a
+    sheet saying which file of whose it is about."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("错误清单")
-    xlsx.append(sheet, [_("行号"), _("列"), _("错误")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    table = xlsx.Table(sheet, [(_("行号"), 8), (_("列"), 18), (_("错误"), 80)])
     for error in run.errors:
-        xlsx.append(sheet, [error.get("row"), error.get("column", ""), error.get("message", "")])
-    sheet.column_dimensions["C"].width = 60
+        table.row([error.get("row"), error.get("column", ""), error.get("message", "")])
+    table.close()
+    notes = [
+        (_("文件名"), run.filename),
+        (_("类型"), str(ImportKind(run.kind).label) if run.kind else ""),
+        (_("上传时间"), timezone.localtime(run.at).strftime("%Y-%m-%d %H:%M") if run.at else ""),
+        (_("错误数"), len(run.errors)),
+        (_("说明"), _("整个文件未导入。请在原文件中按行号修改这些错误，然后重新上传整个文件。")),
+    ]
+    xlsx.notes_sheet(workbook, _("导入说明"), notes)
     return workbook

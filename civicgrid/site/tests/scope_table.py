@@ -298,6 +298,13 @@ URLS = {
         post=E("404 404", community="302 404", street="302 404", operator="302 404", admin="302 404"),
     ),
     "cases:board_release_case": View(board(), post=E("404 404")),
+    # Board settings (when residents' reports appear): the same moderators; those who read the
+    # board but may not moderate it are refused (403), everyone else does not find it (404).
+    "cases:board_settings": View(
+        region("C"),
+        post=E("403 404", dept="404 404", community="302 404", street="302 404", operator="302 404", admin="302 404"),
+        data={"show_reports": "at_once"},
+    ),
     # --- cases, staff pages ---
     "cases:staff_queue": View(get=QUEUE, marker=lambda w, s: w.sides[s].case.number),
     "cases:staff_export": View(get=QUEUE),

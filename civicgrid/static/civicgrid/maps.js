@@ -387,3 +387,93 @@
     container.regionMap = new RegionMap(container);
   });
 })();
+
+/* The layers every map to aim at shares (the resident's report form, the staff intake forms): the
+ * grids with their names and the buildings with theirs, from our own base data (people:map_layers),
+ * as window.CivicGridMapLayers = { load(url), draw(map, container, data) → grid features, gridAt(grids,
+ * lon, lat) }. Names are text only (tooltips built with CivicGrid.element, never HTML). draw() sets
+ * data-grids, data-buildings and data-layers="ready" on the container. */
+(function () {
+  "use strict";
+
+  var BUILDING_LABELS_FROM = 17; // zoom level from which building names are shown
+
+  function inRing(point, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if (yi > point[1] !== yj > point[1] && point[0] < ((xj - xi) * (point[1] - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+
+  function inPolygon(point, rings) {
+    if (!rings.length || !inRing(point, rings[0])) return false;
+    for (var k = 1; k < rings.length; k++) if (inRing(point, rings[k])) return false; // a hole
+    return true;
+  }
+
+  // The grid feature (of a loaded FeatureCollection) holding the point [lon, lat], or null.
+  function gridAt(grids, lon, lat) {
+    var point = [lon, lat];
+    for (var i = 0; i < grids.length; i++) {
+      var geometry = grids[i].geometry || {};
+      var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+      for (var p = 0; p < polygons.length; p++) if (inPolygon(point, polygons[p])) return grids[i];
+    }
+    return null;
+  }
+
+  function drawLayers(map, container, data) {
+    var text = window.CivicGrid.element; // text only, never HTML (app.js)
+    var grids = (data.grids && data.grids.features) || [];
+    L.geoJSON(data.grids, {
+      interactive: false,
+      style: { color: "#1f6f43", weight: 1.2, opacity: 0.9, fillColor: "#2e9c5e", fillOpacity: 0.06 },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(text("span", null, feature.properties.name), {
+          permanent: true,
+          direction: "center",
+          className: "map-label map-label-grid",
+        });
+      },
+    }).addTo(map);
+    var buildings = L.layerGroup().addTo(map);
+    (data.buildings || []).forEach(function (building) {
+      var label = building.compound ? building.compound + " " + building.name : building.name;
+      L.circleMarker([building.lat, building.lon], {
+        radius: 4,
+        weight: 1,
+        color: "#5b4a2e",
+        fillColor: "#c9a86a",
+        fillOpacity: 0.9,
+        interactive: false,
+      })
+        .bindTooltip(text("span", null, label), {
+          permanent: true,
+          direction: "right",
+          offset: [5, 0],
+          className: "map-label map-label-building",
+        })
+        .addTo(buildings);
+    });
+    function zoomClass() {
+      container.classList.toggle("map-near", map.getZoom() >= BUILDING_LABELS_FROM);
+    }
+    map.on("zoomend", zoomClass);
+    zoomClass();
+    container.setAttribute("data-grids", String(grids.length));
+    container.setAttribute("data-buildings", String((data.buildings || []).length));
+    container.setAttribute("data-layers", "ready");
+    return grids;
+  }
+
+  function loadLayers(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  window.CivicGridMapLayers = Object.freeze({ load: loadLayers, draw: drawLayers, gridAt: gridAt });
+})();

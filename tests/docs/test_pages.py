@@ -1,0 +1,117 @@
+"""The pages docs/users.md (and README.md) name are the code's, both ways: every page path they name
+resolves, and every page a person opens (not the API, not the admin, not a form's POST target, a
+download or a JSON feed) is named in docs/users.md by its path. A new page must be documented there
+or declared below as not a page, with why."""
+
+import re
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+ROOT = Path(__file__).resolve().parents[2]
+USERS = ROOT / "docs" / "users.md"
+
+# URL names that are not pages a person opens, with why.
+NOT_PAGES = {
+    "core:health": "the load balancer's probe",
+    "core:csp_report": "the browser's CSP reports",
+    "set_language": "the language switch's POST target",
+    "accounts:logout": "the logout button's POST target",
+    "accounts:decide_registration": "the 通过/不通过 buttons' POST target on 居民注册审核",
+    "accounts:reset_resident": "the 重置密码 button's POST target on 居民账号",
+    "regions:geojson": "the maps' data feed (JSON)",
+    "regions:children": "the region tree's expanding rows (a fragment)",
+    "cases:evaluate": "the rating form's POST target on a report page",
+    "cases:reopen": "the 重新办理 button's POST target",
+    "cases:follow": "the 关注 button's POST target",
+    "cases:attachment": "a photo or file, served to those who may see it",
+    "cases:attachment_thumb": "a photo's thumbnail",
+    "cases:board_settings": "the board settings form's POST target",
+    "cases:board_comment": "the comment form's POST target",
+    "cases:board_react": "the 我也遇到/我能帮忙 buttons' POST target",
+    "cases:board_abuse": "the 举报 form's POST target",
+    "cases:board_hide_case": "the moderators' hide form's POST target",
+    "cases:board_hide_comment": "the moderators' hide form's POST target",
+    "cases:staff_export": "the ledger download (Excel)",
+    "cases:staff_bulk_dispatch": "the queue's bulk dispatch POST target",
+    "cases:staff_version": "the case page's check for newer versions (JSON)",
+    "cases:staff_act": "the case actions' POST target",
+    "notifications:mark_read": "a message's 已读 POST target",
+    "notifications:mark_all_read": "the 全部已读 POST target",
+    "notifications:badge": "the navigation's unread count (a fragment)",
+    "people:map_data": "the buildings map's data feed (JSON)",
+    "people:map_layers": "the maps' grid and building layers (JSON)",
+    "people:add_rental": "the rental form's POST target on a house page",
+    "people:add_person": "the add-person form's POST target on a house page",
+    "people:person_move_out": "the 迁出 button's POST target",
+    "people:person_tags": "the tag form's POST target on a person page",
+    "people:unmask": "the 查看明文 form's POST target",
+    "people:template": "an import template download (Excel)",
+    "people:import_errors": "a rejected import's error list download (Excel)",
+    "dashboard:acknowledge": "the wall screen's acknowledge button (POST)",
+    "dashboard:task_done": "the wall screen's task button (POST)",
+}
+NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
+NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")
+NOT_PAGE_PREFIXES += ("dashboard:warnings", "dashboard:needs")  # the wall screen's JSON feeds
+
+
+def _routes(patterns=None, prefix="", namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name, "/" + prefix + str(pattern.pattern)
+
+
+def pages():
+    """{url name: route} of every page a person opens."""
+    found = {}
+    for name, route in _routes():
+        if route.startswith(("/api/", "/open311/", "/admin/")) or name.startswith(("api:", "open311:", "admin:")):
+            continue
+        if name in NOT_PAGES or name in NOT_PAGE_PREFIXES:
+            continue
+        found[name] = route
+    return found
+
+
+def _pattern(route):
+    """A regex finding `route` in prose: each <converter:name> may be written <anything>, {anything}
+    or … ; the path must end there (/cases/board/ is not /cases/board/<code>/)."""
+    parts = re.split(r"<[^>]+>", route)
+    placeholder = r"(?:<[^>\n]+>|\{[^}\n]+\}|…|[\w.-]+)"
+    return placeholder.join(re.escape(part) for part in parts) + r"(?![\w<{…/-])"
+
+
+def _text():
+    return USERS.read_text(encoding="utf-8")
+
+
+def test_every_page_is_in_the_users_guide():
+    text = _text()
+    missing = [f"{name} {route}" for name, route in sorted(pages().items()) if not re.search(_pattern(route), text)]
+    assert not missing, "pages not named in docs/users.md (add them, or to NOT_PAGES with why):\n" + "\n".join(missing)
+
+
+def test_the_not_pages_list_names_real_urls():
+    names = {name for name, _route in _routes()}
+    assert set(NOT_PAGES) <= names and set(NOT_PAGE_PREFIXES) <= names
+
+
+def test_every_page_path_the_docs_name_resolves():
+    text = _text() + (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(/(?:[^`\s<]|<[^>`]*>)*/)`", text)) | set(re.findall(r"\((/[a-z][^)\s]*/)\)", text))
+    named = {path for path in named if not path.startswith(("/api/", "/open311/", "/usr/", "/work/", "/etc/", "/var/"))}
+    assert len(named) >= 50
+    for path in sorted(named):
+        concrete = re.sub(r"<[^>]*code[^>]*>|\{[^}]*code[^}]*\}", "410103001001", path)  # region codes are digits
+        concrete = re.sub(r"<[^>]+>|\{[^}]+\}|…", "1", concrete)
+        try:
+            match = resolve(concrete)
+        except Resolver404:
+            raise AssertionError(f"{path} is named in the docs but no page answers it") from None
+        name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+        assert name in pages() or name.startswith("admin:"), f"{path} names {name}, which is not a page"
