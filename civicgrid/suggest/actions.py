@@ -41,6 +41,7 @@ def train_model(user=None, *, activate=True, directory=None, note="", seed=None)
         "cases": samples.counts.get("cases", 0),
         "classes": len(model.classes),
         "features": len(model.vocabulary),
+        "digest": samples.digest(),
     }
     return store(
         model, user, trained_on=trained_on, metrics={"seconds": seconds}, activate=activate, note=note, seed=seed
@@ -108,13 +109,12 @@ def deactivate_all(user=None, note=""):
 
 
 def retrain_if_changed():
-    """The scheduled job: train a new version when the closed cases (or the corpus, or the categories)
-    changed since the active version was trained; otherwise do nothing."""
-    samples_counts = corpus.gather().counts
+    """The scheduled job: train a new version when the closed cases (a dispatcher's correction
+    included), the corpus or the categories changed since the active version was trained (their
+    fingerprint differs); otherwise do nothing."""
+    digest = corpus.gather().digest()
     active = ModelVersion.objects.filter(is_active=True).first()
-    if active is not None and all(
-        active.trained_on.get(k, 0) == samples_counts.get(k, 0) for k in ("corpus", "categories", "cases")
-    ):
+    if active is not None and active.trained_on.get("digest") == digest:
         return f"model {active.label} is up to date"
     try:
         version = train_model(note="scheduled")

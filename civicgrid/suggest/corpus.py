@@ -19,6 +19,16 @@ class Samples:
             self.labels.append(code)
             self.counts[source] = self.counts.get(source, 0) + 1
 
+    def digest(self):
+        """A fingerprint of every text and its label: a case moved to another category, an edited
+        corpus line or a renamed category changes it even when no count does."""
+        import hashlib
+
+        hashed = hashlib.sha256()
+        for text, label in zip(self.texts, self.labels, strict=True):
+            hashed.update(f"{label}\t{text}\n".encode())
+        return hashed.hexdigest()
+
 
 def corpus_lines(directory=None):
     """{minor code: [text, …]} from <code>.txt files (blank lines and lines starting with # skipped)."""

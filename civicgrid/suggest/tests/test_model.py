@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from civicgrid.cases.models import Case, Status
+from civicgrid.cases.models import Case, Category, Status
 from civicgrid.core.models import ObjectChange
 from civicgrid.suggest import actions, classifier, engine, selectors
 from civicgrid.suggest.models import ModelVersion
@@ -90,6 +90,16 @@ def test_a_retrain_on_corrected_cases_changes_the_answer(world, trained):
     assert actions.retrain_if_changed().startswith("trained")
     assert top(text) == "01006"
     assert actions.retrain_if_changed().endswith("up to date")
+
+
+def test_a_correction_that_changes_no_count_still_retrains(world, trained):
+    """A dispatcher moving a closed case to another category changes no count, only the labels."""
+    case = report(world, code="01008", description="路口那盏灯晚上不亮")
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    assert actions.retrain_if_changed().startswith("trained")
+    assert actions.retrain_if_changed().endswith("up to date")
+    Case.objects.filter(pk=case.pk).update(category=Category.objects.get(code="S06001"))
+    assert actions.retrain_if_changed().startswith("trained")
 
 
 def test_the_operators_page_says_when_keywords_answer(world, client, django_user_model):
