@@ -10,6 +10,7 @@ from civicgrid.cases import selectors, workflow
 from civicgrid.cases.errors import CaseNotFound
 from civicgrid.core.scoping import scope_codes
 from civicgrid.suggest import accuracy, routing_hint
+from civicgrid.suggest import selectors as suggestions
 
 
 @login_required
@@ -39,4 +40,9 @@ def accuracy_page(request):
     if not may_read_accuracy(request.user):
         raise Http404()
     report = accuracy.weekly_accuracy(request.user)
-    return render(request, "suggest/accuracy.html", {"report": report})
+    model_label, keywords_only = suggestions.model_status()
+    return render(
+        request,
+        "suggest/accuracy.html",
+        {"report": report, "model_label": model_label, "keywords_only": keywords_only},
+    )

@@ -108,3 +108,15 @@ def test_an_operator_of_another_district_sees_nothing_of_this_one(world, history
     assert accuracy.weekly_accuracy(stranger).categories == []
     client.force_login(stranger)
     assert 'data-category="S05001"' not in client.get("/intake/accuracy/").content.decode()
+
+
+def test_the_accuracy_page_tells_operators_which_model_answers(world, client):
+    """Without a trained model the keyword rules answer, and the operators' page says so."""
+    from civicgrid.suggest import actions
+
+    client.force_login(world.people.operator)
+    page = client.get("/intake/accuracy/").content.decode()
+    assert 'id="model-status"' in page and "关键词规则" in page
+    version = actions.train_model()
+    page = client.get("/intake/accuracy/").content.decode()
+    assert version.label in page and "关键词规则" not in page
