@@ -5,12 +5,13 @@ import pytest
 
 from civicgrid.cases import board_actions, moderation
 from civicgrid.cases.models import BoardComment, BoardHiddenCase, BoardModeration
-from civicgrid.cases.tests.conftest import report
+from civicgrid.cases.tests.conftest import accepted, report
 
 
 @pytest.fixture
 def board(world, django_capture_on_commit_callbacks):
-    case = report(world, description="小区东门的路灯坏了一个多月，晚上很黑")
+    """An accepted public report (a community shows new reports on its board once accepted)."""
+    case = accepted(world, report(world, description="小区东门的路灯坏了一个多月，晚上很黑"))
     return world.tree["S1C1"], case
 
 
@@ -82,6 +83,7 @@ def test_releasing_a_comment_a_moderator_hid_is_refused(world, board):
 def test_a_report_with_personal_data_is_held_off_the_board_until_released(world, client):
     community = world.tree["S1C1"]
     case = report(world, description="车牌京A12345的车天天堵在消防通道，车主电话13912345678")
+    case = accepted(world, case)  # accepted, so only the hold keeps it off the board
     hold = BoardHiddenCase.objects.get(case=case)
     assert hold.is_held and hold.hidden_by is None
     assert not board_actions.board_cases(community).filter(pk=case.pk).exists()
