@@ -99,35 +99,25 @@ def export_persons(request):
     query = strip_forbidden(request.GET.get("q", "")).strip()[:50]
     busy = None
     if request.method == "POST" and form.is_valid():
-        plain = form.cleaned_data["plain"] and can_plain
+        options = {
+            "tag": tag,
+            "query": query,
+            "plain": form.cleaned_data["plain"] and can_plain,
+            "reason": form.cleaned_data["reason"],
+            "ip": client_ip(request),
+        }
         if export.persons_to_export(request.user, region, tag=tag, query=query).count() > (
             settings.JOBS_EXPORT_INLINE_ROWS
         ):
             # A long list is written by a background job; its page offers the file when it is done.
             try:
-                job = jobs.start_export(
-                    request.user,
-                    region,
-                    tag=tag,
-                    query=query,
-                    plain=plain,
-                    reason=form.cleaned_data["reason"],
-                    ip=client_ip(request),
-                )
+                job = jobs.start_export(request.user, region, **options)
             except longjobs.JobBusy as exc:
                 busy = exc.job
             else:
                 return redirect("core:job", job.pk)
     if request.method == "POST" and form.is_valid() and busy is None:
-        content, rows = export.persons_workbook(
-            request.user,
-            region,
-            tag=tag,
-            query=query,
-            plain=plain,
-            reason=form.cleaned_data["reason"],
-            ip=client_ip(request),
-        )
+        content, rows = export.persons_workbook(request.user, region, **options)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(content, f"persons-{region.code}-{stamp}.xlsx")
     return render(
