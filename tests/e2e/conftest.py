@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from civicgrid.accounts.models import Role
 from civicgrid.testing import TEST_PASSWORD, build_tree, make_user
@@ -151,7 +152,18 @@ def open_nav(page, label):
     """Follow a navigation entry by its label, as a person would: in the bar, or in its menu (opened first)."""
     link = page.locator("#main-nav a[data-nav]").filter(has_text=label).first
     if not link.is_visible():
-        page.locator("#main-nav .nav-menu").filter(has=page.locator("a[data-nav]").filter(has_text=label)).locator(
-            ".dropdown-toggle"
-        ).click()
+        toggle = (
+            page.locator("#main-nav .nav-menu")
+            .filter(has=page.locator("a[data-nav]").filter(has_text=label))
+            .locator(".dropdown-toggle")
+        )
+        page.wait_for_load_state("load")  # Bootstrap's dropdowns work once its script has run
+        for _ in range(5):  # a click before the script ran opens nothing: try again, never close it
+            if toggle.get_attribute("aria-expanded") != "true":
+                toggle.click()
+            try:
+                link.wait_for(state="visible", timeout=3000)
+                break
+            except PlaywrightTimeoutError:
+                continue
     link.click()

@@ -121,7 +121,7 @@ def test_board_reactions_abuse_report_and_moderation(new_page, world):
     tree, people, category = world
     case = _report(people, category, tree["S1C1G1M1"])
     case = actions.accept_case(case, people["community"], version=case.version)  # on the board once accepted
-    rude = board_actions.add_comment(people["neighbour"], tree["S1C1"], case.number, "物业都是一群废物！")
+    rude = board_actions.add_comment(people["neighbour"], tree["S1C1"], case.number, "物业都是摆设，啥也不管！")
     resident = people["resident"]
 
     page = new_page(viewport=PHONE)
@@ -130,7 +130,7 @@ def test_board_reactions_abuse_report_and_moderation(new_page, world):
     page.wait_for_url(f"**/cases/board/{tree['S1C1'].code}/")
     page.locator("#board-cases a").filter(has_text=case.title).click()
     expect(page.locator("h1")).to_have_text(case.title)
-    expect(page.locator("#comments")).to_contain_text("物业都是一群废物！")
+    expect(page.locator("#comments")).to_contain_text("物业都是摆设，啥也不管！")
 
     page.get_by_label("留言").fill("我家也在 3 号楼，晚上回家要摸黑。")
     with page.expect_navigation():
@@ -157,7 +157,7 @@ def test_board_reactions_abuse_report_and_moderation(new_page, world):
     expect(page.locator(".alert-success")).to_contain_text("您已表示过愿意帮忙。")
     expect(page.locator("#help")).to_have_text("我能帮忙 · 1")
 
-    rude_item = page.locator("#comments .comment").filter(has_text="物业都是一群废物！")
+    rude_item = page.locator("#comments .comment").filter(has_text="物业都是摆设，啥也不管！")
     rude_item.locator("summary").click()
     rude_item.get_by_label("举报理由").fill("辱骂他人")
     with page.expect_navigation():
@@ -178,7 +178,7 @@ def test_board_reactions_abuse_report_and_moderation(new_page, world):
     log_in(staff, "社区刘洋")
     staff.goto(f"/cases/board/{tree['S1C1'].code}/{case.number}/")
     expect(staff.locator("#moderation")).to_contain_text("1 条待处理举报")
-    staff_rude = staff.locator("#comments .comment").filter(has_text="物业都是一群废物！")
+    staff_rude = staff.locator("#comments .comment").filter(has_text="物业都是摆设，啥也不管！")
     staff_rude.get_by_label("隐藏理由").fill("人身攻击")
     with staff.expect_navigation():
         staff_rude.get_by_role("button", name="隐藏留言").click()
@@ -200,7 +200,7 @@ def test_board_reactions_abuse_report_and_moderation(new_page, world):
 
     page.reload()
     expect(page.locator("#comments .comment")).to_have_count(1)
-    expect(page.locator("#comments")).not_to_contain_text("物业都是一群废物")
+    expect(page.locator("#comments")).not_to_contain_text("物业都是摆设")
     expect(page.locator("#comments")).to_contain_text("我家也在 3 号楼")
     snap(page, "cases-board-after-moderation-phone")
 

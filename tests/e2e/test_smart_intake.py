@@ -87,6 +87,7 @@ def test_the_dispatcher_sees_and_applies_the_routing_suggestion(new_page, intake
 
 def test_a_comment_with_a_phone_number_waits_for_the_moderator(new_page, intake_world):
     tree, users, case = intake_world
+    case = actions.accept_case(case, users["community"], version=case.version)  # on the board once accepted
     board = f"/cases/board/{tree['S1C1'].code}/{case.number}/"
 
     page = new_page(viewport=PHONE)

@@ -131,6 +131,7 @@ INBOX = "notifications:inbox"
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
+                "intake:accuracy",
                 INBOX,
             ],
         ),
@@ -138,7 +139,16 @@ INBOX = "notifications:inbox"
         (
             Role.SYSTEM_ADMIN,
             "D",
-            [HOME_ENTRY, *DISPATCH, *TREE_AND_MAP, "people:index", "cases:stats", "dashboard:screen", INBOX],
+            [
+                HOME_ENTRY,
+                *DISPATCH,
+                *TREE_AND_MAP,
+                "people:index",
+                "cases:stats",
+                "dashboard:screen",
+                "intake:accuracy",
+                INBOX,
+            ],
         ),
     ],
 )
@@ -178,6 +188,7 @@ def test_system_admin_with_staff_flag_and_superuser_see_administration(client, t
         "people:index",
         "cases:stats",
         "dashboard:screen",
+        "intake:accuracy",
         INBOX,
         "admin:index",
     ]
@@ -383,7 +394,7 @@ def test_bar_groups_menus_and_flattens_a_menu_of_one(tree):
     assert menus == {
         "cases": ["cases:staff_queue", "cases:staff_hotline", "cases:staff_entry"],
         "regions": ["regions:tree", "regions:map"],
-        "analysis": ["cases:stats", "dashboard:screen"],
+        "analysis": ["cases:stats", "dashboard:screen", "intake:accuracy"],
     }
     assert len(bar) <= TOP_LEVEL_LIMIT
     # A system administrator's case menu would hold the queue only: the queue stands in the bar.
