@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "civicgrid.accounts.middleware.IdleTimeoutMiddleware",
     "civicgrid.accounts.middleware.MustChangePasswordMiddleware",  # a temporary password is changed first
     "civicgrid.core.middleware.AdminBadInputMiddleware",  # ids the admin's forms cannot look up → 400
+    "civicgrid.core.middleware.NulQueryMiddleware",  # a NUL byte in a page's query string → 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.

@@ -38,3 +38,26 @@ class AdminBadInputMiddleware:
             return None
         logger.warning("admin: bad input refused (%s) on %s", type(exception).__name__, request.path)
         return bad_request(request, exception)
+
+
+class NulQueryMiddleware:
+    """A NUL byte in a page's query string is never meaningful and PostgreSQL cannot even compare
+    text with one: such a request is answered 400 before any view runs. The views still validate
+    their parameters; this is the net under a page that forgot to (found again and again by the
+    fuzz test on PostgreSQL). The API and Open311 answer in their own error formats themselves."""
+
+    OWN_ERRORS = ("/api/", "/open311/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if (
+            ("\x00" in query or "%00" in query)
+            and not request.path.startswith(self.OWN_ERRORS)
+            and any("\x00" in value for _key, values in request.GET.lists() for value in values)
+        ):
+            logger.warning("a NUL byte in the query string refused on %s", request.path)
+            return bad_request(request, ValueError("NUL byte in the query string"))
+        return self.get_response(request)

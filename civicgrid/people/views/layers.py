@@ -54,6 +54,8 @@ def map_layers(request):
     if not areas:
         raise Http404
     wanted = request.GET.get("region", "").strip()
+    if wanted and not (wanted.isascii() and wanted.isdigit()):  # region codes are digits
+        raise Http404
     if wanted:
         area = Region.objects.filter(code=wanted, is_active=True).first()
         if area is None or not any(area.code.startswith(allowed.code) for allowed in areas):
