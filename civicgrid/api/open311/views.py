@@ -16,12 +16,11 @@ events. `page`/`page_size` page through the (at most 1,000 per page) results.
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -30,6 +29,9 @@ from civicgrid.api.authentication import key_user, resolve_key
 from civicgrid.api.exceptions import ApiError
 from civicgrid.api.idempotency import fingerprint, idempotent
 from civicgrid.api.models import Open311Request
+from civicgrid.api.open311.params import MAX_PAGE, Open311Error
+from civicgrid.api.open311.params import parse_time as _parse_time
+from civicgrid.api.open311.params import positive_int as _positive_int
 from civicgrid.api.open311.render import error, respond
 from civicgrid.api.throttling import CivicGridThrottle
 from civicgrid.cases import actions
@@ -59,12 +61,6 @@ def _echo(value, limit=20):
     """A client's value quoted in an error: printable characters only (no control characters in
     the XML or JSON answer), at most `limit` of them."""
     return "".join(c for c in value[:limit] if c.isprintable())
-
-
-class Open311Error(Exception):
-    def __init__(self, status, description):
-        self.status, self.description = status, str(description)
-        super().__init__(self.description)
 
 
 def _endpoint(view):
@@ -325,49 +321,6 @@ def _events_for(cases):
     for event in rows.only("case_id", "type", "created_at", "seq"):
         events.setdefault(event.case_id, []).append(event)
     return events
-
-
-# Dates a request may name: wide enough for any real query, narrow enough that the default window
-# (start = end − OPEN311_DEFAULT_DAYS) and time-zone shifts never leave Python's or the database's range.
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2999, 12, 31, tzinfo=UTC)
-# Pages beyond this are refused: the offset must fit the database's integers (a 20-digit page made
-# SQLite raise OverflowError), and no client pages a million pages deep.
-MAX_PAGE = 1_000_000
-
-
-def _parse_time(value, name):
-    if not value:
-        return None
-    message = _("%(name)s 应为 ISO 8601 日期时间。") % {"name": name}
-    try:
-        # A `+` in a query string arrives as a space.
-        parsed = parse_datetime(value.replace(" ", "+")) or datetime.fromisoformat(value)
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed)
-    except (ValueError, OverflowError):
-        # Well-formed but impossible (2026-99-99, 2026-02-30, +99:00) or not a date at all.
-        raise Open311Error(400, message) from None
-    try:
-        in_range = EARLIEST <= parsed <= LATEST
-    except OverflowError:
-        in_range = False
-    if not in_range:
-        raise Open311Error(400, _("%(name)s 应在 1970 年至 2999 年之间。") % {"name": name})
-    return parsed
-
-
-def _positive_int(value, name, default, maximum=None, refuse_above=None):
-    """A positive integer in ASCII digits: `maximum` caps it silently, above `refuse_above` is a 400."""
-    if value in (None, ""):
-        return default
-    value = value.strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) < 1:
-        raise Open311Error(400, _("%(name)s 应为正整数。") % {"name": name})
-    number = int(value)
-    if refuse_above and number > refuse_above:
-        raise Open311Error(400, _("%(name)s 不能超过 %(max)s。") % {"name": name, "max": refuse_above})
-    return min(number, maximum) if maximum else number
 
 
 def _list_requests(request, fmt):
