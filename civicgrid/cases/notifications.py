@@ -37,6 +37,8 @@ class Kind(models.TextChoices):
     ACCEPTED = "accepted", _("您反映的问题已受理")
     DISPATCHED = "dispatched", _("您反映的问题已交办")
     HANDLED = "handled", _("您反映的问题已处理")
+    # Not about a case: a message another app sent (civicgrid.core.events.MessageSent).
+    MESSAGE = "message", _("社区消息")
 
 
 @dataclass(frozen=True)

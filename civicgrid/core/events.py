@@ -40,6 +40,21 @@ class DomainEvent:
     """Something that happened, published by an action once it is written."""
 
 
+@dataclass(frozen=True)
+class MessageSent(DomainEvent):
+    """An app tells named users something that is not a step of a case (a seat freed on an
+    activity's waitlist, a reminder to read a notice, a craftsman's answer). The inbox (the
+    notifications app) writes one row per active user named, after the commit, and sends it on each
+    user's channels. Publish it inside the action's transaction: a rolled-back change tells nobody.
+    `url` is a local path the message opens; `topic` names the sending app (e.g. "activities")."""
+
+    user_ids: tuple
+    title: str
+    body: str = ""
+    url: str = ""
+    topic: str = ""
+
+
 def subscribe(event_type, listener, *, phase=ON_COMMIT):
     """Call `listener(event)` for every published instance of `event_type` (or a subclass)."""
     if phase not in PHASES:

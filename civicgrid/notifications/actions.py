@@ -142,6 +142,47 @@ def deliver_case_event(event):
         logger.exception("progress notice for case %s failed", event.case_id)
 
 
+MESSAGE_BATCH = 2000
+
+
+def deliver_message(event):
+    """Subscribed to core.events.MessageSent, after the commit: one inbox row per active user named
+    (in batches, so a long list stays flat in memory), sent on each user's channels."""
+    User = get_user_model()
+    link = event.url if _is_local_path(event.url) else ""
+    ids = sorted({int(pk) for pk in event.user_ids if pk})
+    now = timezone.now()
+    written = []
+    for start in range(0, len(ids), MESSAGE_BATCH):
+        users = User.objects.filter(pk__in=ids[start : start + MESSAGE_BATCH], is_active=True)
+        rows = [
+            Notification(
+                recipient=user,
+                kind=Kind.MESSAGE,
+                title=str(event.title)[:200],
+                body=str(event.body),
+                link=link,
+                created_at=now,
+            )
+            for user in users
+        ]
+        Notification.objects.bulk_create(rows)
+        forget_unread([row.recipient_id for row in rows])
+        if rows:
+            _send_instant(rows)
+        written.extend(rows)
+    return written
+
+
+def _is_local_path(url):
+    return isinstance(url, str) and url.startswith("/") and not url.startswith("//") and len(url) <= 300
+
+
+def link_for(row, user_id):
+    """Where an inbox row leads its recipient: its own link, else its case's page."""
+    return row.link or case_url(row.case, user_id)
+
+
 def preference_for(user):
     pref = getattr(user, "_notification_pref", None)
     if pref is None:
@@ -210,7 +251,7 @@ def messages_for(notification_ids):
             "title": row.title,
             "body": row.body,
             "case": row.case.number if row.case_id else None,
-            "url": case_url(row.case, row.recipient_id),
+            "url": link_for(row, row.recipient_id),
             "created_at": row.created_at.isoformat(),
         }
         for row in rows

@@ -10,11 +10,13 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from civicgrid.cases.events import CaseEventRecorded
         from civicgrid.core import events, jobs, navigation
-        from civicgrid.notifications.actions import queue_case_event
+        from civicgrid.notifications.actions import deliver_message, queue_case_event
 
         # The notices every case event carries land in the inbox and the channels after the commit (on
         # the Celery worker when a broker is configured).
         events.subscribe(CaseEventRecorded, queue_case_event, phase=events.ON_COMMIT)
+        # What other apps tell named users (an activity's waitlist, a notice's reminder).
+        events.subscribe(events.MessageSent, deliver_message, phase=events.ON_COMMIT)
         navigation.register(
             navigation.NavItem(
                 _("消息"),

@@ -28,6 +28,8 @@ class Notification(models.Model):
     )
     event_id = models.PositiveIntegerField(_("案件事件"), null=True, blank=True)
     title = models.CharField(_("标题"), max_length=200)
+    # Where a message that is not about a case leads (a local path; core.events.MessageSent).
+    link = models.CharField(_("链接"), max_length=300, blank=True)
     body = models.TextField(_("内容"), blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), db_index=False)

@@ -20,7 +20,7 @@ def inbox(request):
         rows = rows.unread()
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     for row in page:
-        row.url = actions.case_url(row.case, request.user.pk)
+        row.url = actions.link_for(row, request.user.pk)
     return render(
         request,
         "notifications/inbox.html",
@@ -38,7 +38,7 @@ def mark_read(request, pk):
     row = actions.mark_read(request.user, pk)
     if row is None:
         raise Http404
-    url = actions.case_url(row.case, request.user.pk) if request.POST.get("open") else ""
+    url = actions.link_for(row, request.user.pk) if request.POST.get("open") else ""
     return redirect(url or "notifications:inbox")
 
 
