@@ -2,9 +2,10 @@
  *
  * Output encoding by construction: every script that puts server data into the page builds DOM
  * nodes with CivicGrid.element(tag, className, text) — the text goes in as textContent, never as
- * HTML — and passes those nodes to Leaflet (bindTooltip, bindPopup) instead of strings, which
- * Leaflet would insert as HTML. No script of ours uses innerHTML, insertAdjacentHTML or
- * document.write; ECharts tooltips are drawn on the canvas (renderMode "richText").
+ * markup. Map labels go through CivicGrid.textTooltip(layer, text) and CivicGrid.nodePopup(layer,
+ * node), the only callers of Leaflet's tooltip and popup binding: they hand Leaflet a DOM node,
+ * never a string (which Leaflet would parse as markup). No script of ours parses a string into
+ * markup; ECharts tooltips are drawn on the canvas (renderMode "richText").
  */
 (function () {
   "use strict";
@@ -16,7 +17,23 @@
     return node;
   }
 
-  window.CivicGrid = Object.freeze({ element: element });
+  // A Leaflet tooltip showing `text` as plain text (a span built with textContent).
+  function textTooltip(layer, text, options) {
+    return layer.bindTooltip(element("span", null, text), options);
+  }
+
+  // A Leaflet popup holding `node`, a DOM node built with element() (or a function returning one,
+  // built when the popup opens); a string is refused.
+  function nodePopup(layer, node, options) {
+    function checked(value) {
+      if (!(value instanceof Node)) throw new TypeError("nodePopup takes a DOM node");
+      return value;
+    }
+    var content = typeof node === "function" ? function (l) { return checked(node(l)); } : checked(node);
+    return layer.bindPopup(content, options);
+  }
+
+  window.CivicGrid = Object.freeze({ element: element, textTooltip: textTooltip, nodePopup: nodePopup });
 
   // Colours chosen in the data (a tag's colour), set through the DOM: the CSP refuses style=""
   // attributes in markup. Only a hex colour is taken: <span data-colour="#1f77b4">.

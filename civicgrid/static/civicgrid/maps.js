@@ -187,10 +187,10 @@
       style: baseStyle,
       onEachFeature: function (feature, layer) {
         var props = feature.properties;
-        layer.bindPopup(function () {
+        window.CivicGrid.nodePopup(layer, function () {
           return self.popup(props);
         });
-        layer.bindTooltip(element("span", null, props.name), {
+        window.CivicGrid.textTooltip(layer, props.name, {
           permanent: labels,
           direction: "center",
           className: labels ? "region-label" : "region-hover-label",
@@ -214,7 +214,7 @@
         style: { color: contextColor, weight: 2.6, opacity: 0.95, fill: false },
         onEachFeature: function (feature, layer) {
           if (!contextLabels) return;
-          layer.bindTooltip(element("span", null, feature.properties.name), {
+          window.CivicGrid.textTooltip(layer, feature.properties.name, {
             permanent: true,
             direction: "center",
             className: "region-label region-label-context",
@@ -425,13 +425,12 @@
   }
 
   function drawLayers(map, container, data) {
-    var text = window.CivicGrid.element; // text only, never HTML (app.js)
     var grids = (data.grids && data.grids.features) || [];
     L.geoJSON(data.grids, {
       interactive: false,
       style: { color: "#1f6f43", weight: 1.2, opacity: 0.9, fillColor: "#2e9c5e", fillOpacity: 0.06 },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(text("span", null, feature.properties.name), {
+        window.CivicGrid.textTooltip(layer, feature.properties.name, {
           permanent: true,
           direction: "center",
           className: "map-label map-label-grid",
@@ -441,21 +440,21 @@
     var buildings = L.layerGroup().addTo(map);
     (data.buildings || []).forEach(function (building) {
       var label = building.compound ? building.compound + " " + building.name : building.name;
-      L.circleMarker([building.lat, building.lon], {
+      var dot = L.circleMarker([building.lat, building.lon], {
         radius: 4,
         weight: 1,
         color: "#5b4a2e",
         fillColor: "#c9a86a",
         fillOpacity: 0.9,
         interactive: false,
-      })
-        .bindTooltip(text("span", null, label), {
-          permanent: true,
-          direction: "right",
-          offset: [5, 0],
-          className: "map-label map-label-building",
-        })
-        .addTo(buildings);
+      });
+      window.CivicGrid.textTooltip(dot, label, {
+        permanent: true,
+        direction: "right",
+        offset: [5, 0],
+        className: "map-label map-label-building",
+      });
+      dot.addTo(buildings);
     });
     function zoomClass() {
       container.classList.toggle("map-near", map.getZoom() >= BUILDING_LABELS_FROM);

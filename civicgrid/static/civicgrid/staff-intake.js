@@ -36,7 +36,7 @@
       if (!data || !data.features || !data.features.length) return;
       var layer = L.geoJSON(data, {
         style: { color: "#0b3a80", weight: 1, fillOpacity: 0.05 },
-        onEachFeature: function (f, l) { l.bindTooltip(window.CivicGrid.element("span", null, f.properties.name || "")); l.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); }); }
+        onEachFeature: function (f, l) { window.CivicGrid.textTooltip(l, f.properties.name || ""); l.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); }); }
       }).addTo(map);
       if (!marker) map.fitBounds(layer.getBounds());
     })

@@ -391,8 +391,9 @@
         fillOpacity: 0.55,
       });
       entry.layer.unbindTooltip();
-      entry.layer.bindTooltip(
-        el("span", null, live.name + " · " + text.open + " " + live.open + (live.warnings ? " · " + text.warnings + " " + live.warnings : "")),
+      window.CivicGrid.textTooltip(
+        entry.layer,
+        live.name + " · " + text.open + " " + live.open + (live.warnings ? " · " + text.warnings + " " + live.warnings : ""),
         { sticky: true }
       );
     });
@@ -409,7 +410,7 @@
         fillColor: lightColours[m.light] || "#4fc3f7",
         fillOpacity: 0.95,
       });
-      marker.bindTooltip(el("span", null, m.number + " " + m.title + " · " + m.status));
+      window.CivicGrid.textTooltip(marker, m.number + " " + m.title + " · " + m.status);
       marker.on("click", function () {
         window.location.href = config.caseUrl.replace("/0/", "/" + m.id + "/");
       });

@@ -23,7 +23,11 @@
     })
     .then(function (data) {
       data.grids.forEach(function (grid) {
-        if (grid.boundary) L.geoJSON(grid.boundary, { style: { color: "#198754", weight: 1, fillOpacity: 0.05 } }).bindTooltip(element("span", null, grid.name)).addTo(map);
+        if (grid.boundary) {
+          var outline = L.geoJSON(grid.boundary, { style: { color: "#198754", weight: 1, fillOpacity: 0.05 } });
+          window.CivicGrid.textTooltip(outline, grid.name);
+          outline.addTo(map);
+        }
       });
       var points = [];
       data.buildings.forEach(function (b) {
@@ -36,7 +40,8 @@
         var link = element("a", null, config.strings.open);
         link.href = b.url;
         popup.appendChild(link);
-        marker.bindPopup(popup).addTo(map);
+        window.CivicGrid.nodePopup(marker, popup);
+        marker.addTo(map);
         points.push([b.lat, b.lon]);
       });
       if (!bounds && points.length) map.fitBounds(points, { padding: [16, 16] });
