@@ -178,6 +178,11 @@ else:
     # across gunicorn workers (rate limits, lockouts) never do: see RATE_LIMIT_STORE and AXES_HANDLER.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions: with Redis, read from the cache and written through to the database (one query less on
+# every signed-in request; a logout removes both copies). Without Redis each process would keep its
+# own copy, and a session ended in one worker could live on in another: the database alone then.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 # Where rate-limit counters live, shared by every worker: "redis" (the default cache's Redis) or
 # "database" (the ratelimit_counter table: SQLite or PostgreSQL, one atomic upsert per request).
 RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "redis" if REDIS_URL else "database")

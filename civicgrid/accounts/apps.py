@@ -21,6 +21,12 @@ class AccountsConfig(AppConfig):
 
         # The base asks this app who holds which role where.
         scoping.set_resolver(scopes)
+        # Cached assignments show their node's name and code: a change there renews the holders' stamps.
+        from civicgrid.core import events
+        from civicgrid.regions.events import DepartmentUpdated, RegionUpdated
+
+        events.subscribe(RegionUpdated, scopes.region_updated, phase=events.IN_TRANSACTION)
+        events.subscribe(DepartmentUpdated, scopes.department_updated, phase=events.IN_TRANSACTION)
         roles.register(permissions.PERMISSIONS)
         navigation.register(
             navigation.NavItem(

@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -9,6 +11,11 @@ from civicgrid.core.scoping import RestrictedQuerySet
 from civicgrid.regions.models import Department, Region
 
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
+
+
+def new_roles_stamp():
+    """A random stamp: a user's role assignments are cached under it (accounts.scopes)."""
+    return secrets.randbits(62)
 
 
 class User(AbstractUser):
@@ -23,6 +30,10 @@ class User(AbstractUser):
     )
     # Set when community staff gave the account a temporary password: the next sign-in must change it.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # Changes (to a new random value, never a counter a rollback could reuse) whenever the user's
+    # role assignments, or a region or department they hold a role on, change: the assignments are
+    # cached across requests under (user, stamp), so every worker sees a change at the next request.
+    roles_stamp = models.BigIntegerField(_("角色版本"), default=new_roles_stamp, editable=False)
 
     objects = UserManager()
 

@@ -1,10 +1,6 @@
 from django.conf import settings
 
-from civicgrid.core.navigation import bar_for
-
 
 def platform(request):
-    return {
-        "platform_name": settings.PLATFORM_NAME or settings.DEFAULT_PLATFORM_NAME,
-        "nav_bar": bar_for(request.user) if hasattr(request, "user") else [],
-    }
+    # The navigation bar renders itself (core.templatetags.civicgrid.main_nav, cached per roles).
+    return {"platform_name": settings.PLATFORM_NAME or settings.DEFAULT_PLATFORM_NAME}

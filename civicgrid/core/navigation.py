@@ -6,9 +6,15 @@ An entry may name a menu (`NavItem(..., menu="cases")`, the menu registered with
 the bar then shows the menu as one dropdown holding its entries, so that no role sees more than
 `TOP_LEVEL_LIMIT` entries in the bar. A menu holding a single entry for a user is shown as that entry."""
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 
 from civicgrid.core import scoping
 from civicgrid.core.registry import Registry
@@ -48,6 +54,9 @@ class NavItem:
     # Django's admin site also needs the is_staff flag; without it the link would only lead to a
     # login form, so the entry is hidden.
     needs_staff_flag: bool = False
+    # Dotted path of `badge(request) -> safe HTML` drawn after the label (the inbox's unread count):
+    # filled in on every request, while the rest of the bar is rendered once (render_bar).
+    badge: str = ""
     order: int = 100  # place in the bar (or in its menu), left to right
     menu: str = ""  # the key of the Menu this entry belongs to; "" or an unregistered key: in the bar
 
@@ -58,6 +67,10 @@ class NavItem:
     @property
     def url(self):
         return reverse(self.url_name)
+
+    @property
+    def badge_marker(self):
+        return mark_safe(f"<!--cg-badge:{self.url_name}-->")  # a constant of ours, replaced by render_bar
 
     def is_active(self, view_name):
         if not view_name:
@@ -130,3 +143,39 @@ def bar_for(user):
         else:
             entries.append((menu.order, MenuEntry(menu, tuple(items))))
     return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+
+
+# The bar's entries depend only on the roles held, the admin flag, the language and the current
+# page: rendered once per such key and process (a few hundred keys at most), the badges filled in
+# per request. The registries' identity is in the key, so a test's own registry never sees another's.
+RENDERED_LIMIT = 4096
+_rendered = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def render_bar(request, user):
+    """The navigation bar's entries as HTML (templates/includes/nav_items.html), with their badges."""
+    match = getattr(request, "resolver_match", None)
+    key = (
+        frozenset(scoping.roles_of(user)),
+        bool(user.is_staff),
+        translation.get_language(),
+        match.view_name if match else "",
+        id(REGISTRY),
+        len(REGISTRY),
+        id(MENUS),
+        len(MENUS),
+    )
+    found = _rendered.get(key)
+    if found is None:
+        badged = tuple(item for item in navigation_for(user) if item.badge)
+        html = render_to_string("includes/nav_items.html", {"nav_bar": bar_for(user), "request": request})
+        found = (html, badged)
+        with _rendered_lock:
+            _rendered[key] = found
+            while len(_rendered) > RENDERED_LIMIT:
+                _rendered.popitem(last=False)
+    html, badged = found
+    for item in badged:
+        html = html.replace(item.badge_marker, str(import_string(item.badge)(request)))
+    return mark_safe(html)  # our template's output, and the badges' own escaped HTML

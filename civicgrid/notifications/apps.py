@@ -26,6 +26,7 @@ class NotificationsConfig(AppConfig):
                 _("案件派遣、时限提醒等消息"),
                 active_for=("notifications:*",),
                 order=150,
+                badge="civicgrid.notifications.templatetags.notifications.nav_badge",
             )
         )
         jobs.register(

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicgrid.core import safejson
+from civicgrid.core import events, safejson
 from civicgrid.core.changelog import change_row, delete_logged, record_change, snapshot, stored_snapshot
 from civicgrid.core.models import ObjectChange
 from civicgrid.core.text import strip_forbidden
@@ -29,6 +29,7 @@ from civicgrid.regions.boundaries import (
     load_shape,
 )
 from civicgrid.regions.codes import code_length
+from civicgrid.regions.events import DepartmentUpdated, RegionUpdated
 from civicgrid.regions.models import Level, Region
 
 # Coordinate reference systems whose longitude/latitude we store as they are: WGS84, and CGCS2000
@@ -183,6 +184,7 @@ def update_region(region, *, user=None, **changes):
         _store_boundary(stored, changes["boundary"])
     stored.save()
     record_change(user, stored, Action.UPDATE, before, region_snapshot(stored))
+    events.publish(RegionUpdated(region_id=stored.pk, code=stored.code))
     return stored
 
 
@@ -206,6 +208,8 @@ def save_department(department, *, user=None):
     record_change(
         user, department, Action.CREATE if creating else Action.UPDATE, before, snapshot(department, DEPARTMENT_FIELDS)
     )
+    if not creating:
+        events.publish(DepartmentUpdated(department_id=department.pk, code=department.code))
     return department
 
 

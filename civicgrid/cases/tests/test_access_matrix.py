@@ -20,6 +20,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from civicgrid.accounts.actions import revoke_role
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.roles import role_has_permission
 from civicgrid.accounts.scopes import active_assignments
@@ -352,8 +353,8 @@ def test_having_supervised_or_followed_grants_nothing_once_the_role_ends(world, 
     case = actions.supervise_case(case, world.people.operator, version=case.version, note="区级督办")
     actions.follow_case(case, world.people.street2)
     for user in (world.people.operator, world.people.street2):
-        user.role_assignments.all().delete()
-        del user._civicgrid_assignments  # the per-request cache of active_assignments()
+        for assignment in user.role_assignments.active():
+            revoke_role(assignment)
     _check(world, case, users)
     got = measured(case, {"operator": world.people.operator, "street2": world.people.street2})
     assert got["staff_page"] == set() and got["private"] == set()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from civicgrid.core import navigation
 from civicgrid.core.scoping import active_assignments
 
 register = template.Library()
@@ -62,6 +63,12 @@ def icon(name, css_class=""):
         css_class,
         mark_safe(paths),  # constant markup defined above, never user input
     )
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """The navigation bar's entries for the signed-in user (rendered once per roles and page)."""
+    return navigation.render_bar(context["request"], context["user"])
 
 
 @register.filter
