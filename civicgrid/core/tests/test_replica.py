@@ -1,0 +1,196 @@
+"""The read-replica router (civicgrid.core.replica) on its own: inert without a replica (the embedded
+SQLite default, and PostgreSQL without DATABASE_REPLICA_URL); on PostgreSQL, a "replica" that is no
+standby (the primary itself) or that nothing answers (a closed port) sends every read to the primary
+and is logged once. The router against a real streaming replica: tests/ops/test_replica.py."""
+
+import copy
+import logging
+import types
+from contextlib import contextmanager
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from civicgrid.core import replica
+from civicgrid.core.models import ObjectChange
+from civicgrid.regions.models import Region
+
+
+def _connect(self):
+    """BaseDatabaseWrapper.ensure_connection as Django has it: Django's test case (and pytest-django's
+    blocker) refuse connections to aliases a test did not declare, and this alias is added while the
+    test runs (its server holds no test database of its own)."""
+    if self.connection is None:
+        with self.wrap_database_errors:
+            self.connect()
+
+
+POSTGRES = pytest.mark.skipif(connection.vendor != "postgresql", reason="the lag guard asks PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_router(settings):
+    settings.DATABASE_REPLICA_CHECK_SECONDS = 0  # every decision asks again: no answer cached between steps
+    replica.guard.reset()
+    replica.forget_writes()
+    yield
+    replica.guard.reset()
+    replica.forget_writes()
+
+
+@contextmanager
+def replica_alias(**overrides):
+    """A "replica" alias like the one DATABASE_REPLICA_URL adds, pointing where the test says."""
+    assert replica.ALIAS not in connections.settings
+    connections.settings[replica.ALIAS] = {**copy.deepcopy(connections[DEFAULT_DB_ALIAS].settings_dict), **overrides}
+    alias = connections[replica.ALIAS]
+    alias.ensure_connection = types.MethodType(_connect, alias)
+    try:
+        yield
+    finally:
+        connections[replica.ALIAS].close()
+        del connections[replica.ALIAS]
+        del connections.settings[replica.ALIAS]
+
+
+def _region(code):
+    return Region.objects.create(code=code, name=f"测试{code}", level=0)
+
+
+# --- Inert without a replica --------------------------------------------------------------------------
+
+
+def test_without_a_replica_the_router_answers_nothing(db):
+    router = replica.Router()
+    assert not replica.configured()
+    with replica.reading():
+        assert router.db_for_read(ObjectChange) is None
+        assert router.db_for_write(Region) is None
+        assert ObjectChange.objects.all().db == DEFAULT_DB_ALIAS
+        assert replica.read_alias(ObjectChange) == DEFAULT_DB_ALIAS
+        assert not replica.use_replica(ObjectChange)
+    assert router.allow_migrate(DEFAULT_DB_ALIAS, "cases") is None
+    assert router.allow_migrate(replica.ALIAS, "cases") is False
+    _region("990001")  # a write is not even noted
+    assert not replica.wrote_recently()
+
+
+def test_without_a_replica_the_middleware_sets_no_cookie(db):
+    def view(request):
+        _region("990002")
+        return HttpResponse("ok")
+
+    response = replica.ReplicaMiddleware(view)(RequestFactory().get("/"))
+    assert replica.COOKIE not in response.cookies
+
+
+def test_reading_nests_and_decorates():
+    @replica.reading()
+    def inside():
+        return replica._opted_in.get()
+
+    assert replica._opted_in.get() == 0
+    with replica.reading():
+        assert replica._opted_in.get() == 1
+        assert inside() == 2
+        assert replica._opted_in.get() == 1
+    assert replica._opted_in.get() == 0
+
+
+def test_a_write_is_remembered_for_the_sticky_seconds(settings):
+    settings.DATABASE_REPLICA_STICKY_SECONDS = 60
+    replica.note_write()
+    assert replica.wrote_recently()
+    settings.DATABASE_REPLICA_STICKY_SECONDS = 0
+    assert not replica.wrote_recently()
+
+
+def test_the_sticky_time_covers_the_lag_allowed_and_the_guards_cache(settings):
+    settings.DATABASE_REPLICA_STICKY_SECONDS = None
+    settings.DATABASE_REPLICA_MAX_LAG = 5
+    settings.DATABASE_REPLICA_CHECK_SECONDS = 2
+    assert replica.sticky_seconds() == 7
+
+
+def test_the_replica_is_never_migrated():
+    assert replica.Router().allow_migrate(replica.ALIAS, "regions") is False
+
+
+# --- A replica alias that is no usable standby (PostgreSQL) ----------------------------------------------
+
+
+@POSTGRES
+def test_an_alias_pointing_at_the_primary_itself_is_no_standby(transactional_db, caplog):
+    caplog.set_level(logging.WARNING, logger="civicgrid.replica")
+    with replica_alias():
+        assert replica.configured()
+        lag, problem = replica.measure_lag()
+        assert lag is None and "not in recovery" in problem
+        with replica.reading():
+            assert Region.objects.all().db == DEFAULT_DB_ALIAS
+            assert Region.objects.all().db == DEFAULT_DB_ALIAS
+    assert len([r for r in caplog.records if "not used" in r.getMessage()]) == 1
+
+
+@POSTGRES
+def test_an_unreachable_replica_sends_reads_to_the_primary_and_is_logged_once(transactional_db, caplog):
+    caplog.set_level(logging.WARNING, logger="civicgrid.replica")
+    _region("990003")
+    replica.forget_writes()
+    closed_port = {"HOST": "127.0.0.1", "PORT": "1", "OPTIONS": {"connect_timeout": 2}}
+    with replica_alias(**closed_port), replica.reading():
+        for _ in range(3):
+            assert Region.objects.filter(code="990003").exists()  # answered by the primary
+            assert replica.read_alias(Region) == DEFAULT_DB_ALIAS
+    warnings = [r.getMessage() for r in caplog.records if r.name == "civicgrid.replica"]
+    assert len(warnings) == 1 and "cannot be reached" in warnings[0]
+
+
+@POSTGRES
+def test_routing_rules_are_checked_before_the_replica_is_asked(transactional_db):
+    """Access-control data, an open transaction and a recent write read the primary without even
+    asking the replica: the closed port would otherwise log a warning."""
+    with replica_alias(HOST="127.0.0.1", PORT="1"), replica.reading():
+        router = replica.Router()
+        assert router.db_for_read(Region._meta.apps.get_model("accounts", "User")) == DEFAULT_DB_ALIAS
+        with transaction.atomic():
+            assert router.db_for_read(Region) == DEFAULT_DB_ALIAS
+        assert router.db_for_write(Region) == DEFAULT_DB_ALIAS
+        assert replica.wrote_recently()
+        assert router.db_for_read(Region) == DEFAULT_DB_ALIAS
+        # A long job's progress row is bookkeeping: writing it does not pin the reads to the primary.
+        replica.forget_writes()
+        router.db_for_write(Region._meta.apps.get_model("core", "BackgroundJob"))
+        assert not replica.wrote_recently()
+    assert replica.guard.lag is None  # never measured
+
+
+@POSTGRES
+def test_the_middleware_keeps_a_browser_that_wrote_on_the_primary(transactional_db, settings):
+    settings.DATABASE_REPLICA_STICKY_SECONDS = 30
+    seen = {}
+
+    def writing_view(request):
+        _region("990004")
+        return HttpResponse("ok")
+
+    def reading_view(request):
+        seen["wrote"] = replica.wrote_recently()
+        return HttpResponse("ok")
+
+    with replica_alias(HOST="127.0.0.1", PORT="1"):
+        middleware = replica.ReplicaMiddleware(writing_view)
+        response = middleware(RequestFactory().post("/"))
+        cookie = response.cookies[replica.COOKIE]
+        assert cookie["max-age"] == 30 and cookie["httponly"]
+
+        factory = RequestFactory()
+        replica.ReplicaMiddleware(reading_view)(factory.get("/"))
+        assert seen["wrote"] is False  # another browser: no note from the request before
+        request = factory.get("/")
+        request.COOKIES[replica.COOKIE] = "1"
+        response = replica.ReplicaMiddleware(reading_view)(request)
+        assert seen["wrote"] is True
+        assert replica.COOKIE not in response.cookies  # reading renews nothing
