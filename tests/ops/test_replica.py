@@ -61,7 +61,7 @@ def standby():
     began = time.monotonic()
     started = _script("start")
     assert started.returncode == 0, started.stderr
-    print(f"\nreplica.sh start: {time.monotonic() - began:.1f} s\n{started.stderr}")  # noqa: T201 (the CI log)
+    print(f"\nreplica.sh start: {time.monotonic() - began:.1f} s\n{started.stderr}")
     again = _script("start")
     assert again.returncode == 0 and "already running" in again.stderr  # idempotent
     try:
@@ -69,7 +69,7 @@ def standby():
     finally:
         began = time.monotonic()
         stopped = _script("destroy")
-        print(f"\nreplica.sh destroy: {time.monotonic() - began:.1f} s")  # noqa: T201
+        print(f"\nreplica.sh destroy: {time.monotonic() - began:.1f} s")
         assert stopped.returncode == 0, stopped.stderr
         assert _script("status").returncode == 3
 
