@@ -15,9 +15,10 @@ may send a read there — but only when all of these hold, and the primary answe
    asks the primary for its WAL position (`pg_current_wal_lsn()`) and the replica how far it has
    replayed (`pg_last_wal_replay_lsn()`): caught up means no lag, however old the last replayed
    commit is (an idle primary writes nothing, so `now() - pg_last_xact_replay_timestamp()` alone would
-   grow without any real lag). Behind, the lag is the age of the last replayed commit — an upper bound
-   of how stale the replica's answers are. The answer is cached per process for
-   `DATABASE_REPLICA_CHECK_SECONDS`. A replica that cannot be reached, or is not in recovery (promoted,
+   grow without any real lag). Behind, the lag is the tighter of two upper bounds of how stale the
+   replica's answers are: the age of its last replayed commit, and the age of the newest earlier
+   check whose primary position it has replayed past (see `lag_seconds`). The answer is cached per
+   process for `DATABASE_REPLICA_CHECK_SECONDS`. A replica that cannot be reached, or is not in recovery (promoted,
    or pointed at the primary by mistake), counts as behind; that is logged once, and again when it
    is back.
 
@@ -26,6 +27,7 @@ answers None everywhere: Django's own routing, exactly as before. Migrations nev
 
 This module imports Django only; the apps that opt in call it (floors: core is the bottom)."""
 
+import collections
 import contextlib
 import contextvars
 import logging
@@ -108,12 +110,14 @@ def forget_writes():
 class LagGuard:
     """Per process: is the replica fresh enough? Asked at most once per `check_seconds()` (per
     thread that finds the answer too old; a thread that finds another one checking keeps the last
-    answer)."""
+    answer). It remembers the primary's WAL position at each check (a minute or so of them), which
+    turns "the replica has replayed up to here" into "it holds everything committed by then"."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._checked_at = None
         self._fresh = False
+        self._samples = collections.deque(maxlen=2000)  # (monotonic time, primary WAL position)
         self.lag = None  # seconds, None when unknown
         self._warned = False
 
@@ -122,6 +126,7 @@ class LagGuard:
         with self._lock:
             self._checked_at = None
             self._fresh = False
+            self._samples.clear()
             self.lag = None
             self._warned = False
 
@@ -133,14 +138,30 @@ class LagGuard:
         if not self._lock.acquire(blocking=False):
             return self._fresh if checked_at is not None else False
         try:
-            lag, problem = measure_lag()
-            self.lag = lag
-            self._fresh = problem is None and lag <= max_lag()
+            problem = None
+            positions = read_positions()
+            if isinstance(positions, str):
+                problem, self.lag = positions, None
+            else:
+                primary, replayed, commit_age = positions
+                now = time.monotonic()
+                self.lag = lag_seconds(now, primary, replayed, commit_age, self._samples)
+                self._remember(now, primary)
+                if self.lag is None:
+                    problem = "the replica is behind and has replayed no commit yet"
+            self._fresh = problem is None and self.lag <= max_lag()
             self._checked_at = time.monotonic()
             self._log(problem)
             return self._fresh
         finally:
             self._lock.release()
+
+    def _remember(self, now, primary):
+        samples = self._samples
+        horizon = max(60.0, 10 * max_lag())
+        while samples and now - samples[0][0] > horizon:
+            samples.popleft()
+        samples.append((now, primary))
 
     def _log(self, problem):
         if problem and not self._warned:
@@ -151,36 +172,56 @@ class LagGuard:
             logger.warning("read replica back (%.1f s behind)", self.lag)
 
 
-def measure_lag():
-    """(seconds behind, problem): (0, None) when the replica has replayed everything the primary had
-    written when asked; (age of the last replayed commit, None) when it is behind; (None, text) when
-    it cannot say."""
+def lsn(text):
+    """A PostgreSQL WAL position ('16/B374D848') as a number."""
+    high, _, low = text.partition("/")
+    return (int(high, 16) << 32) | int(low, 16)
+
+
+def lag_seconds(now, primary, replayed, commit_age, samples):
+    """How stale the replica's answers may be, in seconds (an upper bound), or None when unknown.
+
+    `primary` is the primary's WAL position when asked, `replayed` the replica's replay position just
+    after, `commit_age` the age of the last commit the replica replayed (None: none yet), `samples`
+    earlier (time, primary position) pairs, oldest first. Replayed everything: 0, however long the
+    primary has been idle. Otherwise two bounds, the tighter one wins: the replica holds every commit
+    up to its last replayed one (its age), and everything the primary had written at the newest
+    sample it has replayed past (that sample's age) — the second stays small while one long
+    transaction (a large import) writes WAL without committing."""
+    if replayed >= primary:
+        return 0.0
+    bounds = [max(float(commit_age), 0.0)] if commit_age is not None else []
+    for at, position in reversed(samples):
+        if position <= replayed:
+            bounds.append(max(now - at, 0.0))
+            break
+    return min(bounds) if bounds else None
+
+
+def read_positions():
+    """(primary WAL position, replica replay position, age of the last replayed commit) as numbers,
+    or a sentence saying why the replica cannot be used."""
     try:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()::text")
-            primary_lsn = cursor.fetchone()[0]
+            primary = cursor.fetchone()[0]
     except Exception as error:  # the primary's own trouble surfaces in the request itself
-        return None, f"the primary's WAL position is unknown ({error.__class__.__name__})"
+        return f"the primary's WAL position is unknown ({error.__class__.__name__})"
     try:
         with connections[ALIAS].cursor() as cursor:
             cursor.execute(
-                "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn()),"
-                " EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())",
-                [primary_lsn],
+                "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
+                " EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())"
             )
-            in_recovery, behind_bytes, commit_age = cursor.fetchone()
+            in_recovery, replayed, commit_age = cursor.fetchone()
     except Exception as error:
         _discard(ALIAS)
-        return None, f"the replica cannot be reached ({error.__class__.__name__}: {str(error).strip()[:200]})"
+        return f"the replica cannot be reached ({error.__class__.__name__}: {str(error).strip()[:200]})"
     if not in_recovery:
-        return None, "the replica alias points at a server that is not in recovery"
-    if behind_bytes is None:
-        return None, "the replica has replayed nothing yet"
-    if behind_bytes <= 0:
-        return 0.0, None
-    if commit_age is None:
-        return None, "the replica is behind and has replayed no commit yet"
-    return max(float(commit_age), 0.0), None
+        return "the replica alias points at a server that is not in recovery"
+    if replayed is None:
+        return "the replica has replayed nothing yet"
+    return lsn(primary), lsn(replayed), None if commit_age is None else float(commit_age)
 
 
 def _discard(alias):
