@@ -226,3 +226,52 @@ def test_the_middleware_keeps_a_browser_that_wrote_on_the_primary(transactional_
         response = replica.ReplicaMiddleware(reading_view)(request)
         assert seen["wrote"] is True
         assert replica.COOKIE not in response.cookies  # reading renews nothing
+
+
+# --- Settings ---------------------------------------------------------------------------------------------
+
+
+def _settings_with(tmp_path, **env):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; from civicgrid.core import replica;"
+        "print(json.dumps({'replica': settings.DATABASES.get('replica'), 'configured': replica.configured(),"
+        " 'sticky': replica.sticky_seconds(), 'routers': settings.DATABASE_ROUTERS}, default=str))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "civicgrid.settings", "CIVICGRID_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_database_replica_url_adds_the_alias(tmp_path):
+    seen = _settings_with(
+        tmp_path,
+        DATABASE_URL="postgres://civicgrid@10.0.0.11:5432/civicgrid",
+        DATABASE_REPLICA_URL="postgres://civicgrid@10.0.0.12:5432/civicgrid",
+        DATABASE_REPLICA_MAX_LAG="3",
+    )
+    assert seen["replica"]["HOST"] == "10.0.0.12" and seen["replica"]["NAME"] == "civicgrid"
+    assert seen["replica"]["OPTIONS"]["connect_timeout"] == 2
+    assert seen["replica"]["TEST"]["MIRROR"] == "default"  # a test run never creates a database there
+    assert seen["configured"] is True
+    assert seen["sticky"] == 5  # 3 s of lag allowed + 2 s of the guard's cache
+    assert seen["routers"] == ["civicgrid.core.replica.Router"]
+
+
+def test_without_the_url_or_with_sqlite_there_is_no_replica(tmp_path):
+    assert _settings_with(tmp_path)["replica"] is None
+    on_sqlite = _settings_with(tmp_path, DATABASE_REPLICA_URL="postgres://civicgrid@10.0.0.12:5432/civicgrid")
+    assert on_sqlite["configured"] is False  # the embedded default: the router stays inert
