@@ -104,6 +104,17 @@ def forget_writes():
     _wrote_at.set(None)
 
 
+@contextlib.contextmanager
+def own_writes(recent=False):
+    """A unit of work of its own (a long job on a worker's thread): it starts with no write noted — or
+    with one just now, `recent` — and leaves the caller's note as it was."""
+    token = _wrote_at.set(time.monotonic() if recent else None)
+    try:
+        yield
+    finally:
+        _wrote_at.reset(token)
+
+
 # --- The lag guard ---------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ and is logged once. The router against a real streaming replica: tests/ops/test_
 
 import copy
 import logging
+import time
 import types
 from contextlib import contextmanager
 
@@ -12,9 +13,10 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
-from civicgrid.core import replica
-from civicgrid.core.models import ObjectChange
+from civicgrid.core import background, longjobs, replica
+from civicgrid.core.models import BackgroundJob, JobStatus, ObjectChange
 from civicgrid.regions.models import Region
 
 
@@ -226,6 +228,60 @@ def test_the_middleware_keeps_a_browser_that_wrote_on_the_primary(transactional_
         response = replica.ReplicaMiddleware(reading_view)(request)
         assert seen["wrote"] is True
         assert replica.COOKIE not in response.cookies  # reading renews nothing
+
+
+SEEN_BY_JOBS = []
+
+
+@background.task
+def note_what_the_job_sees(context):
+    SEEN_BY_JOBS.append((context.params["name"], replica.wrote_recently()))
+    return {}
+
+
+@POSTGRES
+def test_a_job_started_right_after_its_owner_wrote_reads_the_primary(transactional_db, settings, tmp_path):
+    from civicgrid.accounts.models import Role
+    from civicgrid.testing import build_tree, make_user
+
+    settings.JOBS_ROOT = tmp_path / "jobs"
+    owner = make_user("shequ", Role.COMMUNITY_STAFF, build_tree(fanout=1)["S1C1"])
+    SEEN_BY_JOBS.clear()
+    function = "civicgrid.core.tests.test_replica.note_what_the_job_sees"
+    with replica_alias(HOST="127.0.0.1", PORT="1"):
+        replica.forget_writes()
+        quiet = longjobs.start(owner, kind="test", title="t", function=function, params={"name": "quiet"})
+        _region("990005")  # the owner writes, then starts another job
+        pinned = longjobs.start(owner, kind="test", title="t", function=function, params={"name": "pinned"})
+        assert longjobs.REPLICA_PRIMARY not in quiet.params and pinned.params[longjobs.REPLICA_PRIMARY] is True
+
+        def finished():
+            return BackgroundJob.objects.filter(pk__in=[quiet.pk, pinned.pk], status=JobStatus.DONE).count() == 2
+
+        deadline = time.monotonic() + 60
+        while not finished():  # each runs on a thread of its own (no broker), as in the embedded default
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    assert sorted(SEEN_BY_JOBS) == [("pinned", True), ("quiet", False)]
+
+
+@POSTGRES
+def test_a_job_run_here_leaves_the_callers_note_as_it_was(transactional_db, settings, tmp_path):
+    from civicgrid.accounts.models import Role
+    from civicgrid.testing import build_tree, make_user
+
+    settings.JOBS_ROOT = tmp_path / "jobs"
+    owner = make_user("shequ", Role.COMMUNITY_STAFF, build_tree(fanout=1)["S1C1"])
+    SEEN_BY_JOBS.clear()
+    with replica_alias(HOST="127.0.0.1", PORT="1"):
+        job = BackgroundJob.objects.create(
+            kind="test", title="t", function="civicgrid.core.tests.test_replica.note_what_the_job_sees",
+            owner=owner, params={"name": "here"}, created_at=timezone.now(),
+        )  # fmt: skip
+        replica.note_write()
+        assert longjobs.run(job.pk) == JobStatus.DONE
+        assert SEEN_BY_JOBS == [("here", False)]  # the job's own start: nothing written
+        assert replica.wrote_recently()  # the caller's note is back
 
 
 # --- Settings ---------------------------------------------------------------------------------------------
