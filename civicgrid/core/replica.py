@@ -80,6 +80,9 @@ def configured():
 class reading(ContextDecorator):  # lower case: used like a function, `with replica.reading():`
     """Reads inside may go to the replica (when the rules above allow). Nests; works as a decorator."""
 
+    def _recreate_cm(self):
+        return type(self)()  # as a decorator: one instance (and token) per call, whatever the threads
+
     def __enter__(self):
         self._token = _opted_in.set(_opted_in.get() + 1)
         return self

@@ -101,6 +101,26 @@ def test_reading_nests_and_decorates():
     assert replica._opted_in.get() == 0
 
 
+def test_a_decorated_function_opts_in_on_every_thread_at_once():
+    import threading
+
+    inside, release, seen = threading.Barrier(4), threading.Event(), []
+
+    @replica.reading()
+    def figures():
+        inside.wait(5)  # all four threads inside the same decorated function at once
+        release.wait(5)
+        seen.append(replica._opted_in.get())
+
+    threads = [threading.Thread(target=figures) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert seen == [1, 1, 1, 1] and replica._opted_in.get() == 0
+
+
 def test_a_write_is_remembered_for_the_sticky_seconds(settings):
     settings.DATABASE_REPLICA_STICKY_SECONDS = 60
     replica.note_write()
