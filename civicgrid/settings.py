@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Read-your-writes for the read replica (inside the session's: its save is not the user's write).
+    "civicgrid.core.replica.ReplicaMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,6 +162,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# A PostgreSQL streaming replica (docs/deployment.md "Read replica"): the big screen, statistics and
+# exports may read there, through civicgrid.core.replica (opt-in, lag-guarded, read-your-writes).
+# Without DATABASE_REPLICA_URL every read goes to DATABASE_URL, as always.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 5)  # seconds behind before reads go back
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 2)  # the lag check's cache
+# After a write, this browser (and the writing thread) reads the primary for this long.
+DATABASE_REPLICA_STICKY_SECONDS = env_int(
+    "DATABASE_REPLICA_STICKY_SECONDS", DATABASE_REPLICA_MAX_LAG + DATABASE_REPLICA_CHECK_SECONDS
+)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=DB_CONN_MAX_AGE > 0
+    )
+    # A replica that does not answer costs a request two seconds once, then the guard skips it.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # A test run with the variable set reads the test database through the alias (never creates one on
+    # a read-only server); the router sees no standby there and reads the primary. The real-replica
+    # test (tests/ops/test_replica.py) points the alias at a real standby itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["civicgrid.core.replica.Router"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

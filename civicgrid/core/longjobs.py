@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from civicgrid.core import background, scoping
+from civicgrid.core import background, replica, scoping
 from civicgrid.core.models import ACTIVE_JOB_STATUSES, BackgroundJob, JobStatus
 
 logger = logging.getLogger("civicgrid.jobs")
@@ -84,6 +84,10 @@ def _file_name(suffix):
 # --- Starting -------------------------------------------------------------------------------
 
 
+# In a job's params: it was started right after its owner wrote (see start()).
+REPLICA_PRIMARY = "_replica_primary"
+
+
 def start(
     owner,
     *,
@@ -99,13 +103,17 @@ def start(
 ):
     """Write the job (queued) and run it once this commits; raises JobBusy if `lock_key` is taken."""
     background.resolve(function)
+    params = dict(params or {})
+    if replica.wrote_recently():
+        # Its owner wrote a moment ago: the job reads the primary too (core.replica, read-your-writes).
+        params[REPLICA_PRIMARY] = True
     files = storage()
     input_file = files.save(_file_name(input_suffix), ContentFile(input_bytes)) if input_bytes is not None else ""
     job = BackgroundJob(
         kind=kind,
         title=str(title)[:200],
         function=function,
-        params=params or {},
+        params=params,
         owner=owner,
         permission=permission,
         region_code=region_code or "",
@@ -200,7 +208,9 @@ def run(job_id):
     context = JobContext(job)
     fields = {}
     try:
-        outcome = background.resolve(job.function)(context) or {}
+        # A worker's thread runs job after job: only this job's start says whether it reads the primary.
+        with replica.own_writes(recent=bool(job.params.get(REPLICA_PRIMARY))):
+            outcome = background.resolve(job.function)(context) or {}
     except Exception as exc:
         if not isinstance(exc, JobError):
             logger.exception("job %s (%s) failed", job_id, job.function)

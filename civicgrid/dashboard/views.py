@@ -2,7 +2,8 @@
 here, the figures come from figures.py (rollups), warnings.py and needs.py.
 
 Every endpoint answers for ?region=<code> (a node in the viewer's scope; 404 outside it) and
-?from=/&to= (ISO dates; a bad date is a 400 with a translated message)."""
+?from=/&to= (ISO dates; a bad date is a 400 with a translated message). The endpoints' figures read
+the PostgreSQL read replica when one is configured and fresh (civicgrid.core.replica.reading)."""
 
 from functools import wraps
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civicgrid.accounts.scopes import scope_codes
+from civicgrid.core import replica
 from civicgrid.core.scoping import subtree_q
 from civicgrid.dashboard import figures, needs, people, warnings
 from civicgrid.dashboard.models import FiringStatus, RuleKind, Task, WarningFiring
@@ -46,7 +48,9 @@ def endpoint(view):
         period, errors = figures.parse_period(request.GET)
         if errors:
             return _bad_request(errors)
-        data = view(request, node, period)
+        # The figures may be a few seconds old: they may come from the read replica (core.replica).
+        with replica.reading():
+            data = view(request, node, period)
         data.setdefault("region", node.code)
         data.setdefault("from", period.start.isoformat())
         data.setdefault("to", period.end.isoformat())

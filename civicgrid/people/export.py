@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from civicgrid.core import xlsx
+from civicgrid.core import replica, xlsx
 from civicgrid.people import protection, selectors
 from civicgrid.people.actions import log_access
 from civicgrid.people.importer.columns import COLUMNS
@@ -47,12 +47,14 @@ def persons_workbook(user, region, *, tag="", query="", plain=False, reason="", 
     plain = plain and allowed(user, "people.unmask_person", region.code)
     persons = persons_to_export(user, region, tag=tag, query=query)
     persons = persons.select_related("house__building", "house__unit").order_by("region_code", "house_id", "id")
-    persons = list(persons[: settings.PEOPLE_EXPORT_MAX_ROWS])
     tags = {}
-    for person_id, name in PersonTag.objects.filter(
-        visible_tag_q(user), person_id__in=[p.pk for p in persons]
-    ).values_list("person_id", "tag__name"):
-        tags.setdefault(person_id, []).append(name)
+    # A list may be a few seconds old: it reads the replica when one is configured and fresh.
+    with replica.reading():
+        persons = list(persons[: settings.PEOPLE_EXPORT_MAX_ROWS])
+        for person_id, name in PersonTag.objects.filter(
+            visible_tag_q(user), person_id__in=[p.pk for p in persons]
+        ).values_list("person_id", "tag__name"):
+            tags.setdefault(person_id, []).append(name)
     residence = dict(ResidenceType.choices)
     relation = dict(Relation.choices)
     political = dict(Political.choices)

@@ -1,5 +1,6 @@
 """Statistics pages: indicators per child region, department or grid worker for a period, with a
-trend chart (ECharts, served from static/vendor). The computations live in `cases.stats`."""
+trend chart (ECharts, served from static/vendor). The computations live in `cases.stats`; they read the PostgreSQL read replica when one is configured
+and fresh (civicgrid.core.replica)."""
 
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET
 from civicgrid.cases import export, stats
 from civicgrid.cases.forms.staff import day_start
 from civicgrid.cases.views.staff import QUEUE_ROLES, _require_roles
+from civicgrid.core import replica
 from civicgrid.regions.models import Region
 
 GROUPINGS = {"region": _("按区域"), "department": _("按部门"), "worker": _("按网格员")}
@@ -63,6 +65,12 @@ def _trail(user, node):
 @require_GET
 def overview(request):
     _require_roles(request.user, QUEUE_ROLES)
+    # The indicators may be a few seconds old: they read the replica when one is configured and fresh.
+    with replica.reading():
+        return _overview(request)
+
+
+def _overview(request):
     user = request.user
     today = date.today()
     end_day = _parse_date(request.GET.get("to"), today)
