@@ -153,7 +153,9 @@ def save_activity(user, activity, **data):
 def _staff_activity(user, activity_id, *statuses):
     activity = Activity.objects.restrict(user, "change").select_for_update().get(pk=activity_id)
     if statuses and activity.status not in statuses:
-        raise ValidationError(_("活动当前状态为“%(status)s”，不能这样操作。") % {"status": activity.get_status_display()})
+        raise ValidationError(
+            _("活动当前状态为“%(status)s”，不能这样操作。") % {"status": activity.get_status_display()}
+        )
     return activity
 
 
@@ -173,7 +175,9 @@ def publish_activity(user, activity_id):
     if activity.signup_deadline <= now:
         raise ValidationError(_("报名截止时间已过，请先修改时间再发布。"))
     _set_status(user, activity, Status.PUBLISHED, published_at=now)
-    events.publish(ActivityPublished(**_event_fields(activity, now), title=activity.title, starts_at=activity.starts_at))
+    events.publish(
+        ActivityPublished(**_event_fields(activity, now), title=activity.title, starts_at=activity.starts_at)
+    )
     return activity
 
 
@@ -262,7 +266,9 @@ def add_photos(user, activity_id, files):
     if not files:
         raise ValidationError({"photos": _("请选择照片。")})
     if Photo.objects.filter(activity=activity).count() + len(files) > conf.get("ACTIVITIES_MAX_PHOTOS"):
-        raise ValidationError({"photos": _("每个活动最多 %(max)s 张照片。") % {"max": conf.get("ACTIVITIES_MAX_PHOTOS")}})
+        raise ValidationError(
+            {"photos": _("每个活动最多 %(max)s 张照片。") % {"max": conf.get("ACTIVITIES_MAX_PHOTOS")}}
+        )
     try:
         checked = [uploads.check_photo(upload) for upload in files]
     except uploads.UploadError as error:
@@ -375,7 +381,9 @@ def sign_up(user, activity_id, *, kind=selectors.COMMUNITY, check_eligibility=Tr
     if seat:
         Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") + 1)
         activity.seats_taken += 1
-    _log_enrolment(user, enrolment, ObjectChange.Action.CREATE if before is None else ObjectChange.Action.UPDATE, before)
+    _log_enrolment(
+        user, enrolment, ObjectChange.Action.CREATE if before is None else ObjectChange.Action.UPDATE, before
+    )
     events.publish(
         SignedUp(**_event_fields(activity, now), enrolment_id=enrolment.pk, user_id=user.pk, waitlisted=not seat)
     )

@@ -55,7 +55,9 @@ def seed_demo(run):
             actions.publish_activity(organiser, soon.pk)
             for resident in residents[:2]:
                 actions.sign_up(resident, soon.pk)
-            full = _create(organiser, community, TITLES[2], now + timedelta(days=5), max(len(residents) - 1, 1), lat, lng)
+            full = _create(
+                organiser, community, TITLES[2], now + timedelta(days=5), max(len(residents) - 1, 1), lat, lng
+            )
             actions.publish_activity(organiser, full.pk)
             for resident in residents:
                 actions.sign_up(resident, full.pk)

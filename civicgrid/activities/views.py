@@ -72,9 +72,7 @@ def detail(request, pk):
     activity = _resident_activity(request, pk)
     enrolment = selectors.enrolment_of(request.user, activity)
     active = enrolment is not None and enrolment.status != EnrolmentStatus.CANCELLED
-    can_sign_up = (
-        activity.status == Status.PUBLISHED and timezone.now() <= activity.signup_deadline and not active
-    )
+    can_sign_up = activity.status == Status.PUBLISHED and timezone.now() <= activity.signup_deadline and not active
     return render(
         request,
         "activities/detail.html",
@@ -169,9 +167,7 @@ def checkin(request, token):
     except codes.CodeError as error:
         activity_id = None
         problem = (
-            _("签到码已过期，请扫描现场屏幕上最新的签到码。")
-            if error.expired
-            else _("签到码无效，请核对后重试。")
+            _("签到码已过期，请扫描现场屏幕上最新的签到码。") if error.expired else _("签到码无效，请核对后重试。")
         )
     activity = None
     if activity_id is not None:
@@ -309,7 +305,9 @@ class ActivityEditView(ObjectEditView):
         return reverse("activities:staff_detail", args=[result.pk])
 
     def cancel_url(self):
-        return reverse("activities:manage") if self.adding else reverse("activities:staff_detail", args=[self.object.pk])
+        return (
+            reverse("activities:manage") if self.adding else reverse("activities:staff_detail", args=[self.object.pk])
+        )
 
     def title(self):
         return _("新建活动") if self.adding else _("编辑活动")
@@ -340,7 +338,9 @@ def publish(request, pk):
 @login_required
 @require_POST
 def cancel(request, pk):
-    return _staff_post(request, pk, lambda a: actions.cancel_activity(request.user, a.pk), _("活动已取消，已通知报名居民。"))
+    return _staff_post(
+        request, pk, lambda a: actions.cancel_activity(request.user, a.pk), _("活动已取消，已通知报名居民。")
+    )
 
 
 @login_required
@@ -355,7 +355,10 @@ def finish(request, pk):
         return redirect("activities:staff_detail", pk=pk)
     summary = form.cleaned_data["summary"]
     return _staff_post(
-        request, pk, lambda a: actions.finish_activity(request.user, a.pk, summary or None), _("活动已结束，已记录未到场人员。")
+        request,
+        pk,
+        lambda a: actions.finish_activity(request.user, a.pk, summary or None),
+        _("活动已结束，已记录未到场人员。"),
     )
 
 
@@ -395,7 +398,7 @@ def venue(request, pk):
         if form.is_valid():
             try:
                 result = actions.check_in_by_staff(request.user, activity.pk, form.cleaned_data["code"])
-            except (Activity.DoesNotExist,):
+            except Activity.DoesNotExist:
                 raise Http404 from None
             except ValidationError as error:
                 add_errors(form, error)

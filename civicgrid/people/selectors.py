@@ -345,4 +345,6 @@ class ResidentFacts(NamedTuple):
 def public_tags():
     """The base-data tags of normal sensitivity (not special groups that need a clearance): what an
     organiser may narrow an activity to."""
-    return list(Tag.objects.filter(sensitivity=Sensitivity.NORMAL).order_by("order", "code").values_list("code", "name"))
+    return list(
+        Tag.objects.filter(sensitivity=Sensitivity.NORMAL).order_by("order", "code").values_list("code", "name")
+    )

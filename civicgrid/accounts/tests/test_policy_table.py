@@ -79,7 +79,7 @@ def test_community_staff_hold_every_base_data_permission_and_clearance():
     held = roles.permissions_of(Role.COMMUNITY_STAFF)
     assert roles.clearances() <= held
     assert {"people.import_person", "people.change_building", "people.change_compound"} <= held
-    assert ACTIVITIES <= held
+    assert held >= ACTIVITIES
 
 
 def test_clearances_are_never_implied_by_the_system_admin_role():
@@ -94,7 +94,14 @@ def test_clearances_are_never_implied_by_the_system_admin_role():
 
 
 def test_each_app_registers_its_part_of_the_table():
-    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest", "activities"]
+    assert [entry.app for entry in roles.REGISTRY] == [
+        "accounts",
+        "cases",
+        "people",
+        "dashboard",
+        "suggest",
+        "activities",
+    ]
 
 
 def test_an_app_registers_one_entry_and_declares_only_its_own_permissions():

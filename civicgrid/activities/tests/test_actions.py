@@ -136,7 +136,12 @@ def test_dates_must_make_sense(world):
         actions.save_activity(
             world.people.community,
             Activity(),
-            **activity_fields(world, starts_at=starts, ends_at=starts + timedelta(hours=1), signup_deadline=starts + timedelta(minutes=5)),
+            **activity_fields(
+                world,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                signup_deadline=starts + timedelta(minutes=5),
+            ),
         )
     assert error.value.message_dict["signup_deadline"] == ["报名截止时间不能晚于活动开始时间。"]
     with pytest.raises(ValidationError) as error:
@@ -252,7 +257,10 @@ def test_finish_records_no_shows_and_the_job_finishes_old_ones(world):
     Enrolment.objects.bulk_create([])
     for resident in (p.resident, p.resident2):
         Enrolment.objects.create(
-            activity=activity, user=resident, status=EnrolmentStatus.CONFIRMED, queued_at=timezone.now(),
+            activity=activity,
+            user=resident,
+            status=EnrolmentStatus.CONFIRMED,
+            queued_at=timezone.now(),
             region_code=activity.region_code,
         )
     Activity.objects.filter(pk=activity.pk).update(seats_taken=2)

@@ -50,7 +50,11 @@ def test_venue_short_code(world):
     activity = running(world)
     _signed_up(world, activity, p.resident)
     with pytest.raises(ValidationError, match="不正确或已过期"):
-        actions.check_in_at_venue(p.resident, "000000" if actions.venue_short_code(activity) != "000000" else "111111", activity_id=activity.pk)
+        actions.check_in_at_venue(
+            p.resident,
+            "000000" if actions.venue_short_code(activity) != "000000" else "111111",
+            activity_id=activity.pk,
+        )
     result = actions.check_in_at_venue(p.resident, actions.venue_short_code(activity), activity_id=activity.pk)
     assert result.enrolment.checked_in_at is not None
 
@@ -83,7 +87,15 @@ def test_forged_codes_are_refused(world):
     _signed_up(world, activity, p.resident)
     token = actions.venue_code(activity)
     forged = token.replace(f"{activity.pk}:", f"{other.pk}:", 1)
-    for bad in (forged, token[:-2] + "xx", "garbage", "", "1:2:3", "x" * 500, codes.make_token(codes.PERSONAL, activity.pk)):
+    for bad in (
+        forged,
+        token[:-2] + "xx",
+        "garbage",
+        "",
+        "1:2:3",
+        "x" * 500,
+        codes.make_token(codes.PERSONAL, activity.pk),
+    ):
         with pytest.raises(ValidationError, match="签到码无效"):
             actions.check_in_at_venue(p.resident, bad)
     assert Enrolment.objects.get(user=p.resident).checked_in_at is None
@@ -102,7 +114,10 @@ def test_not_signed_up_or_waitlisted_cannot_check_in(world):
     with pytest.raises(ValidationError, match="没有报名"):
         actions.check_in_at_venue(p.resident, actions.venue_code(activity))
     Enrolment.objects.create(
-        activity=activity, user=p.resident2, status="waitlisted", queued_at=activity.created_at,
+        activity=activity,
+        user=p.resident2,
+        status="waitlisted",
+        queued_at=activity.created_at,
         region_code=activity.region_code,
     )
     with pytest.raises(ValidationError, match="没有正式报名"):

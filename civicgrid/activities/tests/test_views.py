@@ -54,7 +54,10 @@ def test_venue_url_checks_in_by_button(world, client):
     p = world.people
     activity = running(world)
     actions_enrolment = Enrolment.objects.create(
-        activity=activity, user=p.resident, status="confirmed", queued_at=timezone.now(),
+        activity=activity,
+        user=p.resident,
+        status="confirmed",
+        queued_at=timezone.now(),
         region_code=activity.region_code,
     )
     c = client_for(client, p.resident)
@@ -123,7 +126,10 @@ def test_venue_screen_and_staff_check_in(world, client):
     p = world.people
     activity = running(world)
     enrolment = Enrolment.objects.create(
-        activity=activity, user=p.resident, status="confirmed", queued_at=timezone.now(),
+        activity=activity,
+        user=p.resident,
+        status="confirmed",
+        queued_at=timezone.now(),
         region_code=activity.region_code,
     )
     c = client_for(client, p.community)

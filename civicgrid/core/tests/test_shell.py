@@ -71,7 +71,14 @@ COMMUNITY = ["activities:manage"]
         (
             Role.RESIDENT,
             "S1C1",
-            [HOME_ENTRY, "cases:report", "cases:my_reports", "activities:list", "cases:board_home", "notifications:inbox"],
+            [
+                HOME_ENTRY,
+                "cases:report",
+                "cases:my_reports",
+                "activities:list",
+                "cases:board_home",
+                "notifications:inbox",
+            ],
         ),
         (
             Role.MICROGRID_MEMBER,

@@ -631,7 +631,9 @@ URLS.update(
         "activities:publish": View(activity("draft"), post=ORGANISERS_POST),
         "activities:cancel": View(activity("coming"), post=ORGANISERS_POST),
         "activities:finish": View(activity("running"), post=ORGANISERS_POST, data=lambda w, s, r: {"summary": "好"}),
-        "activities:summary": View(activity("finished"), post=ORGANISERS_POST, data=lambda w, s, r: {"summary": "新总结"}),
+        "activities:summary": View(
+            activity("finished"), post=ORGANISERS_POST, data=lambda w, s, r: {"summary": "新总结"}
+        ),
         "activities:venue": View(activity("running"), get=ORGANISERS, post=ORGANISERS_POST, data=personal_code),
     }
 )
