@@ -29,7 +29,7 @@ def _refusal(request, error):
         messages.error(request, message)
 
 
-def _map_config(activity=None, editable=False):
+def _map_config(activity=None, editable=False, default_region=None):
     config = {
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
@@ -39,8 +39,8 @@ def _map_config(activity=None, editable=False):
     if activity is not None and activity.lat is not None:
         config["pin"] = [activity.lat, activity.lng]
         config["title"] = activity.place
-    if activity is not None and getattr(activity, "region_id", None):
-        region = activity.region
+    region = activity.region if activity is not None and getattr(activity, "region_id", None) else default_region
+    if region is not None:
         if region.centroid_lat is not None:
             config["center"] = [region.centroid_lat, region.centroid_lon]
         config["outline"] = region.boundary
@@ -293,7 +293,11 @@ class ActivityEditView(ObjectEditView):
                 initial[name] = timezone.localtime(initial[name])
         form = ActivityForm(self.request.POST or None, initial=initial, user=self.request.user)
         # The pin map's settings travel with the form (ObjectEditView renders the shared context).
-        form.map_config = _map_config(None if self.adding else self.object, editable=True)
+        form.map_config = _map_config(
+            None if self.adding else self.object,
+            editable=True,
+            default_region=selectors.organiser_regions(self.request.user).first(),
+        )
         return form
 
     def save(self, form):
