@@ -6,6 +6,7 @@ Also the contract other apps rely on: `population_summary(user, region)` and
 
 from collections import defaultdict
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, OuterRef, Q
@@ -25,6 +26,7 @@ from civicgrid.people.models import (
     PersonTag,
     Rental,
     ResidenceType,
+    Sensitivity,
     Tag,
     Usage,
 )
@@ -310,3 +312,39 @@ def public_buildings(region_code, limit=3000):
         {"name": row["name"], "compound": row["compound__name"] or "", "lon": row["lon"], "lat": row["lat"]}
         for row in rows
     ]
+
+
+def resident_facts(phone, region_code):
+    """What another app's eligibility check may learn of a resident account (activities: an age range,
+    a base-data tag): the birth date and tag codes of the current resident of `region_code`'s
+    subtree whose phone matches (by its keyed hash), or None when base data knows no such person.
+    Nothing else about the person leaves this app."""
+    digest = rules.phone_hash(phone) if phone else ""
+    if not digest:
+        return None
+    person = (
+        Person.objects.filter(phone_hash=digest, house__isnull=False, moved_out_at__isnull=True)
+        .filter(subtree_q("region_code", [region_code]))
+        .order_by("pk")
+        .only("pk", "birth_date")
+        .first()
+    )
+    if person is None:
+        return None
+    codes = frozenset(PersonTag.objects.filter(person_id=person.pk).values_list("tag__code", flat=True))
+    return ResidentFacts(person.birth_date, codes)
+
+
+class ResidentFacts(NamedTuple):
+    """What resident_facts() answers."""
+
+    birth_date: object
+    tag_codes: frozenset
+
+
+def public_tags():
+    """The base-data tags of normal sensitivity (not special groups that need a clearance): what an
+    organiser may narrow an activity to."""
+    return list(
+        Tag.objects.filter(sensitivity=Sensitivity.NORMAL).order_by("order", "code").values_list("code", "name")
+    )

@@ -57,6 +57,15 @@ NOT_PAGES = {
     "people:import_errors": "a rejected import's error list download (Excel)",
     "dashboard:acknowledge": "the wall screen's acknowledge button (POST)",
     "dashboard:task_done": "the wall screen's task button (POST)",
+    "activities:sign_up": "the 报名参加 button's POST target on an activity page",
+    "activities:cancel_sign_up": "the 取消报名 button's POST target",
+    "activities:enter_code": "the venue code form's POST target on an activity page",
+    "activities:photo": "an activity photo, served to those who may see the activity",
+    "activities:photo_thumb": "an activity photo's thumbnail",
+    "activities:publish": "the 发布 button's POST target",
+    "activities:cancel": "the 取消活动 button's POST target",
+    "activities:finish": "the 结束活动 form's POST target",
+    "activities:summary": "the summary and photos form's POST target",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

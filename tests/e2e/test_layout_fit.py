@@ -54,8 +54,21 @@ def task_case():
 TASK_CASE = task_case
 BUILDING = ("/people/", 'main a[href^="/people/buildings/"]')
 HOUSE = (BUILDING, 'main a[href^="/people/houses/"]')
+ACTIVITY = ("/activities/", "#activity-list a")
+STAFF_ACTIVITY = ("/activities/manage/", "#activity-table a")
+VENUE = (STAFF_ACTIVITY, "#venue-link")
 PAGES = {
-    "jumin": ["/", "/cases/report/", "/cases/my/", RESIDENT_CASE, "/cases/board/", "/notifications/"],
+    "jumin": [
+        "/",
+        "/cases/report/",
+        "/cases/my/",
+        RESIDENT_CASE,
+        "/cases/board/",
+        "/notifications/",
+        "/activities/",
+        ACTIVITY,
+        "/activities/mine/",
+    ],
     "wanggeyuan": ["/", "/cases/tasks/", TASK_CASE, "/cases/quick/", "/people/", BUILDING, HOUSE, "/regions/map/"],
     "weiwangge": ["/", "/cases/tasks/", "/people/"],
     "shequ": [
@@ -68,6 +81,10 @@ PAGES = {
         "/people/search/?q=王",
         "/regions/",
         "/notifications/",
+        "/activities/manage/",
+        STAFF_ACTIVITY,
+        VENUE,
+        "/activities/manage/new/",
     ],
     "jiedao": ["/", "/cases/staff/queue/", "/cases/stats/", "/regions/map/"],
     "bumen": ["/", "/cases/staff/queue/", STAFF_CASE],

@@ -25,6 +25,16 @@ PEOPLE_VIEW = {
 VIEW_TREE = {"regions.view_region", "regions.view_department"}
 CASE_WORK = {"cases.add_case", "cases.view_case"}
 SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
+# Organising community activities (civicgrid/activities/permissions.py): street and community staff.
+ACTIVITIES = {
+    "activities.view_activity",
+    "activities.add_activity",
+    "activities.change_activity",
+    "activities.view_enrolment",
+    "activities.change_enrolment",
+    "activities.view_photo",
+    "activities.add_photo",
+}
 
 
 @pytest.mark.parametrize(
@@ -41,7 +51,12 @@ SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
         ),
         (
             Role.STREET_STAFF,
-            VIEW_TREE | CASE_WORK | SCREEN | PEOPLE_VIEW | {"people.export_person", "people.view_accesslog"},
+            VIEW_TREE
+            | CASE_WORK
+            | SCREEN
+            | PEOPLE_VIEW
+            | ACTIVITIES
+            | {"people.export_person", "people.view_accesslog"},
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK),
         (
@@ -64,6 +79,7 @@ def test_community_staff_hold_every_base_data_permission_and_clearance():
     held = roles.permissions_of(Role.COMMUNITY_STAFF)
     assert roles.clearances() <= held
     assert {"people.import_person", "people.change_building", "people.change_compound"} <= held
+    assert held >= ACTIVITIES
 
 
 def test_clearances_are_never_implied_by_the_system_admin_role():
@@ -78,7 +94,14 @@ def test_clearances_are_never_implied_by_the_system_admin_role():
 
 
 def test_each_app_registers_its_part_of_the_table():
-    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest"]
+    assert [entry.app for entry in roles.REGISTRY] == [
+        "accounts",
+        "cases",
+        "people",
+        "dashboard",
+        "suggest",
+        "activities",
+    ]
 
 
 def test_an_app_registers_one_entry_and_declares_only_its_own_permissions():

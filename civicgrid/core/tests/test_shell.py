@@ -61,6 +61,8 @@ HOME_ENTRY = "site:home"
 TREE_AND_MAP = ["regions:tree", "regions:map"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
+# The community menu (社区服务): organising activities, for street and community staff.
+COMMUNITY = ["activities:manage"]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +71,14 @@ INBOX = "notifications:inbox"
         (
             Role.RESIDENT,
             "S1C1",
-            [HOME_ENTRY, "cases:report", "cases:my_reports", "cases:board_home", "notifications:inbox"],
+            [
+                HOME_ENTRY,
+                "cases:report",
+                "cases:my_reports",
+                "activities:list",
+                "cases:board_home",
+                "notifications:inbox",
+            ],
         ),
         (
             Role.MICROGRID_MEMBER,
@@ -97,6 +106,7 @@ INBOX = "notifications:inbox"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *COMMUNITY,
                 *TREE_AND_MAP,
                 "accounts:registrations",
                 "people:index",
@@ -112,6 +122,7 @@ INBOX = "notifications:inbox"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *COMMUNITY,
                 *TREE_AND_MAP,
                 "people:index",
                 "cases:stats",

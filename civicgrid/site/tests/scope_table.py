@@ -552,3 +552,88 @@ URLS = {
     "open311:token": View(obj("open311", "token", "token", fmt="json"), get=api("200 200", keys="200 200")),
     "open311:unknown": View(lambda w, s, r: ({"_path": "/open311/v2/persons.json"}, ""), get=api("404", keys="404")),
 }
+
+
+# --- community activities (civicgrid.activities) --------------------------------------------------
+# Residents see the published activities of their own community (A's resident: A's, never B's);
+# everyone else gets 404 on the resident pages. Organisers: street and community staff (and the
+# system admin: every permission in its subtree) hold activities.*; everyone else gets 404.
+
+
+def activity(attr):
+    def target(w, side, role):
+        return {"pk": getattr(w.sides[side].activities, attr).pk}, ""
+
+    return target
+
+
+def venue_token(w, side, role):
+    from civicgrid.activities import actions as activity_actions
+
+    return {"token": activity_actions.venue_code(w.sides[side].activities.running)}, ""
+
+
+def activity_form(w, side, role=None):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    starts = timezone.localtime() + timedelta(days=4)
+    return {
+        "title": "改过的活动",
+        "region": w.sides[side].nodes.C.pk,
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "signup_deadline": (starts - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "活动室",
+        "capacity": "20",
+    }
+
+
+def personal_code(w, side, role):
+    from civicgrid.activities import actions as activity_actions
+
+    return {"code": activity_actions.personal_code(w.sides[side].activities.enrolment)}
+
+
+RESIDENT_READ = E("404 404", resident="200 404")
+ORGANISERS = E("404 404", community="200 404", street="200 404", admin="200 404")
+ORGANISERS_POST = E("404 404", community="302 404", street="302 404", admin="302 404")
+ORGANISER_LIST = E("404", community="200", street="200", admin="200")
+PHOTO_READERS = E("404 404", resident="200 404", community="200 404", street="200 404", admin="200 404")
+
+URLS.update(
+    {
+        "activities:list": View(get=EVERYONE),
+        "activities:mine": View(get=EVERYONE),
+        "activities:detail": View(activity("coming"), get=RESIDENT_READ),
+        "activities:sign_up": View(activity("coming"), post=E("404 404", resident="302 404")),
+        # A's resident holds no sign-up for the coming activity: a refusal that redirects.
+        "activities:cancel_sign_up": View(activity("coming"), post=E("404 404", resident="302= 404")),
+        # A code that is no code: refused on the page.
+        "activities:enter_code": View(
+            activity("running"), post=E("404 404", resident="302= 404"), data=lambda w, s, r: {"code": "nocode"}
+        ),
+        # The venue code's URL: the page (GET) and the check-in (POST) of A's resident.
+        "activities:checkin": View(venue_token, get=RESIDENT_READ, post=E("404 404", resident="302 404")),
+        "activities:photo": View(activity("photo"), get=PHOTO_READERS),
+        "activities:photo_thumb": View(activity("photo"), get=PHOTO_READERS),
+        "activities:manage": View(get=ORGANISER_LIST),
+        # A new activity for the side's community: B's community is not among the form's choices.
+        "activities:create": View(
+            lambda w, s, r: ({}, ""),
+            get=ORGANISER_LIST,
+            post=E("404 -", community="302 400", street="302 400", admin="302 400"),
+            data=activity_form,
+        ),
+        "activities:staff_detail": View(activity("coming"), get=ORGANISERS),
+        "activities:edit": View(activity("coming"), get=ORGANISERS, post=ORGANISERS_POST, data=activity_form),
+        "activities:publish": View(activity("draft"), post=ORGANISERS_POST),
+        "activities:cancel": View(activity("coming"), post=ORGANISERS_POST),
+        "activities:finish": View(activity("running"), post=ORGANISERS_POST, data=lambda w, s, r: {"summary": "好"}),
+        "activities:summary": View(
+            activity("finished"), post=ORGANISERS_POST, data=lambda w, s, r: {"summary": "新总结"}
+        ),
+        "activities:venue": View(activity("running"), get=ORGANISERS, post=ORGANISERS_POST, data=personal_code),
+    }
+)

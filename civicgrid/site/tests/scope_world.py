@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.registration import register_resident
+from civicgrid.activities.testing import scope_objects as activity_objects
 from civicgrid.api import actions as api_actions
 from civicgrid.api.models import Open311Request
 from civicgrid.cases import actions, board_actions, uploads
@@ -166,6 +167,10 @@ def _side(tree, cats, side, users, staff):
         rule=rule, key=f"grid:{n.G.code}", region_code=n.G.code, message=f"{side} 网格在办过多"
     )
     o.task = Task.objects.create(firing=o.firing, title=f"{side} 任务", region_code=n.G.code, role=Role.GRID_WORKER)
+
+    # Community activities: a draft, a coming one, a running one the resident signed up for, a
+    # finished one with a photo.
+    o.activities = activity_objects(community, resident, n.C)
     return o
 
 
