@@ -122,3 +122,15 @@ def with_class(bound_field, css_class):
 def lockout_policy():
     """The login lockout rule, for the warning under the login form."""
     return {"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes(settings.AXES_COOLOFF_TIME)}
+
+
+@register.filter
+def qr_svg(value, label=""):
+    """`value` (a link or a code) as an inline SVG QR code that a phone's camera reads. The text is
+    encoded in the squares, never written into the markup; `label` becomes the image's accessible name."""
+    import segno
+
+    if not value:
+        return ""
+    svg = segno.make(str(value), error="m").svg_inline(scale=5, border=2, omitsize=True, title=None)
+    return format_html('<div class="qr-code" role="img" aria-label="{}">{}</div>', label, mark_safe(svg))
