@@ -5,15 +5,19 @@ caps an import at ~2,500 rows/s. Templates are simple tables, so this reader wal
 with the C-accelerated `xml.etree.ElementTree.iterparse` and yields plain strings (shared strings,
 inline strings, numbers, booleans, cached formula results). Anything unexpected raises, and the
 caller falls back to openpyxl (importer.read_rows), so an odd but valid file is still read.
+
+`table_rows` turns the rows into records by the template's headers, and `serve` runs both in a
+process of its own (importer/stream.py starts it): the person import reads the next rows there
+while it checks and writes the previous ones. This module imports nothing but the standard library
+(openpyxl only for a rare escape), so that process starts in a fraction of a second.
 """
 
 import html
+import operator
 import posixpath
 import re
 import zipfile
 from xml.etree.ElementTree import iterparse
-
-from openpyxl.utils.escape import unescape as unescape_ooxml
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -78,23 +82,43 @@ def _unescape(text):
 def unescape_cell(text):
     """Excel writes characters XML cannot hold (control characters) as _xHHHH_: read them back, as
     openpyxl does; the importer then drops the forbidden ones (civicgrid.core.text)."""
-    return unescape_ooxml(text) if "_x" in text else text
+    if "_x" not in text:
+        return text
+    from openpyxl.utils.escape import unescape  # imported when needed: the reader process starts lean
+
+    return unescape(text)
 
 
 CELL_FAST_RE = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+
+
+BLOCK = 1 << 20  # characters of sheet XML matched at a time, so rows flow out as the sheet is read
+
+
+def _cells(sheet):
+    """CELL_FAST_RE's matches, a block of whole rows at a time (a reader in another process hands
+    the first rows on before the last are parsed); every cell must match."""
+    start, size = sheet.find("<sheetData"), len(sheet)
+    start = 0 if start < 0 else start
+    while start < size:
+        end = sheet.find("</row>", start + BLOCK)
+        end = size if end < 0 else end + 6
+        block = sheet[start:end]
+        cells = CELL_FAST_RE.findall(block)
+        if len(cells) != block.count("<c ") + block.count("<c>"):
+            raise ValueError("cells the fast path does not understand")
+        yield from cells
+        start = end
 
 
 def _regex_rows(sheet, shared, width):
     """The fast path: one regular expression (C) over the cells of unprefixed SpreadsheetML whose
     cells name their reference first (openpyxl, Excel, WPS and LibreOffice all do). If any cell is
     not matched the caller falls back to the XML parser."""
-    cells = CELL_FAST_RE.findall(sheet)
-    if len(cells) != sheet.count("<c ") + sheet.count("<c>"):
-        raise ValueError("cells the fast path does not understand")
     columns = {}
     current, values = None, None
     unescape, number = _unescape, _number
-    for letters, row, attributes, body in cells:
+    for letters, row, attributes, body in _cells(sheet):
         if row != current:
             if values is not None:
                 yield int(current), values
@@ -131,8 +155,9 @@ def _regex_rows(sheet, shared, width):
         yield int(current), values
 
 
-def iter_rows(data, width):
-    """Yield (row_number, [text × width]) for each row of the first sheet (header included)."""
+def iter_rows(data, width, on_total=None):
+    """Yield (row_number, [text × width]) for each row of the first sheet (header included).
+    `on_total(rows)` hears the number of rows the sheet holds, where that is cheap to know."""
     import io
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -145,6 +170,8 @@ def iter_rows(data, width):
                 else ""
             )
             shared = [_unescape("".join(t or "" for t in T_RE.findall(si))) for si in SI_RE.findall(strings)]
+            if on_total is not None:
+                on_total(sheet.count("<row ") + sheet.count("<row>"))
             yield from _regex_rows(sheet, shared, width)
             return
         shared = _shared_strings(archive)
@@ -187,3 +214,99 @@ def iter_rows(data, width):
                 elif tag == row_tag:
                     yield row_number, values
                     element.clear()
+
+
+# --- Records by header, and the reader process ---------------------------------------------------------
+
+
+class HeaderMismatch(Exception):
+    """A required column of the template is missing from the header row."""
+
+
+class TooManyRows(Exception):
+    """More data rows than the limit; args[0] is the row number where it was passed."""
+
+
+def positions(header, columns):
+    """{key: column index} of the template columns (header, key, required) the header row names."""
+    names = [(cell or "").strip().rstrip("*").strip() for cell in header]
+    found = {key: names.index(name) for name, key, _required in columns if name in names}
+    if any(required and key not in found for _name, key, required in columns):
+        raise HeaderMismatch
+    return found
+
+
+def table_rows(rows, columns, limit, forbidden):
+    """(row_number, {key: text or None}) for each non-blank data row of `rows` (header first).
+    Columns left out of the file read None; characters matching `forbidden` (a compiled pattern:
+    civicgrid.core.text.FORBIDDEN_RE) are dropped silently."""
+    first = next(rows, None)
+    found = positions(first[1] if first else [], columns)
+    keys = list(found)
+    absent = {key: None for _name, key, _required in columns if key not in found}
+    indexes = list(found.values())
+    pick = operator.itemgetter(*indexes)
+    if len(indexes) == 1:
+        single = pick
+        pick = lambda values: (single(values),)  # noqa: E731
+    search, count = forbidden.search, 0
+    for number, values in rows:
+        picked = pick(values)
+        if not any(picked):
+            continue
+        if search("".join(picked)):
+            picked = [forbidden.sub("", value).strip() for value in picked]
+        row = dict(zip(keys, picked, strict=True))
+        if absent:
+            row.update(absent)
+        count += 1
+        if count > limit:
+            raise TooManyRows(number)
+        yield number, row
+
+
+def serve(stdin=None, stdout=None):
+    """The reader process: reads {width, columns, limit, forbidden, chunk} and then the file's bytes
+    from stdin; writes marshal frames to stdout: ("total", rows) where the sheet tells (an estimate:
+    blank rows count), ("rows", [(number, row), ...]) per chunk, then
+    ("end",) — or ("header",), ("limit", row_number), ("unreadable",) (the caller reads the file
+    with openpyxl) instead."""
+    import marshal
+    import sys
+
+    stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
+    params = marshal.load(stdin)
+    data = stdin.read()
+    columns = [tuple(column) for column in params["columns"]]
+    chunk, size = [], params["chunk"]
+    try:
+
+        def on_total(rows):
+            marshal.dump(("total", rows - 1), stdout)  # less the header
+            stdout.flush()
+
+        records = table_rows(
+            iter_rows(data, params["width"], on_total), columns, params["limit"], re.compile(params["forbidden"])
+        )
+        for record in records:
+            chunk.append(record)
+            if len(chunk) >= size:
+                marshal.dump(("rows", chunk), stdout)
+                stdout.flush()
+                chunk = []
+    except HeaderMismatch:
+        frame = ("header",)
+    except TooManyRows as exc:
+        frame = ("limit", exc.args[0])
+    except Exception:
+        frame = ("unreadable",)
+    else:
+        if chunk:
+            marshal.dump(("rows", chunk), stdout)
+        frame = ("end",)
+    marshal.dump(frame, stdout)
+    stdout.flush()
+
+
+if __name__ == "__main__":
+    serve()

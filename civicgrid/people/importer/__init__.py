@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from civicgrid.accounts.scopes import scope_codes
 from civicgrid.people import actions
+from civicgrid.people.importer import stream
 from civicgrid.people.importer.base import BATCH, BaseImport
 from civicgrid.people.importer.buildings import BuildingImport
 from civicgrid.people.importer.columns import (
@@ -100,38 +101,96 @@ def import_file(user, kind, data, filename, ip=None, progress=None):
         raise PermissionError("no import permission")
     try:
         progress(stage="reading", force=True)
-        rows = read_rows(data, kind)
-        run.rows = len(rows)
-        progress(stage="checking", read=len(rows), total=len(rows), force=True)
-        if not rows:
-            raise RowErrors([{"row": 0, "column": "", "message": _("文件中没有数据行。")}])
-        importer = {
-            ImportKind.BUILDINGS: BuildingImport,
-            ImportKind.HOUSES: HouseImport,
-            ImportKind.PERSONS: PersonImport,
-        }[kind](user, codes, progress=None if progress is _no_progress else progress)
-        plan = importer.validate(rows)
-        progress(checked=len(rows), errors=len(importer.errors), force=True)
-        if importer.errors:
-            raise RowErrors(importer.errors)
-        progress(stage="writing", force=True)
-        with transaction.atomic():
-            run.created, run.updated = importer.apply(plan)
-            progress(written=run.created + run.updated, force=True)
-            run.accepted = True
-            run.save()
-            actions.log_access(
-                user,
-                AccessKind.IMPORT,
-                rows=run.rows,
-                detail=_("%(kind)s %(file)s：新增 %(created)s，更新 %(updated)s")
-                % {"kind": ImportKind(kind).label, "file": filename, "created": run.created, "updated": run.updated},
-                ip=ip,
-                region_code=codes[0] if codes else "",
-            )
+        try:
+            with transaction.atomic():
+                if kind == ImportKind.PERSONS:
+                    _streamed(run, user, codes, data, progress)
+                else:
+                    _whole(run, user, codes, kind, data, progress)
+                _accept(run, user, kind, filename, codes, ip)
+        except stream.Unreadable:  # rolled back: read the whole file here (openpyxl where needed)
+            with transaction.atomic():
+                _whole(run, user, codes, kind, data, progress)
+                _accept(run, user, kind, filename, codes, ip)
     except RowErrors as exc:
         run.errors = exc.args[0][:5000]
         run.accepted = False
         run.created = run.updated = 0
         run.save()
     return run
+
+
+def _no_rows():
+    return RowErrors([{"row": 0, "column": "", "message": _("文件中没有数据行。")}])
+
+
+def _whole(run, user, codes, kind, data, progress):
+    """Read the whole file, check every row, then write (buildings, houses; persons as a fallback)."""
+    rows = read_rows(data, kind)
+    run.rows = len(rows)
+    progress(stage="checking", read=len(rows), total=len(rows), force=True)
+    if not rows:
+        raise _no_rows()
+    importer = {
+        ImportKind.BUILDINGS: BuildingImport,
+        ImportKind.HOUSES: HouseImport,
+        ImportKind.PERSONS: PersonImport,
+    }[kind](user, codes, progress=None if progress is _no_progress else progress)
+    plan = importer.validate(rows)
+    progress(checked=len(rows), errors=len(importer.errors), force=True)
+    if importer.errors:
+        raise RowErrors(importer.errors)
+    progress(stage="writing", force=True)
+    run.created, run.updated = importer.apply(plan)
+    progress(written=run.created + run.updated, force=True)
+
+
+def _streamed(run, user, codes, data, progress):
+    """Persons: the rows come in chunks from a reader process (importer/stream.py) while this one
+    checks and writes the chunks before, all in the caller's transaction. After the first wrong row
+    nothing more is written, but every row is still checked, so the error list is complete; the
+    caller's rollback then leaves nothing of the file behind."""
+    importer = PersonImport(user, codes, progress=None if progress is _no_progress else progress)
+    read = written = created = updated = 0
+    for rows in stream.chunks(data, ImportKind.PERSONS, on_total=lambda total: progress(total=total)):
+        if not read:
+            importer.start(rows[0][1])
+            progress(stage="checking", force=True)
+        importer.checked_before = read
+        read += len(rows)
+        progress(read=read)
+        plan = importer.check(rows)
+        progress(checked=read, errors=len(importer.errors))
+        if importer.errors:
+            continue
+        importer.check_existing(plan)  # (every chunk's, so that all scope errors are listed)
+        if importer.scope_errors:
+            continue
+        chunk_created, chunk_updated = importer.apply(plan)
+        created, updated = created + chunk_created, updated + chunk_updated
+        written += len(plan)
+        progress(written=written)
+    run.rows = read
+    errors = importer.errors or importer.scope_errors
+    progress(total=read, read=read, checked=read, errors=len(errors), force=True)
+    if not read:
+        raise _no_rows()
+    if errors:
+        raise RowErrors(errors)
+    progress(stage="writing", force=True)
+    run.created, run.updated = created, updated
+    progress(written=created + updated, force=True)
+
+
+def _accept(run, user, kind, filename, codes, ip):
+    run.accepted = True
+    run.save()
+    actions.log_access(
+        user,
+        AccessKind.IMPORT,
+        rows=run.rows,
+        detail=_("%(kind)s %(file)s：新增 %(created)s，更新 %(updated)s")
+        % {"kind": ImportKind(kind).label, "file": filename, "created": run.created, "updated": run.updated},
+        ip=ip,
+        region_code=codes[0] if codes else "",
+    )

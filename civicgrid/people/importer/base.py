@@ -41,6 +41,7 @@ class BaseImport:
         self.codes = codes  # None: unrestricted
         self.errors = []
         self.progress = progress  # a long job's progress(checked=…, errors=…) (civicgrid.core.longjobs)
+        self.checked_before = 0  # rows of the chunks checked before this one (a streamed import)
         self.now = timezone.now()
         self.headers = {key: header for header, key, _required in COLUMNS[self.kind]}
 
@@ -52,7 +53,7 @@ class BaseImport:
         for index, item in enumerate(rows, start=1):
             yield item
             if index % every == 0:
-                self.progress(checked=index, errors=len(self.errors))
+                self.progress(checked=self.checked_before + index, errors=len(self.errors))
 
     def error(self, row, column, message):
         self.errors.append({"row": row, "column": column, "message": str(message)})

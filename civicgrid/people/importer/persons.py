@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from civicgrid.people import protection, rules
 from civicgrid.people.importer.base import BaseImport, choices_table
-from civicgrid.people.importer.persons_apply import apply_persons
+from civicgrid.people.importer.persons_apply import PersonWriter
 from civicgrid.people.importer.write import with_hashes
 from civicgrid.people.models import (
     Building,
@@ -54,30 +54,61 @@ class PersonImport(BaseImport):
     kind = ImportKind.PERSONS
 
     def validate(self, rows):
-        sealer = protection.Sealer()
-        absent = {key for key, value in rows[0][1].items() if value is None}
-        self.absent = absent
-        building_codes = {row["building"] for _n, row in rows}
-        buildings = {b.code: b for b in self.scoped(Building.objects.filter(code__in=building_codes))}
-        houses = {}
+        """The whole file's plan (the rows as read_rows gives them): every row checked, and when no
+        row is wrong, the persons already registered looked up (and checked for scope)."""
+        self.start(rows[0][1])
+        plan = self.check(rows)
+        if self.errors:
+            return plan
+        self.check_existing(plan)
+        self.errors.extend(self.scope_errors)
+        return plan
+
+    def start(self, first_row):
+        """What every chunk's check needs, loaded once: the tags, the choices, the user's clearance.
+        The columns the file leaves out are those of its first row that read None."""
+        self.sealer = protection.Sealer()
+        self.absent = {key for key, value in first_row.items() if value is None}
+        self.buildings, self.houses, self.seen = {}, {}, {}
+        self.scope_errors = []  # reported only when no row has another error (as before streaming)
+        self.writer = None
+        self.residence_types = choices_table(ResidenceType)
+        self.relations = choices_table(Relation)
+        self.politicals = choices_table(Political)
+        self.visible = tag_visibility(self.user)
+        self.tags, self.tag_codes, self.tag_sensitivity = {}, {}, {}
+        for tag in Tag.objects.all():
+            self.tags[tag.name] = self.tags[tag.code] = tag.pk
+            self.tag_codes[tag.pk], self.tag_sensitivity[tag.pk] = tag.code, tag.sensitivity
+
+    def _load_places(self, rows):
+        """The buildings (in scope) and their houses that these rows name and earlier chunks did not."""
+        codes = {row["building"] for _n, row in rows} - self.buildings.keys()
+        if not codes:
+            return
+        found = {b.code: b for b in self.scoped(Building.objects.filter(code__in=codes))}
+        for code in codes:
+            self.buildings[code] = found.get(code)
+        if not found:
+            return
+        houses = self.houses
         for house_id, building_id, unit_number, number, region_code in House.objects.filter(
-            building__in=buildings.values()
+            building__in=found.values()
         ).values_list("id", "building_id", "unit__number", "number", "region_code"):
             houses[(building_id, unit_number or "", number)] = (house_id, region_code)
-        residence_types = choices_table(ResidenceType)
-        relations = choices_table(Relation)
-        politicals = choices_table(Political)
-        visible = tag_visibility(self.user)
-        tags, self.tag_codes, self.tag_sensitivity = {}, {}, {}
-        for tag in Tag.objects.all():
-            tags[tag.name] = tags[tag.code] = tag.pk
-            self.tag_codes[tag.pk], self.tag_sensitivity[tag.pk] = tag.code, tag.sensitivity
-        self.visible = visible
+
+    def check(self, rows):
+        """The plan rows of these rows (a chunk, or the whole file), their errors added to
+        self.errors; duplicates are found across chunks."""
+        self._load_places(rows)
+        buildings, houses, tags, visible = self.buildings, self.houses, self.tags, self.visible
+        residence_types, relations, politicals = self.residence_types, self.relations, self.politicals
+        sealer = self.sealer
         id_re, mobile_re, landline_re = rules.ID_RE, rules.MOBILE_RE, rules.LANDLINE_RE
         normalise_id, normalise_phone = rules.normalise_id_number, rules.normalise_phone
         check_digit = rules.id_check_digit
         today = date.today()
-        plan, seen = [], {}
+        plan, seen = [], self.seen
         error = self.error
         for number, row in self.counted(rows):
             name = row["name"]
@@ -168,15 +199,22 @@ class PersonImport(BaseImport):
                     sealer.hash("id", id_number),
                 )
             )
-        if self.errors:
-            return plan
+        return plan
+
+    def check_existing(self, plan):
+        """Look up the planned persons already registered (self.existing, self.current_tags: for
+        apply); a person living in another district's house is a scope error."""
         self._load_existing(plan)
         for item in plan:
             person = self.existing.get(item[ID_HASH])
             if person is not None and not self.in_scope(person.region_code) and person.house_id is not None:
-                error(item[ROW], "身份证号", _("此人已在其他辖区登记居住，请由原辖区办理迁出。"))
-        self.sealer = sealer
-        return plan
+                self.scope_errors.append(
+                    {
+                        "row": item[ROW],
+                        "column": "身份证号",
+                        "message": str(_("此人已在其他辖区登记居住，请由原辖区办理迁出。")),
+                    }
+                )
 
     def _load_existing(self, plan):
         """Existing persons by ID hash, in chunks; their current tags when the file sets tags."""
@@ -212,4 +250,8 @@ class PersonImport(BaseImport):
                 self.current_tags.setdefault(person_id, {})[tag_id] = pk
 
     def apply(self, plan):
-        return apply_persons(self, plan)
+        """Write a checked plan (after check_existing); called once per chunk in a streamed import,
+        in one transaction: returns this call's (created, updated)."""
+        if self.writer is None:
+            self.writer = PersonWriter(self)
+        return self.writer.write(plan)

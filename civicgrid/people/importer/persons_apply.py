@@ -15,24 +15,38 @@ from civicgrid.people.importer.write import any_of, db_value, fast_insert, inser
 from civicgrid.people.models import Household, Person, PersonTag, Relation, Residence, ResidenceType
 
 
-def apply_persons(importer, plan):
-    """Write the planned persons; returns (created, updated). New persons (with their households,
-    residences and tags) go through the fast path; changed ones are bulk-updated, each with its
-    change-log row (tags included)."""
-    sealer, user, now, today = importer.sealer, importer.user, importer.now, date.today()
-    existing, current_tags = importer.existing, importer.current_tags
-    visible, sensitivity, codes = importer.visible, importer.tag_sensitivity, importer.tag_codes
-    mask_phone = protection.mask_phone
-    households = {}
-    for household_id, house_id, head_id in (
-        Household.objects.filter(house_id__in={item[10][0] for item in plan}, is_active=True)
-        .order_by("id")
-        .values_list("id", "house_id", "head_id")
-    ):
-        households.setdefault(house_id, [household_id, head_id])
-    region_of = dict({item[10] for item in plan})
-    missing = sorted(house_id for house_id in region_of if house_id not in households)
-    if missing:
+class PersonWriter:
+    """Writes the checked plan of a person import, one chunk after another in the same transaction:
+    the households found or created for earlier chunks are remembered, so a house's later rows join
+    the same household, and a household's new head is set as soon as that person is written."""
+
+    def __init__(self, importer):
+        self.importer = importer
+        self.households = {}  # house id: [household id, head (a person id, an ID hash until written, None)]
+        self.person_type = ContentType.objects.get_for_model(Person).pk
+
+    def write(self, plan):
+        """Write one chunk of the plan; returns (created, updated) for it."""
+        self._households(plan)
+        return _write(self, self.importer, plan)
+
+    def _households(self, plan):
+        """The active household of every house in the plan (the oldest one), created where none is."""
+        households, now = self.households, self.importer.now
+        region_of = {house_id: region for house_id, region in {item[10] for item in plan} if house_id not in households}
+        if not region_of:
+            return
+        wanted = sorted(region_of)
+        for start in range(0, len(wanted), 5000):
+            for household_id, house_id, head_id in (
+                any_of(Household.objects.filter(is_active=True), "house_id", wanted[start : start + 5000])
+                .order_by("id")
+                .values_list("id", "house_id", "head_id")
+            ):
+                households.setdefault(house_id, [household_id, head_id])
+        missing = [house_id for house_id in wanted if house_id not in households]
+        if not missing:
+            return
         stamp = db_value(Household, "created_at", now)
         existing_counts = {}
         for start in range(0, len(missing), 5000):
@@ -59,6 +73,21 @@ def apply_persons(importer, plan):
             new_households,
         ):
             households.setdefault(house_id, [household_id, None])
+
+
+def apply_persons(importer, plan):
+    """Write the planned persons (the whole file in one go); returns (created, updated)."""
+    return PersonWriter(importer).write(plan)
+
+
+def _write(writer, importer, plan):
+    """New persons (with their households, residences and tags) go through the fast path; changed
+    ones are bulk-updated, each with its change-log row (tags included)."""
+    sealer, user, now, today = importer.sealer, importer.user, importer.now, date.today()
+    existing, current_tags = importer.existing, importer.current_tags
+    visible, sensitivity, codes = importer.visible, importer.tag_sensitivity, importer.tag_codes
+    mask_phone = protection.mask_phone
+    households = writer.households
     new_rows, new_meta, new_tags, gone_tags, updates, residences, moved = [], [], [], [], [], [], []
     changes = []
     update_fields = set()
@@ -198,8 +227,12 @@ def apply_persons(importer, plan):
     PersonTag.objects.bulk_create(new_tags, batch_size=BATCH, ignore_conflicts=True)
     for start in range(0, len(gone_tags), 5000):
         PersonTag.objects.filter(pk__in=gone_tags[start : start + 5000]).delete()
-    # Households that had no head and got one in this file: the first new member marked as head.
-    heads = [(household_id, ids[head]) for household_id, head in households.values() if isinstance(head, str)]
+    # Households that had no head and got one in this chunk: the first new member marked as head.
+    heads = []
+    for household in households.values():
+        if isinstance(household[1], str) and household[1] in ids:
+            household[1] = ids[household[1]]
+            heads.append((household[0], household[1]))
     table = connection.ops.quote_name(Household._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(heads), 2000):
@@ -211,7 +244,7 @@ def apply_persons(importer, plan):
                 [value for pair in chunk for value in pair],
             )
 
-    person_type = ContentType.objects.get_for_model(Person).pk
+    person_type = writer.person_type
     user_id = user.pk if user is not None and user.is_authenticated else None
     at = db_value(ObjectChange, "at", now)
     fast_insert(

