@@ -179,3 +179,26 @@ def render_bar(request, user):
     for item in badged:
         html = html.replace(item.badge_marker, str(import_string(item.badge)(request)))
     return mark_safe(html)  # our template's output, and the badges' own escaped HTML
+
+
+def render_user_roles(user):
+    """The roles listed in the user menu (templates/includes/user_roles.html), rendered once per
+    user, roles stamp, name and language: the stamp changes with every change of the user's roles
+    or of the nodes they hold them on (accounts.scopes)."""
+    key = (
+        "user-roles",
+        user.pk,
+        getattr(user, "roles_stamp", None),
+        user.is_superuser,
+        translation.get_language(),
+    )
+    html = _rendered.get(key)
+    if html is None:
+        html = render_to_string(
+            "includes/user_roles.html", {"my_assignments": scoping.active_assignments(user), "user": user}
+        )
+        with _rendered_lock:
+            _rendered[key] = html
+            while len(_rendered) > RENDERED_LIMIT:
+                _rendered.popitem(last=False)
+    return mark_safe(html)  # our template's output

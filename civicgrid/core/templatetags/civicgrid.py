@@ -71,6 +71,12 @@ def main_nav(context):
     return navigation.render_bar(context["request"], context["user"])
 
 
+@register.simple_tag(takes_context=True)
+def user_roles(context):
+    """The user menu's list of roles (rendered once per user, roles stamp and language)."""
+    return navigation.render_user_roles(context["user"])
+
+
 @register.filter
 def active_for(nav_item, request):
     """Whether the navigation entry is the section of the current page."""
