@@ -57,6 +57,8 @@ NOT_PAGES = {
     "people:import_errors": "a rejected import's error list download (Excel)",
     "dashboard:acknowledge": "the wall screen's acknowledge button (POST)",
     "dashboard:task_done": "the wall screen's task button (POST)",
+    "pwa:manifest": "the installable web app's manifest (JSON), read by the browser",
+    "pwa:service_worker": "the installable web app's service worker (a script), run by the browser",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

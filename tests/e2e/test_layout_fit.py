@@ -55,7 +55,7 @@ TASK_CASE = task_case
 BUILDING = ("/people/", 'main a[href^="/people/buildings/"]')
 HOUSE = (BUILDING, 'main a[href^="/people/houses/"]')
 PAGES = {
-    "jumin": ["/", "/cases/report/", "/cases/my/", RESIDENT_CASE, "/cases/board/", "/notifications/"],
+    "jumin": ["/", "/resident/me/", "/cases/report/", "/cases/my/", RESIDENT_CASE, "/cases/board/", "/notifications/"],
     "wanggeyuan": ["/", "/cases/tasks/", TASK_CASE, "/cases/quick/", "/people/", BUILDING, HOUSE, "/regions/map/"],
     "weiwangge": ["/", "/cases/tasks/", "/people/"],
     "shequ": [
