@@ -5,10 +5,10 @@ import json
 import re
 
 import pytest
-from django.utils.functional import empty
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import storages
 from django.templatetags.static import static
+from django.utils.functional import empty
 
 from civicgrid.resident import pwa
 
