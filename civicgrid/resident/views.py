@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from civicgrid.core import tiles
+from civicgrid.core.http import same_for_everyone
 from civicgrid.resident import pwa, selectors
 from civicgrid.resident.wiring import MY_CASES, REPORT
 
@@ -62,6 +63,7 @@ def me(request):
     return render(request, "resident/me.html", {"communities": selectors.communities(request.user)})
 
 
+@same_for_everyone
 @require_GET
 @vary_on_headers("Accept-Language", "Cookie")
 def manifest(request):
@@ -73,6 +75,7 @@ def manifest(request):
     )
 
 
+@same_for_everyone
 @require_GET
 @cache_control(no_cache=True)
 def service_worker(request):
@@ -94,6 +97,7 @@ def service_worker(request):
     return response
 
 
+@same_for_everyone
 @require_GET
 @cache_control(public=True, max_age=3600)
 def offline(request):

@@ -120,3 +120,14 @@ def test_the_offline_page_is_chinese_first_and_the_same_for_everyone(client, wor
 def test_the_web_app_files_answer_get_only(client, url):
     assert client.post(url).status_code == 405
     assert client.get(url, {"x": "\x00"}).status_code == 400
+
+
+def test_a_temporary_password_does_not_redirect_the_web_app_files(client, world):
+    """The browser fetches the service worker itself: a redirect (to 修改密码) would make it refuse it."""
+    tree, users, case = world
+    users["resident"].must_change_password = True
+    users["resident"].save(update_fields=["must_change_password"])
+    client.force_login(users["resident"])
+    assert client.get("/resident/").url == "/accounts/password/"  # the pages still wait for a new password
+    for url in ("/sw.js", "/manifest.webmanifest", "/offline/"):
+        assert client.get(url).status_code == 200, url
