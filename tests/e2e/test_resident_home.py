@@ -34,7 +34,7 @@ def _resident(district, settings):
 
 def test_a_resident_lands_on_the_home_screen_and_moves_through_the_tabs(new_page, login, district, settings):
     case = _resident(district, settings)
-    page = new_page(viewport=PHONE)
+    page = new_page(viewport=PHONE, service_workers="allow")
     login(page, PHONE_NUMBER)
     page.wait_for_url("**/resident/")
     expect(page.locator("[data-community]")).to_have_text(district["S1C1"].name)
@@ -78,7 +78,7 @@ def test_a_resident_lands_on_the_home_screen_and_moves_through_the_tabs(new_page
 
 def test_the_service_worker_shows_the_offline_page_when_the_network_is_gone(new_page, login, district, settings):
     _resident(district, settings)
-    page = new_page(viewport=PHONE)
+    page = new_page(viewport=PHONE, service_workers="allow")
     login(page, PHONE_NUMBER)
     page.wait_for_url("**/resident/")
     page.wait_for_selector("html[data-service-worker=ready]")
@@ -112,7 +112,7 @@ def test_the_service_worker_shows_the_offline_page_when_the_network_is_gone(new_
 
 def test_on_a_laptop_the_tab_bar_is_hidden_and_the_top_navigation_serves(new_page, login, district, settings):
     _resident(district, settings)
-    page = new_page(viewport=DESKTOP)
+    page = new_page(viewport=DESKTOP, service_workers="allow")
     login(page, PHONE_NUMBER)
     page.wait_for_url("**/resident/")
     expect(page.locator("#main-nav")).to_be_visible()
@@ -124,7 +124,7 @@ def test_on_a_laptop_the_tab_bar_is_hidden_and_the_top_navigation_serves(new_pag
 
 
 def test_staff_on_a_phone_get_no_tab_bar(new_page, login, district):
-    page = new_page(viewport=PHONE)
+    page = new_page(viewport=PHONE, service_workers="allow")
     login(page, "13812345678")  # the grid worker
     expect(page.locator("h1")).to_be_visible()
     assert "/resident/" not in page.url
