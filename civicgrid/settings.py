@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",
+    "civicgrid.resident",
     "civicgrid.ratelimit",
     "civicgrid.site",
 ]

@@ -10,6 +10,8 @@ admin.site.site_title = _("CivicGrid 系统管理")
 urlpatterns = [
     path("", include("civicgrid.site.urls")),
     path("", include("civicgrid.core.urls")),
+    path("", include("civicgrid.resident.urls_pwa")),  # /manifest.webmanifest, /sw.js, /offline/
+    path("resident/", include("civicgrid.resident.urls")),
     path("accounts/", include("civicgrid.accounts.urls")),
     path("regions/", include("civicgrid.regions.urls")),
     path("cases/", include("civicgrid.cases.urls")),

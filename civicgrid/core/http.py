@@ -21,3 +21,12 @@ def client_ip(request):
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def same_for_everyone(view):
+    """Marks a view that answers the same to everyone and concerns no user (the web app's manifest,
+    service worker and offline page): the signed-in user's detours — e.g. a temporary password that
+    must be changed first (accounts.middleware) — do not redirect it. A browser fetches these itself,
+    and a redirected service worker script is refused."""
+    view.same_for_everyone = True
+    return view

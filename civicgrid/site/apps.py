@@ -10,4 +10,8 @@ class SiteConfig(AppConfig):
     def ready(self):
         from civicgrid.core import navigation
 
-        navigation.register(navigation.NavItem(_("首页"), "site:home", None, "house", _("我的工作台"), order=10))
+        navigation.register(
+            navigation.NavItem(
+                _("首页"), "site:home", None, "house", _("我的工作台"), active_for=("resident:*",), order=10
+            )
+        )

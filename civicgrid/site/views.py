@@ -4,7 +4,7 @@ It draws on every floor (roles, regions, the apps' navigation entries), so it li
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import active_assignments
 from civicgrid.core.navigation import navigation_for
 from civicgrid.regions import selectors as region_selectors
+from civicgrid.resident import selectors as resident_selectors
 
 
 @dataclass
@@ -43,6 +44,9 @@ def greeting(now=None):
 def home(request):
     """The workbench: who I am, which nodes I answer for (and what lies under them), where to go next."""
     user = request.user
+    if resident_selectors.lands_on_home(user):
+        # A resident's first page is the phone home screen (civicgrid.resident); staff keep this one.
+        return redirect("resident:home")
     assignments = active_assignments(user)
     levels = region_selectors.level_config()
     nodes = [a.region if a.region_id else a.department.region for a in assignments]

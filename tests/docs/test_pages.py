@@ -66,6 +66,8 @@ NOT_PAGES = {
     "activities:cancel": "the 取消活动 button's POST target",
     "activities:finish": "the 结束活动 form's POST target",
     "activities:summary": "the summary and photos form's POST target",
+    "pwa:manifest": "the installable web app's manifest (JSON), read by the browser",
+    "pwa:service_worker": "the installable web app's service worker (a script), run by the browser",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

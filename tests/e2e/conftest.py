@@ -61,7 +61,8 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a page in a fresh browser context (its own cookies): new_page(viewport=PHONE, locale="en-US")."""
+    """Open a page in a fresh browser context (its own cookies): new_page(viewport=PHONE, locale="en-US");
+    service_workers="allow" lets the site's service worker run (blocked otherwise)."""
     contexts, problems = [], []
 
     def guard(route):
@@ -75,7 +76,7 @@ def new_page(browser, live_server):
         if message.type == "error" and not message.text.startswith(HTTP_STATUS_CONSOLE_MESSAGE):
             problems.append(f"console error: {message.text}")
 
-    def _new_page(viewport=DESKTOP, locale="zh-CN"):
+    def _new_page(viewport=DESKTOP, locale="zh-CN", service_workers="block"):
         phone = viewport["width"] < 600
         context = browser.new_context(
             base_url=live_server.url,
@@ -84,6 +85,9 @@ def new_page(browser, live_server):
             timezone_id="Asia/Shanghai",
             is_mobile=phone,
             has_touch=phone,
+            # The residents' service worker (civicgrid.resident) is tested by test_resident_home.py;
+            # elsewhere it stays out of the way of the responses a test checks: new_page(service_workers="allow").
+            service_workers=service_workers,
         )
         context.route("**/*", guard)
         context.expose_function("__cgCspViolation", lambda text: problems.append(f"CSP violation: {text}"))

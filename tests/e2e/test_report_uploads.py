@@ -70,6 +70,8 @@ def test_report_keeps_photo_pin_and_text_after_an_error(new_page, login, distric
     expect(refused).to_have_count(0)
 
     page.locator("#report-map").scroll_into_view_if_needed()
+    # The middle of the map on screen, clear of the phone's fixed tab bar (resident pages).
+    page.locator("#report-map").evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
     box = page.locator("#report-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.locator("#report-map .leaflet-marker-icon")).to_have_count(1)
@@ -183,6 +185,8 @@ def test_sending_while_a_photo_is_still_going_up_waits_for_it(new_page, login, d
     page.get_by_label("问题描述").fill(PLAIN)
     page.locator("#id_category").select_option(str(category.pk))
     page.locator("#report-map").scroll_into_view_if_needed()
+    # The middle of the map on screen, clear of the phone's fixed tab bar (resident pages).
+    page.locator("#report-map").evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
     box = page.locator("#report-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.locator("#report-map .leaflet-marker-icon")).to_have_count(1)

@@ -207,7 +207,7 @@ def test_staff_gives_a_temporary_password_that_must_be_changed(client, tree, sta
     )
     resident.refresh_from_db()
     assert not resident.must_change_password
-    assert client.get(reverse("site:home")).status_code == 200
+    assert client.get(reverse("site:home"), follow=True).redirect_chain == [("/resident/", 302)]  # home, not 修改密码
 
 
 def test_registrations_are_limited_per_address(client, tree, settings):

@@ -166,7 +166,7 @@ COMMUNITY = ["activities:manage"]
 def test_navigation_shows_only_what_the_role_may_use(client, tree, role, key, expected):
     user = make_user("u", role, tree[key])
     client.force_login(user)
-    response = client.get(HOME)
+    response = client.get(HOME, follow=True)  # a resident is taken on to their home screen
     assert response.status_code == 200
     html = response.content.decode()
     assert nav_links(html) == expected

@@ -199,7 +199,15 @@ PEOPLE_API_LIST = api("200", keys="403", resident="403", dept="403")
 
 URLS = {
     # --- site, accounts ---
-    "site:home": View(get=EVERYONE),
+    # A resident's first page is the phone home screen (civicgrid.resident): the workbench sends them on.
+    "site:home": View(get=E("200", resident="302")),
+    # --- resident: the home screen and 我的 are a resident's; everyone else is sent to the workbench ---
+    "resident:home": View(get=E("302", resident="200")),
+    "resident:me": View(get=E("302", resident="200")),
+    # The installable web app: the same for everyone (no object, no user data).
+    "pwa:manifest": View(get=EVERYONE),
+    "pwa:service_worker": View(get=EVERYONE),
+    "pwa:offline": View(get=EVERYONE),
     "accounts:login": View(get=E("302")),  # signed in already: sent on
     "accounts:logout": View(post=E("302?")),  # ends the session: no domain row changes
     "accounts:password_change": View(get=EVERYONE),
