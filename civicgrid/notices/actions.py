@@ -154,8 +154,9 @@ def _announce(notice):
             published_at=notice.published_at.isoformat(),
         )
     )
-    # The inbox for a small audience, after the commit (off the request when a worker runs).
-    background.after_commit("civicgrid.notices.delivery.announce", notice.pk)
+    # The inbox for a small audience: on the worker after the commit, or the delivery job's next run
+    # (never in the publishing request: messaging a few thousand accounts takes seconds).
+    background.after_commit("civicgrid.notices.delivery.announce", notice.pk, in_process=False)
 
 
 def _get(user, notice, action):
@@ -269,7 +270,7 @@ def remind_unread(user, notice):
             _("%(n)d 分钟内已提醒过，请稍后再试。") % {"n": conf.get("NOTICES_REMIND_MINUTES")}, code="recent"
         )
     changelog.record_change(user, found, ObjectChange.Action.UPDATE, {"reminded_at": None}, {"reminded_at": now.isoformat()}, _("提醒未读"))
-    background.after_commit("civicgrid.notices.delivery.remind", found.pk)
+    background.after_commit("civicgrid.notices.delivery.remind", found.pk, in_process=False)
     return True
 
 

@@ -16,7 +16,11 @@ class NoticesConfig(AppConfig):
 
         roles.register(permissions.PERMISSIONS)
         # Scheduled publishing: notices whose publish_at has come go live.
-        jobs.register(jobs.Job("publish_due_notices", "civicgrid.notices.actions.publish_due", 60))
+        jobs.register(
+            jobs.Job("publish_due_notices", "civicgrid.notices.actions.publish_due", 60),
+            # The inbox messages of newly published notices and the reminders (delivery.py).
+            jobs.Job("deliver_notices", "civicgrid.notices.delivery.deliver_due", 60),
+        )
         # After the people seeder (tags, persons) and the accounts.
         demo_registry.register(demo_registry.Seeder("notices", demo.seed_demo, order=65))
         # The community apps share one menu (activities, polls, services… add theirs to it).

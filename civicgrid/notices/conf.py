@@ -17,8 +17,6 @@ DEFAULTS = {
     "NOTICES_MAX_MEDIA": 2,
     # A reminder to the unread at most once in this many minutes per notice.
     "NOTICES_REMIND_MINUTES": 60,
-    # How often the scheduled publishing job runs (seconds).
-    "NOTICES_PUBLISH_INTERVAL": 60,
 }
 
 

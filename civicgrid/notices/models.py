@@ -67,6 +67,9 @@ class Notice(ScopedModel, TimeStampedModel):
     )
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("上次提醒时间"), null=True, blank=True)
+    # Set when the inbox step of publishing ran (delivery.announce) and when the last reminder went out.
+    announced_at = models.DateTimeField(_("消息推送时间"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("提醒发送时间"), null=True, blank=True)
     # Bumped by every write: an edit form sent after somebody else's change is refused.
     version = models.PositiveIntegerField(_("版本"), default=1)
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from civicgrid.cases.tests.media_files import jpeg
 from civicgrid.core import events
 from civicgrid.core.models import ObjectChange
-from civicgrid.notices import actions, selectors
+from civicgrid.notices import actions, delivery, selectors
+from civicgrid.notifications.models import Notification
 from civicgrid.notices import events as notice_events
 from civicgrid.notices.models import Kind, Notice, NoticeFile, NoticeRead, Status
 from civicgrid.notices.tests.conftest import published, write
@@ -33,6 +34,10 @@ def test_draft_publish_read_happy_path(world, django_capture_on_commit_callbacks
         assert selectors.unread_count(world.resident) == 0
         with django_capture_on_commit_callbacks(execute=True):
             notice = actions.publish_notice(world.community, notice)
+        assert not Notification.objects.exists()  # not in the publishing request
+        with django_capture_on_commit_callbacks(execute=True):
+            assert "announced 1 notices (4 messages)" in delivery.deliver_due()
+        assert "announced 0 notices" in delivery.deliver_due()  # once
     finally:
         events.unsubscribe(notice_events.NoticePublished, seen.append, phase=events.IN_TRANSACTION)
     assert notice.status == Status.PUBLISHED and notice.published_at
@@ -45,8 +50,6 @@ def test_draft_publish_read_happy_path(world, django_capture_on_commit_callbacks
     assert selectors.unread_count(world.resident) == 0
     assert selectors.unread_count(world.neighbour) == 1
     # Small audience: the inbox got a message for each account but the author.
-    from civicgrid.notifications.models import Notification
-
     assert Notification.objects.filter(recipient=world.resident, link=f"/notices/{notice.pk}/").exists()
     assert not Notification.objects.filter(recipient=world.community).exists()
 
@@ -113,15 +116,17 @@ def test_approval_by_a_second_staff_member(world, settings):
 
 
 def test_withdraw_pin_and_remind(world, django_capture_on_commit_callbacks):
-    from civicgrid.notifications.models import Notification
-
     notice = published(world)
     notice = actions.pin_notice(world.community, notice, True)
     assert notice.pinned
     actions.mark_read(world.resident, notice)
+    delivery.deliver_due()  # the publishing's own messages
     Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         actions.remind_unread(world.community, notice)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "1 reminders" in delivery.deliver_due()
+    assert "0 reminders" in delivery.deliver_due()
     told = set(Notification.objects.values_list("recipient_id", flat=True))
     assert world.neighbour.pk in told and world.resident.pk not in told
     with pytest.raises(ValidationError):
