@@ -25,6 +25,8 @@ PEOPLE_VIEW = {
 VIEW_TREE = {"regions.view_region", "regions.view_department"}
 CASE_WORK = {"cases.add_case", "cases.view_case"}
 SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
+NOTICES_READ = {"notices.view_notice", "notices.view_noticeread"}
+NOTICES_WRITE = NOTICES_READ | {"notices.add_notice", "notices.change_notice", "notices.approve_notice"}
 
 
 @pytest.mark.parametrize(
@@ -37,11 +39,17 @@ SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
             | CASE_WORK
             | SCREEN
             | PEOPLE_VIEW
-            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"},
+            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"}
+            | NOTICES_WRITE,
         ),
         (
             Role.STREET_STAFF,
-            VIEW_TREE | CASE_WORK | SCREEN | PEOPLE_VIEW | {"people.export_person", "people.view_accesslog"},
+            VIEW_TREE
+            | CASE_WORK
+            | SCREEN
+            | PEOPLE_VIEW
+            | {"people.export_person", "people.view_accesslog"}
+            | NOTICES_WRITE,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK),
         (
@@ -78,7 +86,7 @@ def test_clearances_are_never_implied_by_the_system_admin_role():
 
 
 def test_each_app_registers_its_part_of_the_table():
-    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest"]
+    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest", "notices"]
 
 
 def test_an_app_registers_one_entry_and_declares_only_its_own_permissions():
