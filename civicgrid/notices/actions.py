@@ -221,9 +221,7 @@ def withdraw_notice(user, notice):
         withdrawn_at=timezone.now(),
         pinned=False,
     )
-    events.publish(
-        notice_events.NoticeWithdrawn(notice_id=found.pk, region_code=found.region_code, actor_id=user.pk)
-    )
+    events.publish(notice_events.NoticeWithdrawn(notice_id=found.pk, region_code=found.region_code, actor_id=user.pk))
     return found
 
 
@@ -269,7 +267,9 @@ def remind_unread(user, notice):
         raise ValidationError(
             _("%(n)d 分钟内已提醒过，请稍后再试。") % {"n": conf.get("NOTICES_REMIND_MINUTES")}, code="recent"
         )
-    changelog.record_change(user, found, ObjectChange.Action.UPDATE, {"reminded_at": None}, {"reminded_at": now.isoformat()}, _("提醒未读"))
+    changelog.record_change(
+        user, found, ObjectChange.Action.UPDATE, {"reminded_at": None}, {"reminded_at": now.isoformat()}, _("提醒未读")
+    )
     background.after_commit("civicgrid.notices.delivery.remind", found.pk, in_process=False)
     return True
 
@@ -279,7 +279,9 @@ def publish_due(now=None):
     now = now or timezone.now()
     published = 0
     for pk in list(
-        Notice.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).order_by("publish_at").values_list("pk", flat=True)[:500]
+        Notice.objects.filter(status=Status.SCHEDULED, publish_at__lte=now)
+        .order_by("publish_at")
+        .values_list("pk", flat=True)[:500]
     ):
         with transaction.atomic():
             notice = Notice.objects.filter(pk=pk, status=Status.SCHEDULED).first()
@@ -293,4 +295,3 @@ def publish_due(now=None):
             _announce(notice)
             published += 1
     return f"published {published} scheduled notices"
-

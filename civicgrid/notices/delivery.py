@@ -69,11 +69,7 @@ def announce(notice_id):
 @background.task
 def remind(notice_id):
     """A reminder to every unread account of the audience; returns how many."""
-    claimed = (
-        _reminders_due()
-        .filter(pk=notice_id)
-        .update(reminder_sent_at=timezone.now())
-    )
+    claimed = _reminders_due().filter(pk=notice_id).update(reminder_sent_at=timezone.now())
     notice = Notice.objects.filter(pk=notice_id).first() if claimed else None
     if notice is None:
         return 0

@@ -12,14 +12,70 @@ from civicgrid.notices.models import Kind
 
 NOTICES = [
     # (author, place, kind, title, body, roles, pinned)
-    ("shequ", "community", Kind.NOTICE, "关于本周六停水的通知", "因管网检修，本周六 8:00—16:00 小区停水。\n\n请居民提前储水，给您带来不便敬请谅解。", (), True),
-    ("shequ", "community", Kind.NOTICE, "社区秋季消防安全检查", "社区将于下周开展消防安全检查，请保持楼道畅通，不要堆放杂物。", (), False),
-    ("shequ", "community", Kind.NEWS, "社区邻里节圆满举行", "上周末社区邻里节吸引了三百多位居民参加。\n\n感谢志愿者们的辛勤付出！", (), False),
-    ("shequ", "community", Kind.POLICY, "城乡居民医保缴费政策解读", "2027 年度城乡居民医保个人缴费标准为每人每年 400 元。\n\n可在社区服务站或线上缴纳。", ("resident",), False),
-    ("wanggeyuan", "grid", Kind.NOTICE, "网格内电动车充电安全提醒", "请勿在楼道、室内为电动车充电，请使用小区集中充电桩。", ("resident",), False),
+    (
+        "shequ",
+        "community",
+        Kind.NOTICE,
+        "关于本周六停水的通知",
+        "因管网检修，本周六 8:00—16:00 小区停水。\n\n请居民提前储水，给您带来不便敬请谅解。",
+        (),
+        True,
+    ),
+    (
+        "shequ",
+        "community",
+        Kind.NOTICE,
+        "社区秋季消防安全检查",
+        "社区将于下周开展消防安全检查，请保持楼道畅通，不要堆放杂物。",
+        (),
+        False,
+    ),
+    (
+        "shequ",
+        "community",
+        Kind.NEWS,
+        "社区邻里节圆满举行",
+        "上周末社区邻里节吸引了三百多位居民参加。\n\n感谢志愿者们的辛勤付出！",
+        (),
+        False,
+    ),
+    (
+        "shequ",
+        "community",
+        Kind.POLICY,
+        "城乡居民医保缴费政策解读",
+        "2027 年度城乡居民医保个人缴费标准为每人每年 400 元。\n\n可在社区服务站或线上缴纳。",
+        ("resident",),
+        False,
+    ),
+    (
+        "wanggeyuan",
+        "grid",
+        Kind.NOTICE,
+        "网格内电动车充电安全提醒",
+        "请勿在楼道、室内为电动车充电，请使用小区集中充电桩。",
+        ("resident",),
+        False,
+    ),
     ("jiedao", "street", Kind.NEWS, "街道便民服务中心启用新系统", "即日起街道便民服务中心可线上预约办理。", (), False),
-    ("jiedao", "street", Kind.POLICY, "老旧小区改造政策问答", "哪些小区纳入改造？改造内容有哪些？\n\n详见街道公告栏及社区说明会。", (), False),
-    ("jiedao", "street", Kind.NOTICE, "网格员月度工作例会", "本月例会定于 25 日下午在街道三楼会议室召开。", ("grid_worker", "community_staff"), False),
+    (
+        "jiedao",
+        "street",
+        Kind.POLICY,
+        "老旧小区改造政策问答",
+        "哪些小区纳入改造？改造内容有哪些？\n\n详见街道公告栏及社区说明会。",
+        (),
+        False,
+    ),
+    (
+        "jiedao",
+        "street",
+        Kind.NOTICE,
+        "网格员月度工作例会",
+        "本月例会定于 25 日下午在街道三楼会议室召开。",
+        ("grid_worker", "community_staff"),
+        False,
+    ),
 ]
 
 
@@ -60,7 +116,9 @@ def seed_demo(run):
             audience_tag=tags[0],
         )
         made.append(actions.publish_notice(shequ, notice))
-    actions.save_notice(shequ, _new(), region=community, kind=Kind.NEWS, title="（草稿）社区书画展筹备", body="征集作品中。")
+    actions.save_notice(
+        shequ, _new(), region=community, kind=Kind.NEWS, title="（草稿）社区书画展筹备", body="征集作品中。"
+    )
     scheduled = actions.save_notice(
         shequ,
         _new(),

@@ -34,9 +34,7 @@ class NoticeForm(Form):
         help_text=_("留空：发布时立即生效。"),
     )
     pinned = forms.BooleanField(label=_("置顶"), required=False)
-    photos = MultipleFileField(
-        label=_("图片"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"})
-    )
+    photos = MultipleFileField(label=_("图片"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*"}))
     media = MultipleFileField(
         label=_("音视频附件"), required=False, widget=MultipleFileInput(attrs={"accept": "video/*,audio/*"})
     )

@@ -32,9 +32,7 @@ class Status(models.TextChoices):
 
 
 class Notice(ScopedModel, TimeStampedModel):
-    region = models.ForeignKey(
-        "regions.Region", verbose_name=_("发布范围"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = models.ForeignKey("regions.Region", verbose_name=_("发布范围"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("类别"), max_length=10, choices=Kind, default=Kind.NOTICE)
     title = models.CharField(_("标题"), max_length=100)
     # Plain text; blank lines separate paragraphs. Never HTML: pages escape it.

@@ -176,9 +176,10 @@ def receipts(notice, unread_limit=UNREAD_PAGE):
         labels = dict(Role.choices)
         by_role = [(labels.get(role, role), n, read_per_role.get(role, 0)) for role, n in sorted(per_role.items())]
         unread_ids = list(
-            rows.exclude(user_id__in=read_ids).order_by("user_id").values_list("user_id", flat=True).distinct()[
-                :unread_limit
-            ]
+            rows.exclude(user_id__in=read_ids)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+            .distinct()[:unread_limit]
         )
     from django.contrib.auth import get_user_model
 

@@ -188,9 +188,11 @@ ACTIONS = {
     "remind": actions.remind_unread,
 }
 MESSAGES = {
-    "publish": lambda n: _("已提交审核。")
-    if n.status == Status.PENDING
-    else (_("已定时发布。") if n.status == Status.SCHEDULED else _("已发布。")),
+    "publish": lambda n: (
+        _("已提交审核。")
+        if n.status == Status.PENDING
+        else (_("已定时发布。") if n.status == Status.SCHEDULED else _("已发布。"))
+    ),
     "approve": lambda n: _("已审核通过。"),
     "return": lambda n: _("已退回修改。"),
     "withdraw": lambda n: _("已撤回。"),

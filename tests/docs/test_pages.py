@@ -57,6 +57,14 @@ NOT_PAGES = {
     "people:import_errors": "a rejected import's error list download (Excel)",
     "dashboard:acknowledge": "the wall screen's acknowledge button (POST)",
     "dashboard:task_done": "the wall screen's task button (POST)",
+    "notices:file": "a notice's picture or video/audio attachment, served to its readers and staff",
+    "notices:publish": "the 发布 button's POST target on a notice's page",
+    "notices:approve": "the 审核通过 button's POST target",
+    "notices:return": "the 退回修改 button's POST target",
+    "notices:withdraw": "the 撤回 button's POST target",
+    "notices:pin": "the 置顶 button's POST target",
+    "notices:unpin": "the 取消置顶 button's POST target",
+    "notices:remind": "the 提醒未读 button's POST target on the receipts page",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

@@ -61,6 +61,7 @@ HOME_ENTRY = "site:home"
 TREE_AND_MAP = ["regions:tree", "regions:map"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
+NOTICES = "notices:staff_list"
 
 
 @pytest.mark.parametrize(
@@ -69,7 +70,7 @@ INBOX = "notifications:inbox"
         (
             Role.RESIDENT,
             "S1C1",
-            [HOME_ENTRY, "cases:report", "cases:my_reports", "cases:board_home", "notifications:inbox"],
+            [HOME_ENTRY, "cases:report", "cases:my_reports", "cases:board_home", "notices:mine", "notifications:inbox"],
         ),
         (
             Role.MICROGRID_MEMBER,
@@ -85,6 +86,7 @@ INBOX = "notifications:inbox"
                 "cases:tasks",
                 "cases:staff_entry",
                 *TREE_AND_MAP,
+                NOTICES,
                 "people:index",
                 "dashboard:screen",
                 INBOX,
@@ -99,6 +101,7 @@ INBOX = "notifications:inbox"
                 "cases:staff_entry",
                 *TREE_AND_MAP,
                 "accounts:registrations",
+                NOTICES,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -113,6 +116,7 @@ INBOX = "notifications:inbox"
                 *DISPATCH,
                 "cases:staff_entry",
                 *TREE_AND_MAP,
+                NOTICES,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -128,6 +132,7 @@ INBOX = "notifications:inbox"
                 "cases:staff_hotline",
                 "cases:staff_entry",
                 *TREE_AND_MAP,
+                NOTICES,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",

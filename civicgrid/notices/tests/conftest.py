@@ -37,9 +37,7 @@ def write(world, user=None, region=None, **fields):
 
     values = {"kind": Kind.NOTICE, "title": "停水通知", "body": "周六停水。\n\n请提前储水。"}
     values.update(fields)
-    return actions.save_notice(
-        user or world.community, Notice(), region=region or world.tree["S1C1"], **values
-    )
+    return actions.save_notice(user or world.community, Notice(), region=region or world.tree["S1C1"], **values)
 
 
 def published(world, user=None, region=None, **fields):
