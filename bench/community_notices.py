@@ -36,7 +36,12 @@ def _publish_times(client, admin, district, runs):
     times = []
     for i in range(runs + 1):
         draft = actions.save_notice(
-            admin, Notice(), region=district, kind=Kind.NOTICE, title=f"全区停水通知 {i}", body="周六停水。\n\n请提前储水。"
+            admin,
+            Notice(),
+            region=district,
+            kind=Kind.NOTICE,
+            title=f"全区停水通知 {i}",
+            body="周六停水。\n\n请提前储水。",
         )
         started = time.perf_counter()
         response = client.post(reverse("notices:publish", args=[draft.pk]), {"version": draft.version})
@@ -132,8 +137,7 @@ def _run(quick):
         details={
             "publish p50 / max": f"{statistics.median(full):.1f} / {max(full):.1f} ms",
             "rows written per resident at publish": "0 (no fan-out: unread = audience − NoticeRead rows)",
-            "unread-count query for one resident (badge), p50": f"{statistics.median(badge):.2f} ms "
-            f"({unread} unread)",
+            "unread-count query for one resident (badge), p50": f"{statistics.median(badge):.2f} ms ({unread} unread)",
             "receipts counts over the whole audience": f"{receipts_ms:.0f} ms "
             f"(audience {receipts['audience']:,}, read {receipts['read']})",
             "writing the accounts": f"{building:.0f} s",

@@ -3,7 +3,6 @@
 from django.contrib import admin
 
 from civicgrid.core.admin import ChangeLogAdmin
-
 from civicgrid.notices.models import Notice, NoticeRead
 
 

@@ -8,10 +8,10 @@ from civicgrid.cases.tests.media_files import jpeg
 from civicgrid.core import events
 from civicgrid.core.models import ObjectChange
 from civicgrid.notices import actions, delivery, selectors
-from civicgrid.notifications.models import Notification
 from civicgrid.notices import events as notice_events
 from civicgrid.notices.models import Kind, Notice, NoticeFile, NoticeRead, Status
 from civicgrid.notices.tests.conftest import published, write
+from civicgrid.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
