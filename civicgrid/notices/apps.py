@@ -35,7 +35,7 @@ class NoticesConfig(AppConfig):
                 "info",
                 _("撰写、审核、发布通知公告，查看阅读回执"),
                 active_for=("notices:*",),
-                order=10,
+                order=610,
                 menu="community",
             ),
             navigation.NavItem(
@@ -45,7 +45,7 @@ class NoticesConfig(AppConfig):
                 "info",
                 _("社区和街道发给我的通知公告"),
                 active_for=("notices:read",),
-                order=65,
+                order=620,
                 menu="community",
             ),
         )
