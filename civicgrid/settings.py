@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "civicgrid.people",
     "civicgrid.suggest",
     "civicgrid.activities",
+    "civicgrid.notices",
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",

@@ -30,7 +30,7 @@ class ActivitiesConfig(AppConfig):
                 order=40,
             )
         )
-        navigation.register_menu(navigation.Menu("community", _("社区服务"), order=60))
+        navigation.register_menu(navigation.COMMUNITY_MENU)
         navigation.register(
             navigation.NavItem(
                 _("社区活动"),

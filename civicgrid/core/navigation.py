@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from civicgrid.core import scoping
 from civicgrid.core.registry import Registry
@@ -40,6 +41,11 @@ class Menu:
     @property
     def name(self):
         return self.key
+
+
+# The menu every community-life app (notices, activities, consultations, services…) files its staff
+# entries under: declared once here so that each registers the identical entry.
+COMMUNITY_MENU = Menu("community", _("社区服务"), "people", order=65)
 
 
 @dataclass(frozen=True)

@@ -348,3 +348,70 @@ def public_tags():
     return list(
         Tag.objects.filter(sensitivity=Sensitivity.NORMAL).order_by("order", "code").values_list("code", "name")
     )
+
+
+# --- Tags of resident accounts (the notices app's audiences): only ids leave this app ------------
+
+
+def _tagged_persons(tag_id, region_code):
+    return Person.objects.filter(
+        subtree_q("region_code", [region_code]),
+        house__isnull=False,
+        moved_out_at__isnull=True,
+        person_tags__tag_id=tag_id,
+    ).exclude(phone_hash="")
+
+
+def account_tag_ids(user):
+    """The ids of the tags carried by the current persons whose phone is this account's (matched by
+    the keyed phone hash, as registrations are): a lazy queryset, so a caller can use it as a
+    subquery. Nothing about the persons is returned."""
+    digest = rules.phone_hash(user.phone) if getattr(user, "phone", None) else ""
+    if not digest:
+        return PersonTag.objects.none().values_list("tag_id", flat=True)
+    return PersonTag.objects.filter(
+        person__phone_hash=digest, person__house__isnull=False, person__moved_out_at__isnull=True
+    ).values_list("tag_id", flat=True)
+
+
+def resident_account_ids_with_tag(tag_id, region_code, limit=None):
+    """User ids of the active resident accounts (a RESIDENT role in the subtree of `region_code`)
+    whose phone matches a current person of that subtree carrying the tag `tag_id`. At most `limit`
+    ids when given (None: all)."""
+    from django.contrib.auth import get_user_model
+
+    from civicgrid.accounts.models import Role, RoleAssignment
+
+    digests = set(_tagged_persons(tag_id, region_code).values_list("phone_hash", flat=True))
+    if not digests:
+        return []
+    residents = (
+        RoleAssignment.objects.active()
+        .filter(role=Role.RESIDENT, region__isnull=False)
+        .filter(subtree_q("region__code", [region_code]))
+        .values("user_id")
+    )
+    accounts = (
+        get_user_model()
+        .objects.filter(pk__in=residents, is_active=True, phone__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "phone")
+    )
+    found = []
+    for pk, phone in accounts.iterator(chunk_size=5000):
+        if rules.phone_hash(phone) in digests:
+            found.append(pk)
+            if limit is not None and len(found) >= limit:
+                break
+    return found
+
+
+def audience_tags(user=None):
+    """The tags a notice may be addressed to: none of the restricted groups, and, for a writer, only
+    those their clearance lets them see (civicgrid.people.policy) on any node."""
+    from civicgrid.people.models import Sensitivity
+
+    limit = Sensitivity.SENSITIVE
+    if user is not None:
+        limit = min(limit, tag_clearance(user))
+    return Tag.objects.filter(sensitivity__lte=limit).order_by("order", "code")

@@ -68,6 +68,14 @@ NOT_PAGES = {
     "activities:summary": "the summary and photos form's POST target",
     "pwa:manifest": "the installable web app's manifest (JSON), read by the browser",
     "pwa:service_worker": "the installable web app's service worker (a script), run by the browser",
+    "notices:file": "a notice's picture or video/audio attachment, served to its readers and staff",
+    "notices:publish": "the 发布 button's POST target on a notice's page",
+    "notices:approve": "the 审核通过 button's POST target",
+    "notices:return": "the 退回修改 button's POST target",
+    "notices:withdraw": "the 撤回 button's POST target",
+    "notices:pin": "the 置顶 button's POST target",
+    "notices:unpin": "the 取消置顶 button's POST target",
+    "notices:remind": "the 提醒未读 button's POST target on the receipts page",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

@@ -35,6 +35,8 @@ ACTIVITIES = {
     "activities.view_photo",
     "activities.add_photo",
 }
+NOTICES_READ = {"notices.view_notice", "notices.view_noticeread"}
+NOTICES_WRITE = NOTICES_READ | {"notices.add_notice", "notices.change_notice", "notices.approve_notice"}
 
 
 @pytest.mark.parametrize(
@@ -47,7 +49,8 @@ ACTIVITIES = {
             | CASE_WORK
             | SCREEN
             | PEOPLE_VIEW
-            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"},
+            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"}
+            | NOTICES_WRITE,
         ),
         (
             Role.STREET_STAFF,
@@ -56,7 +59,8 @@ ACTIVITIES = {
             | SCREEN
             | PEOPLE_VIEW
             | ACTIVITIES
-            | {"people.export_person", "people.view_accesslog"},
+            | {"people.export_person", "people.view_accesslog"}
+            | NOTICES_WRITE,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK),
         (
@@ -101,6 +105,7 @@ def test_each_app_registers_its_part_of_the_table():
         "dashboard",
         "suggest",
         "activities",
+        "notices",
     ]
 
 

@@ -63,6 +63,7 @@ DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 # The community menu (社区服务): organising activities, for street and community staff.
 COMMUNITY = ["activities:manage"]
+NOTICES = "notices:staff_list"
 
 
 @pytest.mark.parametrize(
@@ -77,6 +78,7 @@ COMMUNITY = ["activities:manage"]
                 "cases:my_reports",
                 "activities:list",
                 "cases:board_home",
+                "notices:mine",
                 "notifications:inbox",
             ],
         ),
@@ -94,6 +96,7 @@ COMMUNITY = ["activities:manage"]
                 "cases:tasks",
                 "cases:staff_entry",
                 *TREE_AND_MAP,
+                NOTICES,
                 "people:index",
                 "dashboard:screen",
                 INBOX,
@@ -109,6 +112,7 @@ COMMUNITY = ["activities:manage"]
                 *COMMUNITY,
                 *TREE_AND_MAP,
                 "accounts:registrations",
+                NOTICES,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -124,6 +128,7 @@ COMMUNITY = ["activities:manage"]
                 "cases:staff_entry",
                 *COMMUNITY,
                 *TREE_AND_MAP,
+                NOTICES,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -139,6 +144,7 @@ COMMUNITY = ["activities:manage"]
                 "cases:staff_hotline",
                 "cases:staff_entry",
                 *TREE_AND_MAP,
+                NOTICES,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",

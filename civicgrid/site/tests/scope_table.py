@@ -197,6 +197,16 @@ CASE_READERS = E("200 404")
 PEOPLE_API = api("200 404", keys="403 403", resident="403 403", dept="403 403")
 PEOPLE_API_LIST = api("200", keys="403", resident="403", dept="403")
 
+# Notices' staff pages: notices.view_* over A's community (community and street staff, the operator,
+# the admin); writing notices.add/change_* (the same but the operator). A grid worker writes for
+# their grid only: A's community notice is outside it (they read it as a reader). Residents,
+# micro-grid and department staff hold none: 404; the lists answer 200 to whoever writes or reads.
+NOTICE_READ = E("404 404", community="200 404", street="200 404", operator="200 404", admin="200 404")
+NOTICE_READ_LIST = E("404", grid="200", community="200", street="200", operator="200", admin="200")
+NOTICE_WRITE = E("404 404", community="200 404", street="200 404", admin="200 404")
+NOTICE_WRITE_LIST = E("404", grid="200", community="200", street="200", admin="200")
+NOTICE_WRITE_POST = E("404 404", community="302 404", street="302 404", admin="302 404")
+
 URLS = {
     # --- site, accounts ---
     # A resident's first page is the phone home screen (civicgrid.resident): the workbench sends them on.
@@ -470,6 +480,27 @@ URLS = {
     ),
     # The weekly accuracy of the suggestions: the holders of suggest.view_suggestionrecord.
     "intake:accuracy": View(get=E("404", operator="200", admin="200")),
+    # --- notices: readers by the notice's audience (A's community: everyone on A but department
+    # staff, whose department sits on the street); staff pages by notices.* (grid, community and
+    # street staff write, the operator reads, the admin holds all), everyone else 404.
+    "notices:mine": View(get=EVERYONE, marker=lambda w, s: w.sides[s].notice.title if s == "B" else ""),
+    "notices:read": View(obj("notice"), get=E("200 404", dept="404 404")),
+    "notices:file": View(obj("notice_file"), get=E("200 404", dept="404 404")),
+    "notices:staff_list": View(get=NOTICE_READ_LIST, marker=lambda w, s: w.sides[s].notice.title if s == "B" else ""),
+    "notices:manage": View(obj("notice"), get=NOTICE_READ),
+    "notices:receipts": View(obj("notice"), get=NOTICE_READ),
+    "notices:add": View(get=NOTICE_WRITE_LIST),
+    "notices:edit": View(obj("notice_draft"), get=NOTICE_WRITE),
+    "notices:publish": View(obj("notice_draft"), post=NOTICE_WRITE_POST, data={}),
+    # Approving A's waiting notice: anyone but its author (A's community staff) who writes notices there.
+    "notices:approve": View(
+        obj("notice_pending"), post=E("404 404", community="302= 404", street="302 404", admin="302 404")
+    ),
+    "notices:return": View(obj("notice_pending"), post=NOTICE_WRITE_POST),
+    "notices:withdraw": View(obj("notice"), post=NOTICE_WRITE_POST),
+    "notices:pin": View(obj("notice"), post=NOTICE_WRITE_POST),
+    "notices:unpin": View(obj("notice"), post=E("404 404", community="302? 404", street="302? 404", admin="302? 404")),
+    "notices:remind": View(obj("notice"), post=NOTICE_WRITE_POST),
     "dashboard:screen": View(query("G"), get=SCREEN),
     "dashboard:summary": View(query("G"), get=SCREEN),
     "dashboard:trend": View(query("G"), get=SCREEN),

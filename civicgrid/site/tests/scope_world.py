@@ -171,6 +171,21 @@ def _side(tree, cats, side, users, staff):
     # Community activities: a draft, a coming one, a running one the resident signed up for, a
     # finished one with a photo.
     o.activities = activity_objects(community, resident, n.C)
+    # Notices (civicgrid.notices) by the side's community staff for its community: one published
+    # (with a picture), one draft, one waiting for approval.
+    from civicgrid.notices import actions as notice_actions
+    from civicgrid.notices.models import Notice, NoticeFile, Status
+
+    def notice(title, **extra):
+        return notice_actions.save_notice(
+            community, Notice(), region=n.C, kind="notice", title=f"{side} {title}", body="正文", **extra
+        )
+
+    o.notice = notice_actions.publish_notice(community, notice("停水通知", photos=[jpeg()]))
+    o.notice_file = NoticeFile.objects.get(notice=o.notice)
+    o.notice_draft = notice("草稿")
+    o.notice_pending = notice("待审核")
+    Notice.objects.filter(pk=o.notice_pending.pk).update(status=Status.PENDING)
     return o
 
 
