@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "civicgrid.notifications",
     "civicgrid.people",
     "civicgrid.suggest",
+    "civicgrid.consult",
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",
