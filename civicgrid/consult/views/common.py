@@ -15,14 +15,19 @@ def holds_anywhere(user, permission):
     return codes is None or bool(codes)
 
 
-def needs(permission):
-    """Sign-in required; a user holding `permission` nowhere gets 404 (as for a missing page)."""
+def is_staff(user):
+    return bool(set(scoping.roles_of(user)) & set(scoping.staff_roles())) or user.is_superuser
+
+
+def needs(permission, staff=False):
+    """Sign-in required; a user holding `permission` nowhere (or, for a `staff` page, holding no
+    staff role: a resident) gets 404, as for a missing page."""
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not holds_anywhere(request.user, permission):
+            if not holds_anywhere(request.user, permission) or (staff and not is_staff(request.user)):
                 raise Http404()
             try:
                 return view(request, *args, **kwargs)

@@ -16,7 +16,7 @@ from civicgrid.consult.models import PollStatus
 from civicgrid.consult.views.common import holds_anywhere, needs, refused
 
 
-@needs("consult.view_poll")
+@needs("consult.view_poll", staff=True)
 def poll_list(request):
     status = request.GET.get("status", "")
     page = Paginator(selectors.staff_polls(request.user, status), 30).get_page(request.GET.get("page"))
@@ -84,7 +84,7 @@ def poll_edit(request, pk=None):
     return render(request, "consult/staff/poll_form.html", {"form": form, "poll": poll}, status=status)
 
 
-@needs("consult.view_poll")
+@needs("consult.view_poll", staff=True)
 def poll_manage(request, pk):
     poll = selectors.staff_poll(request.user, pk)
     can_change = selectors.may(request.user, poll, "change")
@@ -172,7 +172,7 @@ def poll_to_case(request, pk):
     return redirect("consult:poll_manage", pk=pk)
 
 
-@needs("consult.view_poll")
+@needs("consult.view_poll", staff=True)
 def poll_export(request, pk):
     poll = selectors.staff_poll(request.user, pk)
     response = HttpResponse(
