@@ -25,23 +25,29 @@ PEOPLE_VIEW = {
 VIEW_TREE = {"regions.view_region", "regions.view_department"}
 CASE_WORK = {"cases.add_case", "cases.view_case"}
 SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
+CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
+    "consult.view_meeting",
+    "consult.add_meeting",
+    "consult.change_meeting",
+}
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.RESIDENT, {"cases.add_case", "regions.view_region"}),
+        (Role.RESIDENT, {"cases.add_case", "regions.view_region", "consult.view_poll"}),
         (
             Role.GRID_WORKER,
             VIEW_TREE
             | CASE_WORK
             | SCREEN
             | PEOPLE_VIEW
-            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"},
+            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"}
+            | {"consult.view_poll"},
         ),
         (
             Role.STREET_STAFF,
-            VIEW_TREE | CASE_WORK | SCREEN | PEOPLE_VIEW | {"people.export_person", "people.view_accesslog"},
+            VIEW_TREE | CASE_WORK | SCREEN | PEOPLE_VIEW | {"people.export_person", "people.view_accesslog"} | CONSULT,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK),
         (
@@ -49,7 +55,8 @@ SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
             VIEW_TREE
             | CASE_WORK
             | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"}
-            | {"suggest.view_suggestionrecord", "suggest.view_categorycorrection"},
+            | {"suggest.view_suggestionrecord", "suggest.view_categorycorrection"}
+            | CONSULT,
         ),
         (Role.INTEGRATION, {"regions.view_region", "cases.view_case", "cases.add_case"}),
         (Role.HOTLINE_INTEGRATION, VIEW_TREE | CASE_WORK),
@@ -78,7 +85,7 @@ def test_clearances_are_never_implied_by_the_system_admin_role():
 
 
 def test_each_app_registers_its_part_of_the_table():
-    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest"]
+    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest", "consult"]
 
 
 def test_an_app_registers_one_entry_and_declares_only_its_own_permissions():
