@@ -61,6 +61,9 @@ HOME_ENTRY = "site:home"
 TREE_AND_MAP = ["regions:tree", "regions:map"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
+# The 社区服务 menu (consult and the other community apps), after the case pages.
+POLLS = ["consult:poll_list"]
+COMMUNITY = ["consult:poll_list", "consult:meetings"]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +72,7 @@ INBOX = "notifications:inbox"
         (
             Role.RESIDENT,
             "S1C1",
-            [HOME_ENTRY, "cases:report", "cases:my_reports", "cases:board_home", "notifications:inbox"],
+            [HOME_ENTRY, "cases:report", "cases:my_reports", "cases:board_home", "consult:polls", "notifications:inbox"],
         ),
         (
             Role.MICROGRID_MEMBER,
@@ -84,6 +87,7 @@ INBOX = "notifications:inbox"
                 "cases:quick_report",
                 "cases:tasks",
                 "cases:staff_entry",
+                *POLLS,
                 *TREE_AND_MAP,
                 "people:index",
                 "dashboard:screen",
@@ -97,6 +101,7 @@ INBOX = "notifications:inbox"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *COMMUNITY,
                 *TREE_AND_MAP,
                 "accounts:registrations",
                 "people:index",
@@ -112,6 +117,7 @@ INBOX = "notifications:inbox"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *COMMUNITY,
                 *TREE_AND_MAP,
                 "people:index",
                 "cases:stats",
@@ -127,6 +133,7 @@ INBOX = "notifications:inbox"
                 *DISPATCH,
                 "cases:staff_hotline",
                 "cases:staff_entry",
+                *COMMUNITY,
                 *TREE_AND_MAP,
                 "people:index",
                 "cases:stats",
@@ -395,6 +402,7 @@ def test_bar_groups_menus_and_flattens_a_menu_of_one(tree):
         "cases": ["cases:staff_queue", "cases:staff_hotline", "cases:staff_entry"],
         "regions": ["regions:tree", "regions:map"],
         "analysis": ["cases:stats", "dashboard:screen", "intake:accuracy"],
+        "community": COMMUNITY,
     }
     assert len(bar) <= TOP_LEVEL_LIMIT
     # A system administrator's case menu would hold the queue only: the queue stands in the bar.
