@@ -2,8 +2,8 @@
 
 Residents see the polls of their own community (their RESIDENT role's region) and vote when base
 data counts them; community and street staff organise polls and round-table meetings in their
-subtree; grid workers and the command centre follow polls; the command centre and system admins
-read meetings. Department staff, who join meetings as participants, hold none of these: a meeting's
+subtree; the command centre reads both. Grid workers hold none: a poll belongs to a whole
+community, above their grid. Department staff, who join meetings as participants, hold none of these: a meeting's
 decision reaches them as a case.
 """
 
@@ -19,7 +19,6 @@ PERMISSIONS = Permissions(
     "consult",
     grants={
         Role.RESIDENT: VIEW_POLLS,
-        Role.GRID_WORKER: VIEW_POLLS,
         Role.COMMUNITY_STAFF: ORGANISE_POLLS | ORGANISE_MEETINGS,
         Role.STREET_STAFF: ORGANISE_POLLS | ORGANISE_MEETINGS,
         Role.COMMAND_OPERATOR: VIEW_POLLS | VIEW_MEETINGS,

@@ -22,7 +22,7 @@ def connect():
     resident = frozenset({Role.RESIDENT})
     # System administrators hold the permissions (they reach the pages by URL) but get no entry: their
     # bar (with the admin site) is full, and communities, not administrators, run consultations.
-    poll_staff = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR})
+    poll_staff = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR})
     meeting_staff = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR})
     tiles.register(
         tiles.Tile(

@@ -42,8 +42,7 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
             | CASE_WORK
             | SCREEN
             | PEOPLE_VIEW
-            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"}
-            | {"consult.view_poll"},
+            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"},
         ),
         (
             Role.STREET_STAFF,

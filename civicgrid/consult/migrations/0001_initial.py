@@ -6,204 +6,417 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0011_board_setting'),
-        ('people', '0005_canonical_sealed_values'),
-        ('regions', '0002_default_levels'),
+        ("cases", "0011_board_setting"),
+        ("people", "0005_canonical_sealed_values"),
+        ("regions", "0002_default_levels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('region_code', models.CharField(db_index=True, max_length=24, verbose_name='区域编码')),
-                ('title', models.CharField(max_length=100, verbose_name='议题')),
-                ('starts_at', models.DateTimeField(verbose_name='召开时间')),
-                ('place', models.CharField(max_length=100, verbose_name='地点')),
-                ('status', models.CharField(choices=[('planned', '已召集'), ('held', '已召开'), ('cancelled', '已取消')], default='planned', max_length=16, verbose_name='状态')),
-                ('minutes', models.TextField(blank=True, verbose_name='会议纪要')),
-                ('held_at', models.DateTimeField(blank=True, null=True, verbose_name='纪要记录时间')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='社区')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("region_code", models.CharField(db_index=True, max_length=24, verbose_name="区域编码")),
+                ("title", models.CharField(max_length=100, verbose_name="议题")),
+                ("starts_at", models.DateTimeField(verbose_name="召开时间")),
+                ("place", models.CharField(max_length=100, verbose_name="地点")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "已召集"), ("held", "已召开"), ("cancelled", "已取消")],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("minutes", models.TextField(blank=True, verbose_name="会议纪要")),
+                ("held_at", models.DateTimeField(blank=True, null=True, verbose_name="纪要记录时间")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="社区",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '圆桌会',
-                'verbose_name_plural': '圆桌会',
-                'ordering': ['-starts_at', '-pk'],
+                "verbose_name": "圆桌会",
+                "verbose_name_plural": "圆桌会",
+                "ordering": ["-starts_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('property', '物业公司'), ('owners', '业主委员会'), ('residents', '居民代表'), ('department', '职能部门'), ('other', '其他')], max_length=16, verbose_name='类别')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='regions.department')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='consult.meeting')),
-                ('property_company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.propertycompany')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("property", "物业公司"),
+                            ("owners", "业主委员会"),
+                            ("residents", "居民代表"),
+                            ("department", "职能部门"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="regions.department",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="participants", to="consult.meeting"
+                    ),
+                ),
+                (
+                    "property_company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.propertycompany",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Poll',
+            name="Poll",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('region_code', models.CharField(db_index=True, max_length=24, verbose_name='区域编码')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('electorate', models.CharField(choices=[('household', '每户一票'), ('adult', '每位成年居民一票')], default='household', max_length=16, verbose_name='投票资格')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='匿名')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('open', '已发布'), ('closed', '已结束')], db_index=True, default='draft', max_length=16, verbose_name='状态')),
-                ('opens_at', models.DateTimeField(verbose_name='开始时间')),
-                ('closes_at', models.DateTimeField(verbose_name='截止时间')),
-                ('results_published', models.BooleanField(default=False, verbose_name='结果已公布')),
-                ('ballot_count', models.PositiveIntegerField(default=0, verbose_name='已投票数')),
-                ('origin', models.CharField(default='consult', max_length=32, verbose_name='来源')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case', verbose_name='转办案件')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='社区')),
-                ('compound', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.compound', verbose_name='小区')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("region_code", models.CharField(db_index=True, max_length=24, verbose_name="区域编码")),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "electorate",
+                    models.CharField(
+                        choices=[("household", "每户一票"), ("adult", "每位成年居民一票")],
+                        default="household",
+                        max_length=16,
+                        verbose_name="投票资格",
+                    ),
+                ),
+                ("anonymous", models.BooleanField(default=False, verbose_name="匿名")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("open", "已发布"), ("closed", "已结束")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="开始时间")),
+                ("closes_at", models.DateTimeField(verbose_name="截止时间")),
+                ("results_published", models.BooleanField(default=False, verbose_name="结果已公布")),
+                ("ballot_count", models.PositiveIntegerField(default=0, verbose_name="已投票数")),
+                ("origin", models.CharField(default="consult", max_length=32, verbose_name="来源")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="转办案件",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="社区",
+                    ),
+                ),
+                (
+                    "compound",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.compound",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '议事投票',
-                'verbose_name_plural': '议事投票',
-                'ordering': ['-opens_at', '-pk'],
+                "verbose_name": "议事投票",
+                "verbose_name_plural": "议事投票",
+                "ordering": ["-opens_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voter_key', models.CharField(max_length=64)),
-                ('cast_at', models.DateTimeField(verbose_name='投票时间')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='consult.poll')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("voter_key", models.CharField(max_length=64)),
+                ("cast_at", models.DateTimeField(verbose_name="投票时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ballots", to="consult.poll"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('single', '单选'), ('multiple', '多选'), ('text', '意见建议')], max_length=16, verbose_name='题型')),
-                ('text', models.CharField(max_length=200, verbose_name='题目')),
-                ('min_choices', models.PositiveSmallIntegerField(default=1, verbose_name='最少选择')),
-                ('max_choices', models.PositiveSmallIntegerField(default=1, verbose_name='最多选择')),
-                ('required', models.BooleanField(default=True, verbose_name='必答')),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='consult.poll')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("single", "单选"), ("multiple", "多选"), ("text", "意见建议")],
+                        max_length=16,
+                        verbose_name="题型",
+                    ),
+                ),
+                ("text", models.CharField(max_length=200, verbose_name="题目")),
+                ("min_choices", models.PositiveSmallIntegerField(default=1, verbose_name="最少选择")),
+                ("max_choices", models.PositiveSmallIntegerField(default=1, verbose_name="最多选择")),
+                ("required", models.BooleanField(default=True, verbose_name="必答")),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="questions", to="consult.poll"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['poll', 'seq'],
+                "ordering": ["poll", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='Option',
+            name="Option",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=100, verbose_name='选项')),
-                ('votes', models.PositiveIntegerField(default=0, verbose_name='票数')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='consult.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=100, verbose_name="选项")),
+                ("votes", models.PositiveIntegerField(default=0, verbose_name="票数")),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="options", to="consult.question"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['question', 'seq'],
+                "ordering": ["question", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='Opinion',
+            name="Opinion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='意见')),
-                ('reply', models.TextField(blank=True, verbose_name='答复')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间')),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opinions', to='consult.ballot')),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opinions', to='consult.question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="意见")),
+                ("reply", models.TextField(blank=True, verbose_name="答复")),
+                ("replied_at", models.DateTimeField(blank=True, null=True, verbose_name="答复时间")),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="opinions", to="consult.ballot"
+                    ),
+                ),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="opinions", to="consult.question"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Turnout',
+            name="Turnout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='consult.poll')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "poll",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="consult.poll"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=500, verbose_name='决定事项')),
-                ('kind', models.CharField(choices=[('task', '任务'), ('case', '转为案件')], default='task', max_length=16, verbose_name='落实方式')),
-                ('owner', models.CharField(max_length=100, verbose_name='责任方')),
-                ('due_date', models.DateField(verbose_name='完成期限')),
-                ('status', models.CharField(choices=[('open', '落实中'), ('closed', '已办结')], default='open', max_length=16, verbose_name='状态')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='办结说明')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case', verbose_name='案件')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='consult.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.CharField(max_length=500, verbose_name="决定事项")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("task", "任务"), ("case", "转为案件")],
+                        default="task",
+                        max_length=16,
+                        verbose_name="落实方式",
+                    ),
+                ),
+                ("owner", models.CharField(max_length=100, verbose_name="责任方")),
+                ("due_date", models.DateField(verbose_name="完成期限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "落实中"), ("closed", "已办结")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="办结说明")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="案件",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="consult.meeting"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
-                'indexes': [models.Index(fields=['case'], name='consult_decision_case')],
+                "ordering": ["pk"],
+                "indexes": [models.Index(fields=["case"], name="consult_decision_case")],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='consult.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="agenda", to="consult.meeting"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'case'), name='consult_agenda_once')],
+                "ordering": ["pk"],
+                "constraints": [models.UniqueConstraint(fields=("meeting", "case"), name="consult_agenda_once")],
             },
         ),
         migrations.CreateModel(
-            name='Choice',
+            name="Choice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='consult.ballot')),
-                ('option', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='consult.option')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="choices", to="consult.ballot"
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="choices", to="consult.option"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('ballot', 'option'), name='consult_choice_once')],
+                "constraints": [models.UniqueConstraint(fields=("ballot", "option"), name="consult_choice_once")],
             },
         ),
         migrations.AddIndex(
-            model_name='poll',
-            index=models.Index(fields=['region_code', 'status', 'closes_at'], name='consult_poll_open'),
+            model_name="poll",
+            index=models.Index(fields=["region_code", "status", "closes_at"], name="consult_poll_open"),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(fields=('poll', 'voter_key'), name='consult_one_ballot_per_voter'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(fields=("poll", "voter_key"), name="consult_one_ballot_per_voter"),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('poll', 'seq'), name='consult_question_seq'),
+            model_name="question",
+            constraint=models.UniqueConstraint(fields=("poll", "seq"), name="consult_question_seq"),
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.UniqueConstraint(fields=('question', 'seq'), name='consult_option_seq'),
+            model_name="option",
+            constraint=models.UniqueConstraint(fields=("question", "seq"), name="consult_option_seq"),
         ),
         migrations.AddConstraint(
-            model_name='turnout',
-            constraint=models.UniqueConstraint(fields=('user', 'poll'), name='consult_turnout_once'),
+            model_name="turnout",
+            constraint=models.UniqueConstraint(fields=("user", "poll"), name="consult_turnout_once"),
         ),
     ]

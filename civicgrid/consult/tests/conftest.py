@@ -68,7 +68,9 @@ def make_poll(world, *, open_it=True, questions=None, **kwargs):  # noqa: F811
     kwargs.setdefault("title", "充电棚建设意见征集")
     kwargs.setdefault("opens_at", now - timedelta(hours=1))
     kwargs.setdefault("closes_at", now + timedelta(days=3))
-    poll = actions.create_poll(world.people.community, questions=QUESTIONS if questions is None else questions, **kwargs)
+    poll = actions.create_poll(
+        world.people.community, questions=QUESTIONS if questions is None else questions, **kwargs
+    )
     if open_it:
         poll = actions.open_poll(poll, world.people.community)
     return poll

@@ -63,7 +63,9 @@ def test_bad_meeting_input_is_refused(world):
     with pytest.raises(InputError):
         actions.add_decision(meeting, world.people.community, text="x", owner="y", due_date="not a date")
     with pytest.raises(InputError):
-        actions.add_decision(meeting, world.people.community, text="x", owner="y", due_date=clock.now().date(), kind="case")
+        actions.add_decision(
+            meeting, world.people.community, text="x", owner="y", due_date=clock.now().date(), kind="case"
+        )
     assert rows() == (before[0] + 1, *before[1:])
 
 
@@ -87,7 +89,9 @@ def test_outsiders_get_not_found_and_nothing_changes(world):
 
 def test_participants_link_base_data(world):
     meeting = call(world)
-    company = PropertyCompany.objects.create(name="安居物业", region=world.tree["S1C1"], region_code=world.tree["S1C1"].code)
+    company = PropertyCompany.objects.create(
+        name="安居物业", region=world.tree["S1C1"], region_code=world.tree["S1C1"].code
+    )
     by_company = actions.add_participant(meeting, world.people.community, kind="property", property_company=company.pk)
     assert (by_company.name, by_company.property_company) == ("安居物业", company)
     dept = actions.add_participant(meeting, world.people.community, kind="department", department=world.cg.pk)
@@ -113,7 +117,11 @@ def test_agenda_takes_only_cases_the_organiser_sees(world):
 def test_task_decisions_close_by_hand(world):
     meeting = call(world)
     decision = actions.add_decision(
-        meeting, world.people.community, text="物业增派巡逻", owner="物业公司", due_date=clock.now().date() + timedelta(days=7)
+        meeting,
+        world.people.community,
+        text="物业增派巡逻",
+        owner="物业公司",
+        due_date=clock.now().date() + timedelta(days=7),
     )
     with pytest.raises(NotFound):
         actions.close_decision(decision, world.people.community_neighbour)

@@ -62,7 +62,6 @@ TREE_AND_MAP = ["regions:tree", "regions:map"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 # The 社区服务 menu (consult and the other community apps), after the case pages.
-POLLS = ["consult:poll_list"]
 COMMUNITY = ["consult:poll_list", "consult:meetings"]
 
 
@@ -87,7 +86,6 @@ COMMUNITY = ["consult:poll_list", "consult:meetings"]
                 "cases:quick_report",
                 "cases:tasks",
                 "cases:staff_entry",
-                *POLLS,
                 *TREE_AND_MAP,
                 "people:index",
                 "dashboard:screen",
