@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from civicgrid.cases.models import HandlingLevel, Status
 from civicgrid.cases import actions as case_actions
+from civicgrid.cases.models import HandlingLevel, Status
 from civicgrid.cases.tests.conftest import make_case, report
 from civicgrid.consult import actions, selectors
 from civicgrid.consult.errors import InputError, NotFound, WrongState

@@ -71,7 +71,14 @@ COMMUNITY = ["consult:poll_list", "consult:meetings"]
         (
             Role.RESIDENT,
             "S1C1",
-            [HOME_ENTRY, "cases:report", "cases:my_reports", "cases:board_home", "consult:polls", "notifications:inbox"],
+            [
+                HOME_ENTRY,
+                "cases:report",
+                "cases:my_reports",
+                "cases:board_home",
+                "consult:polls",
+                "notifications:inbox",
+            ],
         ),
         (
             Role.MICROGRID_MEMBER,
