@@ -56,11 +56,12 @@ def meeting(request, pk):
     context = {"meeting": meeting, "can_change": can_change}
     if can_change:
         context.update(
-            participant_form=ParticipantForm(user=request.user, meeting=meeting),
-            agenda_form=AgendaForm(),
-            minutes_form=MinutesForm(initial={"minutes": meeting.minutes}),
-            decision_form=DecisionForm(),
-            close_form=CloseDecisionForm(),
+            # Each form its own ids (two of them have a "kind"): labels find their fields.
+            participant_form=ParticipantForm(user=request.user, meeting=meeting, auto_id="participant_%s"),
+            agenda_form=AgendaForm(auto_id="agenda_%s"),
+            minutes_form=MinutesForm(initial={"minutes": meeting.minutes}, auto_id="minutes_%s"),
+            decision_form=DecisionForm(auto_id="decision_%s"),
+            close_form=CloseDecisionForm(auto_id="close_%s"),
         )
     return render(request, "consult/staff/meeting.html", context)
 
