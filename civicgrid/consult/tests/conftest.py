@@ -33,11 +33,19 @@ def voters(world):  # noqa: F811
     houses = list(building.houses.order_by("pk"))
     adult = date(1980, 5, 1)
     child = clock.now().date() - timedelta(days=365 * 10)
-    head = add_person(community, houses[0], name="甲", phone="13811110001", id_number=make_id_number(birth=adult))
-    spouse = add_person(community, houses[0], name="乙", phone="13811110002", id_number=make_id_number(birth=adult))
+    head = add_person(
+        community, houses[0], name="甲", phone="13811110001", id_number=make_id_number(birth=adult, female=False)
+    )
+    spouse = add_person(
+        community, houses[0], name="乙", phone="13811110002", id_number=make_id_number(birth=date(1981, 6, 2))
+    )
     kid = add_person(community, houses[1], name="丙", phone="13811110003", id_number=make_id_number(birth=child))
     outsider = add_person(
-        community, other_building.houses.first(), name="丁", phone="13811110004", id_number=make_id_number(birth=adult)
+        community,
+        other_building.houses.first(),
+        name="丁",
+        phone="13811110004",
+        id_number=make_id_number(birth=date(1982, 7, 3)),
     )
     neighbour_building = make_building(tree["S1C2G1M1"], code="N1")
     neighbour_person = add_person(
@@ -45,7 +53,7 @@ def voters(world):  # noqa: F811
         neighbour_building.houses.first(),
         name="戊",
         phone="13811110005",
-        id_number=make_id_number(birth=adult),
+        id_number=make_id_number(birth=date(1983, 8, 4)),
     )
     users = SimpleNamespace(
         head=make_user("v_head", Role.RESIDENT, tree["S1C1"], phone="13811110001"),
