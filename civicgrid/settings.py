@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "civicgrid.suggest",
     "civicgrid.activities",
     "civicgrid.notices",
+    "civicgrid.consult",
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("intake/", include("civicgrid.suggest.urls_intake")),
     path("activities/", include("civicgrid.activities.urls")),
     path("notices/", include("civicgrid.notices.urls")),
+    path("consult/", include("civicgrid.consult.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("civicgrid.api.urls")),

@@ -4,7 +4,7 @@ Also the contract other apps rely on: `population_summary(user, region)` and
 `elderly_alone_not_visited(region, days)` (the dashboard calls these).
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -415,3 +415,35 @@ def audience_tags(user=None):
     if user is not None:
         limit = min(limit, tag_clearance(user))
     return Tag.objects.filter(sensitivity__lte=limit).order_by("order", "code")
+
+
+# --- Who an account is in base data, for another app's eligibility checks (consultation polls) -----
+
+ADULT_AGE = 18
+ResidentIdentity = namedtuple("ResidentIdentity", "person_id household_id adult")
+
+
+def resident_identity(user, region_code, compound_id=None, today=None):
+    """The base-data identity of a signed-in account living in `region_code`'s subtree (and, when
+    given, in compound `compound_id`): (person id, household id or None, is adult), or None when no
+    current resident with the account's phone (matched by its keyed hash) lives there. Nothing else
+    about the person leaves this app: a poll learns whom to count once, never who it is."""
+    phone = getattr(user, "phone", None)
+    digest = rules.phone_hash(phone) if phone else ""
+    if not digest:
+        return None
+    persons = Person.objects.filter(phone_hash=digest, house__isnull=False, moved_out_at__isnull=True).filter(
+        subtree_q("region_code", [region_code])
+    )
+    if compound_id is not None:
+        persons = persons.filter(house__building__compound_id=compound_id)
+    row = persons.order_by("pk").values_list("pk", "household_id", "birth_date").first()
+    if row is None:
+        return None
+    today = today or timezone.localdate()
+    birth = row[2]
+    adult = (
+        birth is not None
+        and (today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))) >= ADULT_AGE
+    )
+    return ResidentIdentity(row[0], row[1], adult)

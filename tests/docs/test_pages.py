@@ -76,6 +76,18 @@ NOT_PAGES = {
     "notices:pin": "the 置顶 button's POST target",
     "notices:unpin": "the 取消置顶 button's POST target",
     "notices:remind": "the 提醒未读 button's POST target on the receipts page",
+    "consult:vote": "the 提交投票 button's POST target on a poll",
+    "consult:poll_open": "the 发布 button's POST target on a poll's staff page",
+    "consult:poll_close": "the 结束投票 button's POST target",
+    "consult:poll_publish": "the 公布结果 button's POST target",
+    "consult:poll_to_case": "the 转为案件 form's POST target",
+    "consult:poll_export": "a poll's result download (Excel)",
+    "consult:opinion_reply": "the 答复 form's POST target",
+    "consult:meeting_participant": "the 添加参会方 form's POST target on a meeting page",
+    "consult:meeting_agenda": "the 加入议程 form's POST target",
+    "consult:meeting_minutes": "the 保存纪要 form's POST target",
+    "consult:meeting_decision": "the 记录决定 form's POST target",
+    "consult:decision_close": "a decision's 办结 button's POST target",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

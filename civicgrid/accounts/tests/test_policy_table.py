@@ -37,12 +37,17 @@ ACTIVITIES = {
 }
 NOTICES_READ = {"notices.view_notice", "notices.view_noticeread"}
 NOTICES_WRITE = NOTICES_READ | {"notices.add_notice", "notices.change_notice", "notices.approve_notice"}
+CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
+    "consult.view_meeting",
+    "consult.add_meeting",
+    "consult.change_meeting",
+}
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.RESIDENT, {"cases.add_case", "regions.view_region"}),
+        (Role.RESIDENT, {"cases.add_case", "regions.view_region", "consult.view_poll"}),
         (
             Role.GRID_WORKER,
             VIEW_TREE
@@ -60,7 +65,8 @@ NOTICES_WRITE = NOTICES_READ | {"notices.add_notice", "notices.change_notice", "
             | PEOPLE_VIEW
             | ACTIVITIES
             | {"people.export_person", "people.view_accesslog"}
-            | NOTICES_WRITE,
+            | NOTICES_WRITE
+            | CONSULT,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK),
         (
@@ -68,7 +74,8 @@ NOTICES_WRITE = NOTICES_READ | {"notices.add_notice", "notices.change_notice", "
             VIEW_TREE
             | CASE_WORK
             | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"}
-            | {"suggest.view_suggestionrecord", "suggest.view_categorycorrection"},
+            | {"suggest.view_suggestionrecord", "suggest.view_categorycorrection"}
+            | CONSULT,
         ),
         (Role.INTEGRATION, {"regions.view_region", "cases.view_case", "cases.add_case"}),
         (Role.HOTLINE_INTEGRATION, VIEW_TREE | CASE_WORK),
@@ -106,6 +113,7 @@ def test_each_app_registers_its_part_of_the_table():
         "suggest",
         "activities",
         "notices",
+        "consult",
     ]
 
 

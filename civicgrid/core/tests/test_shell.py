@@ -61,8 +61,8 @@ HOME_ENTRY = "site:home"
 TREE_AND_MAP = ["regions:tree", "regions:map"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
-# The community menu (社区服务): organising activities, for street and community staff.
-COMMUNITY = ["activities:manage"]
+# The 社区服务 menu (community-life apps), for street and community staff.
+COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings"]
 NOTICES = "notices:staff_list"
 
 
@@ -79,6 +79,7 @@ NOTICES = "notices:staff_list"
                 "activities:list",
                 "cases:board_home",
                 "notices:mine",
+                "consult:polls",
                 "notifications:inbox",
             ],
         ),
@@ -143,6 +144,7 @@ NOTICES = "notices:staff_list"
                 *DISPATCH,
                 "cases:staff_hotline",
                 "cases:staff_entry",
+                *COMMUNITY,
                 *TREE_AND_MAP,
                 NOTICES,
                 "people:index",
@@ -412,6 +414,7 @@ def test_bar_groups_menus_and_flattens_a_menu_of_one(tree):
         "cases": ["cases:staff_queue", "cases:staff_hotline", "cases:staff_entry"],
         "regions": ["regions:tree", "regions:map"],
         "analysis": ["cases:stats", "dashboard:screen", "intake:accuracy"],
+        "community": COMMUNITY,
     }
     assert len(bar) <= TOP_LEVEL_LIMIT
     # A system administrator's case menu would hold the queue only: the queue stands in the bar.

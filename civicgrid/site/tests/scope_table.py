@@ -206,6 +206,39 @@ NOTICE_READ_LIST = E("404", grid="200", community="200", street="200", operator=
 NOTICE_WRITE = E("404 404", community="200 404", street="200 404", admin="200 404")
 NOTICE_WRITE_LIST = E("404", grid="200", community="200", street="200", admin="200")
 NOTICE_WRITE_POST = E("404 404", community="302 404", street="302 404", admin="302 404")
+# 议事协商 (consult).
+CONSULT_READ_LIST = E("200", microgrid="404", grid="404", dept="404")
+CONSULT_READ = E("200 404", microgrid="404 404", grid="404 404", dept="404 404")
+CONSULT_STAFF_LIST = E("200", resident="404", microgrid="404", grid="404", dept="404")
+CONSULT_STAFF = E("200 404", resident="404 404", microgrid="404 404", grid="404 404", dept="404 404")
+CONSULT_MEETINGS_LIST = E("404", community="200", street="200", operator="200", admin="200")
+CONSULT_MEETINGS = E("404 404", community="200 404", street="200 404", operator="200 404", admin="200 404")
+CONSULT_ORGANISE_LIST = E("404", community="200", street="200", admin="200")
+CONSULT_ORGANISE = E("404 404", community="200 404", street="200 404", admin="200 404")
+CONSULT_ORGANISE_POST = E("404 404", community="302 404", street="302 404", admin="302 404")
+# A new poll or meeting in B's community: B is not among the form's communities (400).
+CONSULT_NEW = E("404 404", community="302 400", street="302 400", admin="302 400")
+
+
+def poll_form(w, side):
+    return {
+        "community": w.sides[side].nodes.C.code,
+        "title": "新投票",
+        "electorate": "household",
+        "opens_at": f"{TODAY}T00:00",
+        "closes_at": f"{date.fromordinal(date.today().toordinal() + 5).isoformat()}T00:00",
+        "questions": "[单选] 是否同意？\n同意\n不同意",
+    }
+
+
+def meeting_form(w, side):
+    return {
+        "community": w.sides[side].nodes.C.code,
+        "title": "圆桌会",
+        "starts_at": f"{TODAY}T18:00",
+        "place": "会议室",
+    }
+
 
 URLS = {
     # --- site, accounts ---
@@ -477,6 +510,67 @@ URLS = {
     # dispatchers in scope: workflow DISPATCHER); everyone else, and B's case, not found.
     "intake:route": View(
         case("registered"), get=E("404 404", community="200 404", street="200 404", operator="200 404")
+    ),
+    # 议事协商 (civicgrid/consult/permissions.py): residents see their community's polls, community and
+    # street staff and system admins organise polls and meetings, the command centre reads both;
+    # grid workers, micro-grid members and department staff hold nothing (404). Residents never open
+    # staff pages.
+    "consult:polls": View(get=CONSULT_READ_LIST),
+    "consult:mine": View(get=CONSULT_READ_LIST),
+    "consult:poll": View(obj("poll"), get=CONSULT_READ, marker=lambda w, s: f"{s} 进行中投票"),
+    # The walking resident's phone is in no base-data record: not eligible (400, nothing counted).
+    "consult:vote": View(
+        obj("poll"),
+        post=E(
+            "404 404",
+            resident="400 404",
+            community="400 404",
+            street="400 404",
+            operator="400 404",
+            admin="400 404",
+        ),
+        data=lambda w, s, r: {f"q{w.sides[s].poll.questions.get(kind='single').pk}": ""},
+    ),
+    "consult:poll_list": View(get=CONSULT_STAFF_LIST, marker=lambda w, s: f"{s} 进行中投票"),
+    "consult:poll_new": View(get=CONSULT_ORGANISE_LIST, post=CONSULT_NEW, data=lambda w, s, r: poll_form(w, s)),
+    "consult:poll_manage": View(obj("poll"), get=CONSULT_STAFF, marker=lambda w, s: f"{s} 意见"),
+    "consult:poll_edit": View(
+        obj("draft_poll"), get=CONSULT_ORGANISE, post=CONSULT_ORGANISE_POST, data=lambda w, s, r: poll_form(w, s)
+    ),
+    "consult:poll_open": View(obj("draft_poll"), post=CONSULT_ORGANISE_POST),
+    "consult:poll_close": View(obj("poll"), post=CONSULT_ORGANISE_POST),
+    "consult:poll_publish": View(obj("closed_poll"), post=CONSULT_ORGANISE_POST),
+    # 议题转项目 files a case through the cases app (工作人员代录): system admins may not (refused, "=").
+    "consult:poll_to_case": View(
+        obj("closed_poll"),
+        post=E("404 404", community="302 404", street="302 404", admin="302= 404"),
+        data=lambda w, s, r: {"category": w.cats["S05001"].pk, "description": "立项"},
+    ),
+    "consult:poll_export": View(obj("poll"), get=CONSULT_STAFF),
+    "consult:opinion_reply": View(
+        lambda w, s, r: ({"pk": w.sides[s].poll.pk, "opinion": w.sides[s].opinion.pk}, ""),
+        post=CONSULT_ORGANISE_POST,
+        data={"reply": "收到"},
+    ),
+    "consult:meetings": View(get=CONSULT_MEETINGS_LIST, marker=lambda w, s: f"{s} 圆桌会"),
+    "consult:meeting_new": View(get=CONSULT_ORGANISE_LIST, post=CONSULT_NEW, data=lambda w, s, r: meeting_form(w, s)),
+    "consult:meeting": View(obj("meeting"), get=CONSULT_MEETINGS, marker=lambda w, s: f"{s} 圆桌会"),
+    "consult:meeting_participant": View(
+        obj("meeting"), post=CONSULT_ORGANISE_POST, data={"kind": "owners", "name": "业委会"}
+    ),
+    "consult:meeting_agenda": View(
+        obj("meeting"), post=CONSULT_ORGANISE_POST, data=lambda w, s, r: {"number": w.sides[s].case.number}
+    ),
+    "consult:meeting_minutes": View(obj("meeting"), post=CONSULT_ORGANISE_POST, data={"minutes": "纪要"}),
+    "consult:meeting_decision": View(
+        obj("meeting"),
+        post=CONSULT_ORGANISE_POST,
+        data={"text": "增派巡逻", "owner": "物业", "due_date": TODAY, "kind": "task"},
+    ),
+    "consult:decision_close": View(
+        lambda w, s, r: ({"pk": w.sides[s].meeting.pk, "decision": w.sides[s].decision.pk}, ""),
+        post=CONSULT_ORGANISE_POST,
+        data={"note": "已落实"},
     ),
     # The weekly accuracy of the suggestions: the holders of suggest.view_suggestionrecord.
     "intake:accuracy": View(get=E("404", operator="200", admin="200")),

@@ -186,7 +186,45 @@ def _side(tree, cats, side, users, staff):
     o.notice_draft = notice("草稿")
     o.notice_pending = notice("待审核")
     Notice.objects.filter(pk=o.notice_pending.pk).update(status=Status.PENDING)
+    # 议事协商: a draft, an open poll with an opinion, a closed poll, a meeting with a task decision.
+    _consult(o, n, side, community)
     return o
+
+
+def _consult(o, n, side, community):
+    from civicgrid.consult import actions as consult_actions
+    from civicgrid.consult.actions.voting import count_ballot
+
+    now = timezone.now()
+    questions = [
+        {"kind": "single", "text": f"{side} 是否同意？", "options": ["同意", "不同意"]},
+        {"kind": "text", "text": "意见", "required": False},
+    ]
+
+    def poll(title):
+        return consult_actions.create_poll(
+            community,
+            community=n.C,
+            title=title,
+            questions=questions,
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=3),
+        )
+
+    o.draft_poll = poll(f"{side} 草稿投票")
+    o.poll = consult_actions.open_poll(poll(f"{side} 进行中投票"), community)
+    question = o.poll.questions.get(kind="text")
+    ballot = count_ballot(o.poll, f"{side}-key", None, [], [(question, f"{side} 意见")], now)
+    o.opinion = ballot.opinions.get()
+    o.closed_poll = consult_actions.close_poll(
+        consult_actions.open_poll(poll(f"{side} 已结束投票"), community), community
+    )
+    o.meeting = consult_actions.call_meeting(
+        community, community=n.C, title=f"{side} 圆桌会", starts_at=now + timedelta(days=1), place="会议室"
+    )
+    o.decision = consult_actions.add_decision(
+        o.meeting, community, text=f"{side} 决定", owner="物业", due_date=now.date() + timedelta(days=7)
+    )
 
 
 def build_world():

@@ -32,7 +32,19 @@ METHODS = ("get", "post", "delete")
 SIDES = {"A": "in scope", "B": "out of scope"}
 # Every row of these apps' tables is compared before and after a refused write. (Sessions, rate
 # counters, security and login logs are not domain data: a refused request may touch them.)
-SNAPSHOT_APPS = ("core", "accounts", "regions", "cases", "people", "notifications", "dashboard", "api", "activities")
+SNAPSHOT_APPS = (
+    "core",
+    "accounts",
+    "regions",
+    "cases",
+    "people",
+    "notifications",
+    "dashboard",
+    "api",
+    "activities",
+    "notices",
+    "consult",
+)
 # Bookkeeping of the request itself, not of its object: when a key was last used, a user last signed in.
 IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}, "accounts.User": {"last_login"}}
 
