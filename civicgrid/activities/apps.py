@@ -51,5 +51,6 @@ class ActivitiesConfig(AppConfig):
                 _("报名参加社区活动，现场扫码签到"),
                 active_for=("activities:detail", "activities:mine", "activities:checkin"),
                 order=40,
+                menu="community",
             ),
         )

@@ -62,7 +62,7 @@ TREE_AND_MAP = ["regions:tree", "regions:map"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
-COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings"]
+COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings", "notices:staff_list"]
 NOTICES = "notices:staff_list"
 
 
@@ -76,10 +76,10 @@ NOTICES = "notices:staff_list"
                 HOME_ENTRY,
                 "cases:report",
                 "cases:my_reports",
-                "activities:list",
                 "cases:board_home",
-                "notices:mine",
+                "activities:list",
                 "consult:polls",
+                "notices:mine",
                 "notifications:inbox",
             ],
         ),
@@ -110,10 +110,9 @@ NOTICES = "notices:staff_list"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
-                *COMMUNITY,
                 *TREE_AND_MAP,
                 "accounts:registrations",
-                NOTICES,
+                *COMMUNITY,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -127,9 +126,8 @@ NOTICES = "notices:staff_list"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
-                *COMMUNITY,
                 *TREE_AND_MAP,
-                NOTICES,
+                *COMMUNITY,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -144,9 +142,8 @@ NOTICES = "notices:staff_list"
                 *DISPATCH,
                 "cases:staff_hotline",
                 "cases:staff_entry",
-                *COMMUNITY,
                 *TREE_AND_MAP,
-                NOTICES,
+                *COMMUNITY[1:],  # no activities: organising them is the community's and street's
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -414,7 +411,7 @@ def test_bar_groups_menus_and_flattens_a_menu_of_one(tree):
         "cases": ["cases:staff_queue", "cases:staff_hotline", "cases:staff_entry"],
         "regions": ["regions:tree", "regions:map"],
         "analysis": ["cases:stats", "dashboard:screen", "intake:accuracy"],
-        "community": COMMUNITY,
+        "community": COMMUNITY[1:],
     }
     assert len(bar) <= TOP_LEVEL_LIMIT
     # A system administrator's case menu would hold the queue only: the queue stands in the bar.
