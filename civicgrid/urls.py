@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("civicgrid.people.urls")),
     path("dashboard/", include("civicgrid.dashboard.urls")),
     path("intake/", include("civicgrid.suggest.urls_intake")),
+    path("services/", include("civicgrid.services.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("civicgrid.api.urls")),
