@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from civicgrid.accounts.scopes import scope_codes
 from civicgrid.people import selectors as people_selectors
 from civicgrid.people.models import EnterpriseKind
-from civicgrid.regions.models import Region
+from civicgrid.regions.models import Level, Region
 from civicgrid.services.models import Craftsman, CraftsmanOrder, CraftsmanStatus, ServiceLink
 from civicgrid.services.policy import prefixes, resident_communities
 
@@ -51,7 +51,7 @@ def managed_links(user):
 
 def link_places(user):
     """The districts and streets where the user keeps the directory."""
-    return _places(user, "services.change_servicelink", (1, 2))
+    return _places(user, "services.change_servicelink", (Level.DISTRICT, Level.STREET))
 
 
 def _places(user, permission, levels):
@@ -69,7 +69,7 @@ def _places(user, permission, levels):
 
 def craftsman_areas(user):
     """The communities, grids and micro-grids where the user keeps craftsmen."""
-    return _places(user, "services.change_craftsman", (3, 4, 5))
+    return _places(user, "services.change_craftsman", (Level.COMMUNITY, Level.GRID, Level.MICROGRID))
 
 
 # --- Craftsmen ---------------------------------------------------------------------------------------
