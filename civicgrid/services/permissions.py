@@ -21,7 +21,7 @@ PERMISSIONS = Permissions(
     grants={
         Role.RESIDENT: CALL,
         Role.MICROGRID_MEMBER: READ,
-        Role.GRID_WORKER: READ | {"services.view_craftsman"},
+        Role.GRID_WORKER: READ,
         Role.COMMUNITY_STAFF: KEEP_CRAFTSMEN,
         Role.STREET_STAFF: KEEP_CRAFTSMEN | KEEP_LINKS,
         Role.DEPARTMENT_STAFF: READ,

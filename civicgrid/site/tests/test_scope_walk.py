@@ -32,7 +32,7 @@ METHODS = ("get", "post", "delete")
 SIDES = {"A": "in scope", "B": "out of scope"}
 # Every row of these apps' tables is compared before and after a refused write. (Sessions, rate
 # counters, security and login logs are not domain data: a refused request may touch them.)
-SNAPSHOT_APPS = ("core", "accounts", "regions", "cases", "people", "notifications", "dashboard", "api")
+SNAPSHOT_APPS = ("core", "accounts", "regions", "cases", "people", "notifications", "dashboard", "api", "services")
 # Bookkeeping of the request itself, not of its object: when a key was last used, a user last signed in.
 IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}, "accounts.User": {"last_login"}}
 
@@ -169,6 +169,9 @@ ROW_MODELS = (
     "dashboard.WarningFiring",
     "dashboard.Task",
     "api.ApiKey",
+    "services.ServiceLink",
+    "services.Craftsman",
+    "services.CraftsmanOrder",
 )
 
 
