@@ -46,6 +46,11 @@ def home(request):
             "category": category,
             "can_call": _holds(request.user, "services.add_craftsmanorder"),
             "craftsman": selectors.craftsman_of(request.user),
+            "manage": {
+                "links": _holds(request.user, "services.change_servicelink"),
+                "craftsmen": _holds(request.user, "services.change_craftsman"),
+                "orders": _holds(request.user, "services.view_craftsmanorder"),
+            },
         },
     )
 

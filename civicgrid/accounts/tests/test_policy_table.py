@@ -25,25 +25,39 @@ PEOPLE_VIEW = {
 VIEW_TREE = {"regions.view_region", "regions.view_department"}
 CASE_WORK = {"cases.add_case", "cases.view_case"}
 SCREEN = {"dashboard.view_screen", "dashboard.acknowledge_warning"}
+SERVICES_READ = {"services.view_servicelink"}
+SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_craftsman", "services.view_craftsmanorder"}
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.RESIDENT, {"cases.add_case", "regions.view_region"}),
+        (
+            Role.RESIDENT,
+            {"cases.add_case", "regions.view_region"}
+            | SERVICES_READ
+            | {"services.view_craftsman", "services.add_craftsmanorder"},
+        ),
         (
             Role.GRID_WORKER,
             VIEW_TREE
             | CASE_WORK
             | SCREEN
             | PEOPLE_VIEW
-            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"},
+            | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"}
+            | SERVICES_READ,
         ),
         (
             Role.STREET_STAFF,
-            VIEW_TREE | CASE_WORK | SCREEN | PEOPLE_VIEW | {"people.export_person", "people.view_accesslog"},
+            VIEW_TREE
+            | CASE_WORK
+            | SCREEN
+            | PEOPLE_VIEW
+            | {"people.export_person", "people.view_accesslog"}
+            | SERVICES_KEEP
+            | {"services.change_servicelink"},
         ),
-        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK),
+        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
         (
             Role.SYSTEM_ADMIN,
             VIEW_TREE
@@ -78,7 +92,7 @@ def test_clearances_are_never_implied_by_the_system_admin_role():
 
 
 def test_each_app_registers_its_part_of_the_table():
-    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest"]
+    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest", "services"]
 
 
 def test_an_app_registers_one_entry_and_declares_only_its_own_permissions():

@@ -59,6 +59,9 @@ def nav_top_level(html):
 
 HOME_ENTRY = "site:home"
 TREE_AND_MAP = ["regions:tree", "regions:map"]
+# The community-services menu (社区服务): the services app's staff pages.
+SERVICES_COMMUNITY = ["services:manage_craftsmen", "services:manage_orders"]
+SERVICES_DISTRICT = [*SERVICES_COMMUNITY, "services:manage_links"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 
@@ -99,6 +102,7 @@ INBOX = "notifications:inbox"
                 "cases:staff_entry",
                 *TREE_AND_MAP,
                 "accounts:registrations",
+                *SERVICES_COMMUNITY,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -113,6 +117,7 @@ INBOX = "notifications:inbox"
                 *DISPATCH,
                 "cases:staff_entry",
                 *TREE_AND_MAP,
+                *SERVICES_DISTRICT,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
