@@ -23,6 +23,7 @@
   }
   L.control.scale({ imperial: false }).addTo(map);
   var home = L.latLng(config.home[0], config.home[1]);
+  map.setView(home, 15); // a view first: the circle's bounds need the map's projection
   var circle = L.circle(home, { radius: config.within, color: "#0d4ea6", weight: 1.5, fillOpacity: 0.05, interactive: false }).addTo(map);
   L.marker(home, { title: (config.strings && config.strings.home) || "", keyboard: false }).addTo(map);
   var items = document.querySelectorAll("[data-shop]");
