@@ -29,7 +29,7 @@ from civicgrid.services.events import (
     OrderDeclined,
     OrderRated,
 )
-from civicgrid.services.models import Craftsman, CraftsmanOrder, CraftsmanStatus, OrderStatus, ServiceLink
+from civicgrid.services.models import Craftsman, CraftsmanOrder, CraftsmanStatus, OrderStatus
 from civicgrid.services.policy import resident_communities, serves
 
 Action = ObjectChange.Action
@@ -73,8 +73,21 @@ def _require(user, permission, code):
 
 
 @transaction.atomic
-def save_link(user, link, *, region, category, title, guide="", url="", phone="", office="", hours="", order=100,
-              is_published=True):
+def save_link(
+    user,
+    link,
+    *,
+    region,
+    category,
+    title,
+    guide="",
+    url="",
+    phone="",
+    office="",
+    hours="",
+    order=100,
+    is_published=True,
+):
     """Create or update a government-service link kept for `region`'s subtree (a district or a
     street, in the user's scope of services.change_servicelink)."""
     if region is None or region.level not in (Level.DISTRICT, Level.STREET):
@@ -118,8 +131,9 @@ def _account_with_phone(phone, craftsman):
 
 
 @transaction.atomic
-def save_craftsman(user, craftsman, *, name, skills, area, introduction="", availability="", is_available=True,
-                   phone=None):
+def save_craftsman(
+    user, craftsman, *, name, skills, area, introduction="", availability="", is_available=True, phone=None
+):
     """Add or edit a craftsman serving `area`'s subtree (a community, grid or micro-grid in the user's
     scope of services.change_craftsman). The phone is sealed (people.rules) and shown masked; when it
     is the sign-in phone of an account, that account is linked and answers the orders. A new
@@ -230,7 +244,8 @@ def call_craftsman(user, craftsman, *, what, address, preferred_time):
     _tell(
         [craftsman.user_id],
         _("新的上门服务订单"),
-        _("%(what)s（期望时间 %(time)s）") % {"what": what, "time": timezone.localtime(preferred_time).strftime("%m-%d %H:%M")},
+        _("%(what)s（期望时间 %(time)s）")
+        % {"what": what, "time": timezone.localtime(preferred_time).strftime("%m-%d %H:%M")},
         reverse("services:job", args=[order.pk]),
     )
     return order

@@ -22,28 +22,87 @@ CRAFTSMAN_ACCOUNT = ("shifu", "13800000002", "王师傅")
 DEMO_PASSWORD = "Demo@2026"
 
 LINKS = [
-    (LinkCategory.HOUSING_FUND, "住房公积金提取", "https://zzgjj.zhengzhou.gov.cn/",
-     "0371-12329", "郑州住房公积金管理中心二七区管理部", "工作日 9:00–17:00",
-     "租房、购房、退休可申请提取。\n所需材料：身份证、银行卡、租赁合同或购房合同。\n线上：登录公积金网上服务大厅或手机 App 办理。"),
-    (LinkCategory.HOUSING_FUND, "公积金贷款额度试算", "https://zzgjj.zhengzhou.gov.cn/",
-     "0371-12329", "", "", "按缴存余额和缴存年限计算可贷额度，具体以受理审核为准。"),
-    (LinkCategory.MAINTENANCE_FUND, "住宅专项维修资金使用申请", "http://fgj.zhengzhou.gov.cn/",
-     "0371-67180000", "区住房保障和房地产管理局", "工作日 9:00–17:00",
-     "电梯、屋面防水、外墙等共用部位维修可申请使用维修资金。\n流程：业主委员会或物业提出方案 → 业主表决（双三分之二）→ 公示 → 提交申请 → 审核拨付。"),
-    (LinkCategory.SOCIAL_SECURITY, "社保参保证明打印", "https://hrss.henan.gov.cn/",
-     "12333", "区政务服务中心社保窗口", "工作日 9:00–17:00；周六上午",
-     "可在河南社保 App、政务服务网自助打印，或携带身份证到窗口办理。"),
-    (LinkCategory.SOCIAL_SECURITY, "灵活就业人员参保登记", "https://hrss.henan.gov.cn/",
-     "12333", "区政务服务中心社保窗口", "工作日 9:00–17:00", "携带身份证办理，可选择缴费档次，按年或按月缴费。"),
-    (LinkCategory.PENSION, "城乡居民养老保险待遇领取资格认证", "https://hrss.henan.gov.cn/",
-     "12333", "社区党群服务中心", "工作日 8:30–17:30",
-     "每年认证一次。可用手机 App 刷脸认证；行动不便的老人可请网格员上门协助。"),
-    (LinkCategory.PENSION, "高龄津贴申领", "", "0371-68800000", "社区党群服务中心",
-     "工作日 8:30–17:30", "80 周岁以上老人可申领，携带身份证、户口簿、银行卡到社区登记。"),
-    (LinkCategory.MEDICAL, "医保异地就医备案", "https://ylbzj.henan.gov.cn/",
-     "12393", "区医保服务大厅", "工作日 9:00–17:00", "通过国家医保服务平台 App 即可线上备案，即时生效。"),
-    (LinkCategory.CIVIL, "最低生活保障申请", "", "0371-68811111", "街道便民服务中心",
-     "工作日 9:00–17:00", "向户籍所在地街道提出书面申请，社区入户调查、民主评议并公示。"),
+    (
+        LinkCategory.HOUSING_FUND,
+        "住房公积金提取",
+        "https://zzgjj.zhengzhou.gov.cn/",
+        "0371-12329",
+        "郑州住房公积金管理中心二七区管理部",
+        "工作日 9:00–17:00",
+        "租房、购房、退休可申请提取。\n所需材料：身份证、银行卡、租赁合同或购房合同。\n线上：登录公积金网上服务大厅或手机 App 办理。",
+    ),
+    (
+        LinkCategory.HOUSING_FUND,
+        "公积金贷款额度试算",
+        "https://zzgjj.zhengzhou.gov.cn/",
+        "0371-12329",
+        "",
+        "",
+        "按缴存余额和缴存年限计算可贷额度，具体以受理审核为准。",
+    ),
+    (
+        LinkCategory.MAINTENANCE_FUND,
+        "住宅专项维修资金使用申请",
+        "http://fgj.zhengzhou.gov.cn/",
+        "0371-67180000",
+        "区住房保障和房地产管理局",
+        "工作日 9:00–17:00",
+        "电梯、屋面防水、外墙等共用部位维修可申请使用维修资金。\n流程：业主委员会或物业提出方案 → 业主表决（双三分之二）→ 公示 → 提交申请 → 审核拨付。",
+    ),
+    (
+        LinkCategory.SOCIAL_SECURITY,
+        "社保参保证明打印",
+        "https://hrss.henan.gov.cn/",
+        "12333",
+        "区政务服务中心社保窗口",
+        "工作日 9:00–17:00；周六上午",
+        "可在河南社保 App、政务服务网自助打印，或携带身份证到窗口办理。",
+    ),
+    (
+        LinkCategory.SOCIAL_SECURITY,
+        "灵活就业人员参保登记",
+        "https://hrss.henan.gov.cn/",
+        "12333",
+        "区政务服务中心社保窗口",
+        "工作日 9:00–17:00",
+        "携带身份证办理，可选择缴费档次，按年或按月缴费。",
+    ),
+    (
+        LinkCategory.PENSION,
+        "城乡居民养老保险待遇领取资格认证",
+        "https://hrss.henan.gov.cn/",
+        "12333",
+        "社区党群服务中心",
+        "工作日 8:30–17:30",
+        "每年认证一次。可用手机 App 刷脸认证；行动不便的老人可请网格员上门协助。",
+    ),
+    (
+        LinkCategory.PENSION,
+        "高龄津贴申领",
+        "",
+        "0371-68800000",
+        "社区党群服务中心",
+        "工作日 8:30–17:30",
+        "80 周岁以上老人可申领，携带身份证、户口簿、银行卡到社区登记。",
+    ),
+    (
+        LinkCategory.MEDICAL,
+        "医保异地就医备案",
+        "https://ylbzj.henan.gov.cn/",
+        "12393",
+        "区医保服务大厅",
+        "工作日 9:00–17:00",
+        "通过国家医保服务平台 App 即可线上备案，即时生效。",
+    ),
+    (
+        LinkCategory.CIVIL,
+        "最低生活保障申请",
+        "",
+        "0371-68811111",
+        "街道便民服务中心",
+        "工作日 9:00–17:00",
+        "向户籍所在地街道提出书面申请，社区入户调查、民主评议并公示。",
+    ),
     (LinkCategory.OTHER, "水电气报修与缴费", "", "96166", "", "全天", "供水 96166；供电 95598；燃气 96677。"),
 ]
 
@@ -97,8 +156,17 @@ def seed_demo(run):
 
     for i, (category, title, url, phone, office, hours, guide) in enumerate(LINKS):
         actions.save_link(
-            admin, ServiceLink(), region=district, category=category, title=title, guide=guide, url=url,
-            phone=phone, office=office, hours=hours, order=(i + 1) * 10,
+            admin,
+            ServiceLink(),
+            region=district,
+            category=category,
+            title=title,
+            guide=guide,
+            url=url,
+            phone=phone,
+            office=office,
+            hours=hours,
+            order=(i + 1) * 10,
         )
 
     username, phone, name = CRAFTSMAN_ACCOUNT
@@ -111,8 +179,14 @@ def seed_demo(run):
     for i, (person, skills, intro, availability, available) in enumerate(CRAFTSMEN):
         grid = _first_child(community) if i % 2 else community
         craftsman = actions.save_craftsman(
-            shequ, Craftsman(), name=person, skills=skills, area=grid or community, introduction=intro,
-            availability=availability, is_available=available,
+            shequ,
+            Craftsman(),
+            name=person,
+            skills=skills,
+            area=grid or community,
+            introduction=intro,
+            availability=availability,
+            is_available=available,
             phone=phone if i == 0 else f"1370000{i:04d}",
         )
         if i < len(CRAFTSMEN) - 1:
@@ -124,8 +198,16 @@ def seed_demo(run):
         if staff is None:
             continue
         for person, skills, intro, availability, available in CRAFTSMEN[:2]:
-            c = actions.save_craftsman(staff, Craftsman(), name=person, skills=skills, area=other,
-                                       introduction=intro, availability=availability, is_available=available)
+            c = actions.save_craftsman(
+                staff,
+                Craftsman(),
+                name=person,
+                skills=skills,
+                area=other,
+                introduction=intro,
+                availability=availability,
+                is_available=available,
+            )
             actions.set_craftsman_status(staff, c, CraftsmanStatus.VERIFIED)
 
     orders = 0

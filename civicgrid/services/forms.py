@@ -55,7 +55,10 @@ class CraftsmanForm(Form):
 
 class CallForm(Form):
     what = forms.CharField(
-        label=_("需要做什么"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("例如：厨房水龙头漏水")
+        label=_("需要做什么"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：厨房水龙头漏水"),
     )
     address = forms.CharField(label=_("上门地址"), max_length=200)
     preferred_time = forms.DateTimeField(

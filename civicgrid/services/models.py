@@ -77,9 +77,7 @@ class Craftsman(ScopedModel, ChoiceLabels):
     introduction = models.CharField(_("简介"), max_length=300, blank=True)
     availability = models.CharField(_("服务时间"), max_length=100, blank=True)
     is_available = models.BooleanField(_("接单中"), default=True)
-    area = models.ForeignKey(
-        "regions.Region", verbose_name=_("服务区域"), on_delete=models.PROTECT, related_name="+"
-    )
+    area = models.ForeignKey("regions.Region", verbose_name=_("服务区域"), on_delete=models.PROTECT, related_name="+")
     phone_enc = models.TextField(_("联系电话（密文）"), blank=True)
     phone_hash = models.CharField(_("联系电话（检索摘要）"), max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)

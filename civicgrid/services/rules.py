@@ -72,7 +72,7 @@ def clean_preferred_time(value, now=None):
 
 
 def skills_value(codes):
-    """",plumbing,locks," from the chosen skill codes (at least one, each known)."""
+    """ ",plumbing,locks," from the chosen skill codes (at least one, each known)."""
     from civicgrid.services.models import Skill
 
     known = set(Skill.values)

@@ -5,8 +5,8 @@ there. Out of scope, or without the permission: 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -137,7 +137,9 @@ def craftsman_status(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("services:manage_craftsmen")
-    messages.success(request, _("%(name)s：%(status)s") % {"name": person.name, "status": CraftsmanStatus(status).label})
+    messages.success(
+        request, _("%(name)s：%(status)s") % {"name": person.name, "status": CraftsmanStatus(status).label}
+    )
     return redirect("services:manage_craftsmen")
 
 
@@ -161,4 +163,3 @@ def _holds_orders(user):
 
     codes = scope_codes(user, "services.view_craftsmanorder")
     return codes is None or bool(codes)
-

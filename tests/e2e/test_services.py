@@ -41,16 +41,33 @@ def town(settings):
             staff, Enterprise(), name=name, grid=grid, building=building, industry="零售", phone=""
         )
     actions.save_link(
-        admin, ServiceLink(), region=tree["D"], category="housing_fund", title="住房公积金提取",
-        url="https://gjj.example.gov.cn/", guide="租房、购房可申请提取。", phone="12329",
+        admin,
+        ServiceLink(),
+        region=tree["D"],
+        category="housing_fund",
+        title="住房公积金提取",
+        url="https://gjj.example.gov.cn/",
+        guide="租房、购房可申请提取。",
+        phone="12329",
     )
     craftsman = actions.save_craftsman(
-        staff, Craftsman(), name="王师傅", skills=["plumbing", "drains"], area=community, availability="每天",
+        staff,
+        Craftsman(),
+        name="王师傅",
+        skills=["plumbing", "drains"],
+        area=community,
+        availability="每天",
         phone="13800000021",
     )
     actions.set_craftsman_status(staff, craftsman, CraftsmanStatus.VERIFIED)
-    return {"tree": tree, "resident": resident, "worker": worker, "street": street, "staff": staff,
-            "craftsman": craftsman}
+    return {
+        "tree": tree,
+        "resident": resident,
+        "worker": worker,
+        "street": street,
+        "staff": staff,
+        "craftsman": craftsman,
+    }
 
 
 def test_a_resident_finds_shops_and_calls_a_craftsman_who_answers_on_a_phone(new_page, login, town):
@@ -68,7 +85,9 @@ def test_a_resident_finds_shops_and_calls_a_craftsman_who_answers_on_a_phone(new
     assert page.get_attribute("#nearby-map", "data-markers") == "3"
     names = page.locator("#shop-list .shop-name").all_inner_texts()
     assert names == ["老王五金", "好邻居便利店", "社区药房"]
-    metres = [int(m) for m in page.locator("#shop-list .shop-distance").evaluate_all("e => e.map(x => x.dataset.metres)")]
+    metres = [
+        int(m) for m in page.locator("#shop-list .shop-distance").evaluate_all("e => e.map(x => x.dataset.metres)")
+    ]
     assert metres == sorted(metres) and 100 < metres[0] < 140
     assert "幸福里3号楼" in page.locator(".page-subtitle").inner_text()
     page.select_option("#within", "500")

@@ -92,7 +92,14 @@ def test_clearances_are_never_implied_by_the_system_admin_role():
 
 
 def test_each_app_registers_its_part_of_the_table():
-    assert [entry.app for entry in roles.REGISTRY] == ["accounts", "cases", "people", "dashboard", "suggest", "services"]
+    assert [entry.app for entry in roles.REGISTRY] == [
+        "accounts",
+        "cases",
+        "people",
+        "dashboard",
+        "suggest",
+        "services",
+    ]
 
 
 def test_an_app_registers_one_entry_and_declares_only_its_own_permissions():

@@ -41,5 +41,6 @@ def world(db):
     craftsman = _craftsman(u.community, a, "王师傅", "13800000021", ("plumbing", "drains"))
     craftsman2 = _craftsman(u.community, tree["S1C1G1"], "李师傅", "13800000022", ("appliance",))
     craftsman_b = _craftsman(u.community_b, b, "赵师傅", "13700000033")
-    return SimpleNamespace(tree=tree, a=a, b=b, users=u, craftsman=craftsman, craftsman2=craftsman2,
-                           craftsman_b=craftsman_b)
+    return SimpleNamespace(
+        tree=tree, a=a, b=b, users=u, craftsman=craftsman, craftsman2=craftsman2, craftsman_b=craftsman_b
+    )

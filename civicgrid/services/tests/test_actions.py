@@ -43,7 +43,13 @@ def order(world, resident=None, craftsman=None):
 
 
 def link_fields(world, **extra):
-    return {"region": world.tree["D"], "category": "housing_fund", "title": "公积金提取", "url": "https://gjj.example.gov.cn/", **extra}
+    return {
+        "region": world.tree["D"],
+        "category": "housing_fund",
+        "title": "公积金提取",
+        "url": "https://gjj.example.gov.cn/",
+        **extra,
+    }
 
 
 # --- The directory ----------------------------------------------------------------------------------
@@ -177,7 +183,12 @@ def test_the_whole_order_tells_the_craftsman_and_the_resident(world, heard):
     assert world.craftsman.average_rating == 4.0
     kinds = [type(e).__name__ for e in heard]
     assert kinds.count("MessageSent") == 4
-    assert [k for k in kinds if k != "MessageSent"] == ["CraftsmanOrdered", "OrderAccepted", "OrderCompleted", "OrderRated"]
+    assert [k for k in kinds if k != "MessageSent"] == [
+        "CraftsmanOrdered",
+        "OrderAccepted",
+        "OrderCompleted",
+        "OrderRated",
+    ]
     told = [e.user_ids for e in heard if isinstance(e, events.MessageSent)]
     assert told == [(u.worker.pk,), (u.resident.pk,), (u.resident.pk,), (u.worker.pk,)]
     assert ObjectChange.objects.filter(object_id=str(o.pk), content_type__model="craftsmanorder").count() == 4

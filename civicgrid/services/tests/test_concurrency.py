@@ -55,13 +55,20 @@ def race(monkeypatch, *attempts):
 
 def test_accept_and_cancel_at_once_exactly_one_wins(transactional_db, world, monkeypatch):
     order = actions.call_craftsman(
-        world.users.resident, world.craftsman, what="修水管", address="1号楼",
+        world.users.resident,
+        world.craftsman,
+        what="修水管",
+        address="1号楼",
         preferred_time=timezone.now() + timedelta(days=1),
     )
     results = race(
         monkeypatch,
-        lambda: actions.accept_order(world.users.worker, CraftsmanOrder.objects.select_related("craftsman").get(pk=order.pk)),
-        lambda: actions.cancel_order(world.users.resident, CraftsmanOrder.objects.select_related("craftsman").get(pk=order.pk)),
+        lambda: actions.accept_order(
+            world.users.worker, CraftsmanOrder.objects.select_related("craftsman").get(pk=order.pk)
+        ),
+        lambda: actions.cancel_order(
+            world.users.resident, CraftsmanOrder.objects.select_related("craftsman").get(pk=order.pk)
+        ),
     )
     won = [r for r in results if isinstance(r, CraftsmanOrder)]
     lost = [r for r in results if isinstance(r, actions.OrderMoved)]
@@ -73,7 +80,10 @@ def test_accept_and_cancel_at_once_exactly_one_wins(transactional_db, world, mon
 
 def test_two_ratings_at_once_count_once(transactional_db, world, monkeypatch):
     order = actions.call_craftsman(
-        world.users.resident, world.craftsman, what="修水管", address="1号楼",
+        world.users.resident,
+        world.craftsman,
+        what="修水管",
+        address="1号楼",
         preferred_time=timezone.now() + timedelta(days=1),
     )
     order = actions.complete_order(world.users.worker, actions.accept_order(world.users.worker, order))

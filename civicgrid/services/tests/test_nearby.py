@@ -17,8 +17,14 @@ def shop(world, name, lon, lat, kind="merchant", industry="零售", code=None):
     grid = world.tree["S1C1G1M1"]
     building = make_building(grid, code=code or f"SHOP-{name}", lon=lon, lat=lat, floors=1, per_floor=1)
     return people_actions.save_enterprise(
-        world.users.community, Enterprise(), name=name, grid=world.tree["S1C1G1"], building=building, kind=kind,
-        industry=industry, phone="",
+        world.users.community,
+        Enterprise(),
+        name=name,
+        grid=world.tree["S1C1G1"],
+        building=building,
+        kind=kind,
+        industry=industry,
+        phone="",
     )
 
 
@@ -56,8 +62,13 @@ def test_the_shop_list_shows_no_contact_data(client, world):
     add_person(world.users.community, home.houses.first(), name="居民甲", phone="13800000011")
     building = make_building(grid, code="S1", lon=113.611, lat=34.71, floors=1, per_floor=1)
     people_actions.save_enterprise(
-        world.users.community, Enterprise(), name="<b>好邻居</b>便利店", grid=world.tree["S1C1G1"], building=building,
-        contact="店主老张", phone="13912345678",
+        world.users.community,
+        Enterprise(),
+        name="<b>好邻居</b>便利店",
+        grid=world.tree["S1C1G1"],
+        building=building,
+        contact="店主老张",
+        phone="13912345678",
     )
     client.force_login(world.users.resident)
     page = client.get("/services/nearby/").content.decode()

@@ -18,7 +18,10 @@ def client_for(client, user):
 
 def call(world):
     return actions.call_craftsman(
-        world.users.resident, world.craftsman, what="水龙头漏水", address="1号楼101",
+        world.users.resident,
+        world.craftsman,
+        what="水龙头漏水",
+        address="1号楼101",
         preferred_time=timezone.now() + timedelta(days=1),
     )
 
@@ -102,8 +105,14 @@ def test_the_craftsman_answers_on_the_page_and_the_resident_rates(client, world)
 
 def test_staff_add_a_link_and_a_javascript_link_is_refused_on_the_page(client, world):
     c = client_for(client, world.users.street)
-    data = {"region": world.tree["S1"].pk, "category": "pension", "title": "养老金认证", "order": 10,
-            "is_published": "on", "url": "javascript:alert(1)"}
+    data = {
+        "region": world.tree["S1"].pk,
+        "category": "pension",
+        "title": "养老金认证",
+        "order": 10,
+        "is_published": "on",
+        "url": "javascript:alert(1)",
+    }
     response = c.post(reverse("services:link_add"), data)
     assert response.status_code == 400 and "http" in response.content.decode()
     assert not ServiceLink.objects.exists()
@@ -123,8 +132,13 @@ def test_community_staff_cannot_reach_the_directory_pages(client, world):
 
 def test_staff_add_verify_and_suspend_a_craftsman(client, world):
     c = client_for(client, world.users.community)
-    data = {"name": "钱师傅", "area": world.a.pk, "skills": ["locks", "carpentry"], "is_available": "on",
-            "phone": "139 0000 1111"}
+    data = {
+        "name": "钱师傅",
+        "area": world.a.pk,
+        "skills": ["locks", "carpentry"],
+        "is_available": "on",
+        "phone": "139 0000 1111",
+    }
     assert c.post(reverse("services:craftsman_add"), data).status_code == 302
     from civicgrid.services.models import Craftsman
 
@@ -145,8 +159,14 @@ def test_every_resident_page_opens(client, world):
     order = call(world)
     link = actions.save_link(world.users.admin, ServiceLink(), region=world.tree["D"], category="pension", title="认证")
     c = client_for(client, world.users.resident)
-    for name, args in [("home", []), ("link", [link.pk]), ("nearby", []), ("craftsmen", []),
-                       ("my_orders", []), ("my_order", [order.pk])]:
+    for name, args in [
+        ("home", []),
+        ("link", [link.pk]),
+        ("nearby", []),
+        ("craftsmen", []),
+        ("my_orders", []),
+        ("my_order", [order.pk]),
+    ]:
         assert c.get(reverse(f"services:{name}", args=args)).status_code == 200, name
     assert c.get(reverse("services:craftsmen") + "?skill=<script>").status_code == 200
     assert c.get(reverse("services:nearby") + "?within=99999&kind=x&industry=%E2%80%AE").status_code == 200

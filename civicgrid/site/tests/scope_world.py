@@ -166,7 +166,12 @@ def _side(tree, cats, side, users, staff):
     # own, none of the walking users), an order of the side's resident waiting for an answer and a
     # finished one waiting for the rating.
     o.service_link = services_actions.save_link(
-        street, ServiceLink(), region=n.S, category="pension", title=f"{side} 养老金认证", url="https://hrss.example.gov.cn/"
+        street,
+        ServiceLink(),
+        region=n.S,
+        category="pension",
+        title=f"{side} 养老金认证",
+        url="https://hrss.example.gov.cn/",
     )
     phone = f"1360000{'1' if side == 'A' else '2'}000"
     o.craftsman_account = make_user(f"craftsman_{side}", Role.RESIDENT, region=n.C, phone=phone)
