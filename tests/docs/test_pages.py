@@ -57,6 +57,10 @@ NOT_PAGES = {
     "people:import_errors": "a rejected import's error list download (Excel)",
     "dashboard:acknowledge": "the wall screen's acknowledge button (POST)",
     "dashboard:task_done": "the wall screen's task button (POST)",
+    "services:order_cancel": "the 取消订单 button's POST target on an order page",
+    "services:order_rate": "the rating form's POST target on an order page",
+    "services:job_step": "the craftsman's 接单/婉拒/已完成 buttons' POST target",
+    "services:craftsman_status": "the 核实/暂停 buttons' POST target on 能工巧匠管理",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")
