@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from civicgrid.accounts.actions import create_user, grant_role
+from civicgrid.accounts.demo import DEMO_PASSWORD
 from civicgrid.accounts.models import Role, RoleAssignment
 from civicgrid.core.scoping import subtree_q
 from civicgrid.people import actions as people_actions
@@ -19,7 +20,7 @@ from civicgrid.services import actions
 from civicgrid.services.models import Craftsman, CraftsmanStatus, LinkCategory, ServiceLink
 
 CRAFTSMAN_ACCOUNT = ("shifu", "13800000002", "王师傅")
-DEMO_PASSWORD = "Demo@2026"
+
 
 LINKS = [
     (

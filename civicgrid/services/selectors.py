@@ -17,7 +17,10 @@ from civicgrid.services.models import Craftsman, CraftsmanOrder, CraftsmanStatus
 from civicgrid.services.policy import prefixes, resident_communities
 
 EARTH_RADIUS_M = 6_371_008.8
-METRES_PER_DEGREE = 111_320.0
+# Metres per degree of latitude on the haversine's sphere; the box is 1 % wider than the circle so that
+# no shop on its rim falls outside it (the exact distance decides).
+METRES_PER_DEGREE = 2 * math.pi * EARTH_RADIUS_M / 360
+BOX_MARGIN = 1.01
 WALK_CHOICES = (500, 1000, 2000)
 
 
@@ -180,8 +183,12 @@ def shops_near(lon, lat, metres=None, kind=""):
     metres = metres or settings.SERVICES_WALK_METRES
     if kind and kind not in EnterpriseKind.values:
         kind = ""
-    dlat = metres / METRES_PER_DEGREE
-    dlon = metres / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    dlat = metres * BOX_MARGIN / METRES_PER_DEGREE
+    dlon = (
+        metres
+        * BOX_MARGIN
+        / (METRES_PER_DEGREE * max(math.cos(math.radians(lat + (dlat if lat >= 0 else -dlat))), 0.01))
+    )
     rows = people_selectors.public_enterprises_in_box(lon - dlon, lat - dlat, lon + dlon, lat + dlat, kind=kind)
     labels = dict(EnterpriseKind.choices)
     shops = []
