@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "civicgrid.activities",
     "civicgrid.notices",
     "civicgrid.consult",
+    "civicgrid.services",
     "rest_framework.authtoken",
     "civicgrid.api",
     "civicgrid.dashboard",
@@ -364,6 +365,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # tile server, e.g. http://tiles.example.gov/{z}/{x}/{y}.png
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# 便民服务: how far (metres) the shops near a resident's home are listed by default (docs/configuration.md).
+SERVICES_WALK_METRES = env_int("SERVICES_WALK_METRES", 1000)
 # How often (seconds) a process checks whether boundaries changed elsewhere before locate().
 LOCATE_REFRESH_SECONDS = env_int("LOCATE_REFRESH_SECONDS", 10)
 # Tolerance (metres) for "child inside parent" when boundaries are imported.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("activities/", include("civicgrid.activities.urls")),
     path("notices/", include("civicgrid.notices.urls")),
     path("consult/", include("civicgrid.consult.urls")),
+    path("services/", include("civicgrid.services.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("civicgrid.api.urls")),

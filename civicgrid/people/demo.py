@@ -299,13 +299,21 @@ def seed_people(district, scale="small", seed=2026, stdout=None, grids=None):
     )
     enterprises = []
     shops = ["便利店", "理发店", "早餐店", "药店", "五金店", "快递驿站", "餐馆", "培训机构"]
+    # Each stands in one of its grid's buildings (the first, mixed-use one first): the services app
+    # lists the shops within walking distance of a resident's home by the building's position.
+    grid_buildings = {}
+    for building in buildings:
+        grid_buildings.setdefault(building.code.rsplit("-B", 1)[0], []).append(building)
     for grid in grids:
+        standing = grid_buildings.get(grid.code) or [None]
         for k in range(2):
             enterprises.append(
                 Enterprise(
                     name=f"{grid.name}{rng.choice(shops)}{k + 1}",
                     kind=EnterpriseKind.MERCHANT if k else EnterpriseKind.ENTERPRISE,
                     grid=grid,
+                    building=standing[0] if k == 0 else rng.choice(standing),
+                    address=f"{grid.name}{k + 1}号铺",
                     region_code=grid.code,
                     industry=rng.choice(["零售", "餐饮", "服务", "教育"]),
                     contact=person_name(rng),

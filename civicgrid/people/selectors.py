@@ -20,6 +20,7 @@ from civicgrid.people import rules
 from civicgrid.people.models import (
     Building,
     Compound,
+    Enterprise,
     House,
     Household,
     Person,
@@ -447,3 +448,45 @@ def resident_identity(user, region_code, compound_id=None, today=None):
         and (today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))) >= ADULT_AGE
     )
     return ResidentIdentity(row[0], row[1], adult)
+
+
+def home_of(phone, community_code):
+    """Where a resident account lives, for the services near their home: the current house of the
+    person in `community_code`'s subtree whose phone (by its keyed hash) is the account's, as
+    {"lon", "lat", "address"} (lon/lat None when the building has no position), or None when base
+    data knows no such person. Only the place is returned, never anything about the person."""
+    digest = rules.phone_hash(phone) if phone else ""
+    if not digest or not community_code:
+        return None
+    person = (
+        Person.objects.filter(phone_hash=digest, house__isnull=False, moved_out_at__isnull=True)
+        .filter(subtree_q("region_code", [community_code]))
+        .select_related("house__building__compound", "house__unit")
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        return None
+    house, building = person.house, person.house.building
+    parts = [building.compound.name if building.compound_id else "", building.name]
+    if house.unit_id:
+        parts.append(f"{house.unit.number}单元")
+    parts.append(f"{house.number}室")
+    return {"lon": building.lon, "lat": building.lat, "address": " ".join(p for p in parts if p)}
+
+
+def public_enterprises_in_box(west, south, east, north, kind="", limit=2000):
+    """The merchants and enterprises whose building stands inside the box, as a resident's
+    convenience circle shows them (services app): name, kind, industry, address and position only,
+    the facts on the shop sign. Deliberately not restricted to a base-data scope (a resident has
+    none) and never the contact person or phone."""
+    rows = Enterprise.objects.filter(
+        building__lon__gte=west, building__lon__lte=east, building__lat__gte=south, building__lat__lte=north
+    )
+    if kind:
+        rows = rows.filter(kind=kind)
+    return list(
+        rows.order_by("pk").values("pk", "name", "kind", "industry", "address", "building__lon", "building__lat")[
+            :limit
+        ]
+    )

@@ -88,6 +88,10 @@ NOT_PAGES = {
     "consult:meeting_minutes": "the 保存纪要 form's POST target",
     "consult:meeting_decision": "the 记录决定 form's POST target",
     "consult:decision_close": "a decision's 办结 button's POST target",
+    "services:order_cancel": "the 取消订单 button's POST target on an order page",
+    "services:order_rate": "the rating form's POST target on an order page",
+    "services:job_step": "the craftsman's 接单/婉拒/已完成 buttons' POST target",
+    "services:craftsman_status": "the 核实/暂停 buttons' POST target on 能工巧匠管理",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

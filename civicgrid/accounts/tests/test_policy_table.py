@@ -42,12 +42,19 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
     "consult.add_meeting",
     "consult.change_meeting",
 }
+SERVICES_READ = {"services.view_servicelink"}
+SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_craftsman", "services.view_craftsmanorder"}
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.RESIDENT, {"cases.add_case", "regions.view_region", "consult.view_poll"}),
+        (
+            Role.RESIDENT,
+            {"cases.add_case", "regions.view_region", "consult.view_poll"}
+            | SERVICES_READ
+            | {"services.view_craftsman", "services.add_craftsmanorder"},
+        ),
         (
             Role.GRID_WORKER,
             VIEW_TREE
@@ -55,7 +62,8 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
             | SCREEN
             | PEOPLE_VIEW
             | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"}
-            | NOTICES_WRITE,
+            | NOTICES_WRITE
+            | SERVICES_READ,
         ),
         (
             Role.STREET_STAFF,
@@ -66,9 +74,11 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
             | ACTIVITIES
             | {"people.export_person", "people.view_accesslog"}
             | NOTICES_WRITE
-            | CONSULT,
+            | CONSULT
+            | SERVICES_KEEP
+            | {"services.change_servicelink"},
         ),
-        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK),
+        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
         (
             Role.SYSTEM_ADMIN,
             VIEW_TREE
@@ -114,6 +124,7 @@ def test_each_app_registers_its_part_of_the_table():
         "activities",
         "notices",
         "consult",
+        "services",
     ]
 
 

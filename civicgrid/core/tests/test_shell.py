@@ -59,6 +59,9 @@ def nav_top_level(html):
 
 HOME_ENTRY = "site:home"
 TREE_AND_MAP = ["regions:tree", "regions:map"]
+# The community-services menu (社区服务): the services app's staff pages.
+SERVICES_COMMUNITY = ["services:manage_craftsmen", "services:manage_orders"]
+SERVICES_DISTRICT = [*SERVICES_COMMUNITY, "services:manage_links"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
@@ -113,6 +116,7 @@ NOTICES = "notices:staff_list"
                 *TREE_AND_MAP,
                 "accounts:registrations",
                 *COMMUNITY,
+                *SERVICES_COMMUNITY,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -128,6 +132,7 @@ NOTICES = "notices:staff_list"
                 "cases:staff_entry",
                 *TREE_AND_MAP,
                 *COMMUNITY,
+                *SERVICES_DISTRICT,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",

@@ -19,7 +19,7 @@ The roles: the eight person roles (signed in through the session) on A, and — 
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from civicgrid.cases.tests.media_files import jpeg
 
@@ -129,6 +129,7 @@ def version(attr):
 
 
 TODAY = date.today().isoformat()
+SOON = (datetime.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
 
 
 # --- Form payloads (each names the side's own place) ------------------------------------------------
@@ -595,6 +596,68 @@ URLS = {
     "notices:pin": View(obj("notice"), post=NOTICE_WRITE_POST),
     "notices:unpin": View(obj("notice"), post=E("404 404", community="302? 404", street="302? 404", admin="302? 404")),
     "notices:remind": View(obj("notice"), post=NOTICE_WRITE_POST),
+    # --- 便民服务 (services) ---
+    # The directory: every role reads the links kept at or above its place (A's street's link); street
+    # staff and system admins keep it. Residents call craftsmen serving their community; community and
+    # street staff keep the craftsmen and see the orders of their subtree. No walking user is a
+    # craftsman: the craftsman's own pages (jobs) answer everyone 404 (services/tests/test_pages.py
+    # walks them with the linked account).
+    "services:home": View(get=EVERYONE),
+    "services:link": View(obj("service_link"), get=E("200 404")),
+    "services:nearby": View(get=E("404", resident="200", admin="200")),  # admin: no home, an empty page
+    "services:craftsmen": View(
+        get=E("404", resident="200", community="200", street="200", admin="200"),
+        marker=lambda w, s: f"{s}师傅",
+    ),
+    "services:craftsman": View(
+        obj("craftsman"),
+        get=E("404 404", resident="200 404", community="200 404", street="200 404", admin="200 404"),
+        post=E("404 404", resident="302 404"),
+        data=lambda w, s, r: {"what": "马桶漏水", "address": "1号楼", "preferred_time": SOON},
+    ),
+    "services:my_orders": View(get=E("404", resident="200", admin="200")),
+    "services:my_order": View(obj("order"), get=E("404 404", resident="200 404")),
+    "services:order_cancel": View(obj("order"), post=E("404 404", resident="302 404")),
+    "services:order_rate": View(
+        obj("done_order"), post=E("404 404", resident="302 404"), data={"rating": "4", "comment": "好"}
+    ),
+    "services:jobs": View(get=E("404")),
+    "services:job": View(obj("order"), get=E("404 404")),
+    "services:job_step": View(obj("order", step="accept"), post=E("404 404")),
+    "services:manage_links": View(get=E("404", street="200", admin="200"), marker=lambda w, s: f"{s} 养老金认证"),
+    "services:link_add": View(
+        get=E("404", street="200", admin="200"),
+        post=E("404 404", street="302 400", admin="302 400"),
+        data=lambda w, s, r: {"region": w.sides[s].nodes.S.pk, "category": "pension", "title": "新指南", "order": 1},
+    ),
+    "services:link_edit": View(
+        obj("service_link"),
+        get=E("404 404", street="200 404", admin="200 404"),
+        post=E("404 404", street="302 404", admin="302 404"),
+        data=lambda w, s, r: {"region": w.sides["A"].nodes.S.pk, "category": "pension", "title": "改名", "order": 1},
+    ),
+    "services:manage_craftsmen": View(
+        get=E("404", community="200", street="200", admin="200"), marker=lambda w, s: f"{s}师傅"
+    ),
+    "services:craftsman_add": View(
+        get=E("404", community="200", street="200", admin="200"),
+        post=E("404 404", community="302 400", street="302 400", admin="302 400"),
+        data=lambda w, s, r: {"name": "新师傅", "area": w.sides[s].nodes.C.pk, "skills": ["locks"]},
+    ),
+    "services:craftsman_edit": View(
+        obj("craftsman"),
+        get=E("404 404", community="200 404", street="200 404", admin="200 404"),
+        post=E("404 404", community="302 404", street="302 404", admin="302 404"),
+        data=lambda w, s, r: {"name": "改名师傅", "area": w.sides["A"].nodes.C.pk, "skills": ["locks"]},
+    ),
+    "services:craftsman_status": View(
+        obj("craftsman"),
+        post=E("404 404", community="302 404", street="302 404", admin="302 404"),
+        data={"status": "suspended"},
+    ),
+    "services:manage_orders": View(
+        get=E("404", community="200", street="200", admin="200"), marker=lambda w, s: f"{s} 水管漏水"
+    ),
     "dashboard:screen": View(query("G"), get=SCREEN),
     "dashboard:summary": View(query("G"), get=SCREEN),
     "dashboard:trend": View(query("G"), get=SCREEN),

@@ -36,6 +36,8 @@ from civicgrid.people.models import Compound, Enterprise, ImportRun, PropertyCom
 from civicgrid.people.testing import add_person, make_building, make_id_number
 from civicgrid.regions import locator
 from civicgrid.regions.models import Department, DepartmentKind
+from civicgrid.services import actions as services_actions
+from civicgrid.services.models import Craftsman, ServiceLink
 from civicgrid.testing import build_tree, make_user
 
 # The eight person roles, by their short names in the table (scope_table.ROLES), and where each
@@ -160,6 +162,33 @@ def _side(tree, cats, side, users, staff):
         phone=f"1370000{'1' if side == 'A' else '2'}234", password="Reg@2026pass", name=f"{side}申请人", community=n.C
     )
     o.resident = resident
+
+    # 便民服务: the street's service guide, the community's craftsman (linked to an account of their
+    # own, none of the walking users), an order of the side's resident waiting for an answer and a
+    # finished one waiting for the rating.
+    o.service_link = services_actions.save_link(
+        street,
+        ServiceLink(),
+        region=n.S,
+        category="pension",
+        title=f"{side} 养老金认证",
+        url="https://hrss.example.gov.cn/",
+    )
+    phone = f"1360000{'1' if side == 'A' else '2'}000"
+    o.craftsman_account = make_user(f"craftsman_{side}", Role.RESIDENT, region=n.C, phone=phone)
+    o.craftsman = services_actions.save_craftsman(
+        community, Craftsman(), name=f"{side}师傅", skills=["plumbing"], area=n.C, phone=phone
+    )
+    o.craftsman = services_actions.set_craftsman_status(community, o.craftsman, "verified")
+    soon = timezone.now() + timedelta(days=1)
+    o.order = services_actions.call_craftsman(
+        resident, o.craftsman, what=f"{side} 水管漏水", address=f"{side} 1号楼", preferred_time=soon
+    )
+    done = services_actions.call_craftsman(
+        resident, o.craftsman, what=f"{side} 灯不亮", address=f"{side} 1号楼", preferred_time=soon
+    )
+    done = services_actions.accept_order(o.craftsman_account, done)
+    o.done_order = services_actions.complete_order(o.craftsman_account, done)
 
     # The command screen: an open warning on the grid with a task.
     rule = WarningRule.objects.create(name=f"{side} 规则", kind=RuleKind.GRID_OPEN, action=RuleAction.TASK)

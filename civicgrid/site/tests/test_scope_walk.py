@@ -44,6 +44,7 @@ SNAPSHOT_APPS = (
     "activities",
     "notices",
     "consult",
+    "services",
 )
 # Bookkeeping of the request itself, not of its object: when a key was last used, a user last signed in.
 IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}, "accounts.User": {"last_login"}}
@@ -181,6 +182,9 @@ ROW_MODELS = (
     "dashboard.WarningFiring",
     "dashboard.Task",
     "api.ApiKey",
+    "services.ServiceLink",
+    "services.Craftsman",
+    "services.CraftsmanOrder",
 )
 
 
