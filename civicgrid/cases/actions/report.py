@@ -102,7 +102,11 @@ def _seen_before(user, source, submission_key, coords, at):
         and row.reported_at > at - window
     ]
     earlier = next(
-        (row for row in rows if submission_key and row.entered_by_id == user.pk and row.submission_key == submission_key),
+        (
+            row
+            for row in rows
+            if submission_key and row.entered_by_id == user.pk and row.submission_key == submission_key
+        ),
         None,
     )
     return _Seen(nearby, mine, earlier)
