@@ -24,7 +24,7 @@ from django.db.models import F
 from civicgrid.cases import actions as case_actions
 from civicgrid.cases import moderation, picker
 from civicgrid.cases.models import Case, Category
-from civicgrid.core import background
+from civicgrid.core import background, events
 from civicgrid.suggest import urgency
 from civicgrid.suggest.models import CategoryCorrection, SuggestionRecord
 
@@ -84,7 +84,8 @@ def predict(text):
 def on_reported(event):
     """In the transaction of a new case: the board hold (no query unless the words call for one).
     The suggestion record and the urgency check follow after the commit (after_report): neither
-    must hold up the report, and the case is there whatever they find."""
+    must hold up the report, and the case is there whatever they find. A quiet load of history
+    (core.events.quiet: the demo) records the suggestion at once and raises nothing."""
     case = event.case
     if case is None:
         return
@@ -92,6 +93,10 @@ def on_reported(event):
         found = urgency.moderation_reasons(case_text(case))
         if found:
             moderation.hold_case(case, found)
+    if events.is_quiet():
+        text = case_text(case)
+        _record_suggestion(case, case.category.code, text, urgency.assess(text).urgent)
+        return
     background.after_commit("civicgrid.suggest.feedback.after_report", case.pk, case.category.code)
 
 
@@ -105,6 +110,12 @@ def after_report(case_id, reported_code):
         return
     text = case_text(case)
     assessed = urgency.assess(text)
+    _record_suggestion(case, reported_code, text, assessed.urgent)
+    if assessed.urgent:
+        case_actions.raise_priority(case.pk, terms=assessed.terms, source="suggest.urgency")
+
+
+def _record_suggestion(case, reported_code, text, urgent):
     prediction = predict(text)
     SuggestionRecord.objects.get_or_create(
         case=case,
@@ -115,12 +126,10 @@ def after_report(case_id, reported_code):
             "model_version": prediction.model_version if prediction else "",
             "reported_code": reported_code,
             "final_code": reported_code,
-            "urgent": assessed.urgent,
+            "urgent": urgent,
             "reported_at": case.reported_at,
         },
     )
-    if assessed.urgent:
-        case_actions.raise_priority(case.pk, terms=assessed.terms, source="suggest.urgency")
 
 
 @transaction.atomic

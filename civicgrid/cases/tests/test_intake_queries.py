@@ -138,3 +138,18 @@ def test_the_webhook_outbox_row_is_written_in_the_transaction(client, world, dja
     delivery = WebhookDelivery.objects.get(case_event__case__submission_key=data["submission_key"])
     assert delivery.payload["type"] == "case.reported"
     assert len(queries) <= NO_PHOTO_QUERIES + 1, _listing(queries)
+
+
+def test_a_category_stopped_in_the_admin_is_refused_at_once(client, world, django_capture_on_commit_callbacks):
+    from civicgrid.cases import catalogue
+
+    client.force_login(world.people.resident)
+    _post(client, _page_form(client, world, "楼道灯坏了。"), django_capture_on_commit_callbacks)  # the copy is loaded
+    data = _page_form(client, world, "3号楼门口路灯坏了，晚上很黑。")
+    category = world.cats["S05001"]
+    category.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue.save_category(category)
+    response = client.post(reverse("cases:report"), data)
+    assert response.status_code == 400
+    assert not Case.objects.filter(submission_key=data["submission_key"]).exists()
