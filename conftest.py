@@ -51,12 +51,16 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_locator():
-    """Each test builds its own regions; the process-wide spatial index must not outlive them."""
+    """Each test builds its own regions and categories; the process-wide spatial index (with its
+    region lineages) and the category copy (cases.category_cache) must not outlive them."""
+    from civicgrid.cases import category_cache
     from civicgrid.regions import locator
 
     locator.invalidate()
+    category_cache.forget()
     yield
     locator.invalidate()
+    category_cache.forget()
 
 
 @pytest.fixture(autouse=True)

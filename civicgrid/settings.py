@@ -462,6 +462,9 @@ CASES_DUPLICATE_TEXT_SIMILARITY = float(os.environ.get("CASES_DUPLICATE_TEXT_SIM
 # Residents' reports per account (0 = no limit).
 CASES_RESIDENT_REPORTS_PER_HOUR = env_int("CASES_RESIDENT_REPORTS_PER_HOUR", 5)
 CASES_RESIDENT_REPORTS_PER_DAY = env_int("CASES_RESIDENT_REPORTS_PER_DAY", 20)
+# How long a process keeps its copy of the selectable categories (cases.category_cache); a change
+# made in this process clears it at once.
+CASES_CATEGORY_CACHE_SECONDS = env_int("CASES_CATEGORY_CACHE_SECONDS", 60)
 # An unsatisfied reporter may reopen a closed case within this many days of its closure.
 CASES_REOPEN_WINDOW_DAYS = env_int("CASES_REOPEN_WINDOW_DAYS", 7)
 # Staff pages: queue page size and the row cap of an Excel ledger export (台账).

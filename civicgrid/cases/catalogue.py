@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from civicgrid.cases import category_cache
 from civicgrid.cases.categories import DATA_FILE, load_categories
 from civicgrid.cases.models import Category
 from civicgrid.core.changelog import change_row, delete_logged, editable_fields, record_change, snapshot
@@ -41,6 +42,7 @@ def save_category(category, *, user=None):
     category.full_clean()
     category.save()
     record_change(user, category, Action.CREATE if creating else Action.UPDATE, before, category_snapshot(category))
+    category_cache.forget_on_commit()
     return category
 
 
@@ -48,6 +50,7 @@ def save_category(category, *, user=None):
 def delete_category(category, *, user=None):
     """Delete a category no case uses (cases protect theirs); the log keeps what it was."""
     delete_logged(user, category, category_snapshot(category))
+    category_cache.forget_on_commit()
 
 
 @transaction.atomic
@@ -55,6 +58,7 @@ def import_category_table(path=DATA_FILE, *, update=False, user=None):
     """Load the category table (see cases.categories.load_categories); each category created or
     changed gets an IMPORT row naming the file. Returns the loader's report."""
     report = load_categories(path=path, update=update, snapshot=category_snapshot)
+    category_cache.forget_on_commit()
     note = _("导入类别表：%(file)s") % {"file": Path(path).name}
     rows = [
         change_row(user, category, Action.IMPORT, before, category_snapshot(category), note)

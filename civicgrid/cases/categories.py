@@ -105,4 +105,7 @@ def load_categories(category_model=None, path=DATA_FILE, update=False, snapshot=
         major = upsert(edition, code, fields, None)
         for minor_code, minor_fields in minors:
             upsert(edition, minor_code, minor_fields, major)
+    from civicgrid.cases import category_cache
+
+    category_cache.forget()
     return report

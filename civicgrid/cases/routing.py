@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from civicgrid.cases.models import OPEN_STATUSES, Case, HandlingLevel
 from civicgrid.core import clock
@@ -43,6 +44,24 @@ def place_of(node):
     by_level[node.level] = node
     return Place(
         node=node,
+        grid=by_level.get(Level.GRID),
+        community=by_level.get(Level.COMMUNITY),
+        street=by_level.get(Level.STREET),
+    )
+
+
+def place_at(lon, lat):
+    """The Place of the deepest active node containing the point, or None. The node and its
+    ancestors come from the locator's lineage cache (regions.locator.lineage): their code, level and
+    parent; anything else about them loads when read."""
+    from civicgrid.regions.locator import locate_lineage
+
+    lineage = locate_lineage(lon, lat)
+    if not lineage:
+        return None
+    by_level = {r.level: r for r in lineage}
+    return Place(
+        node=lineage[0],
         grid=by_level.get(Level.GRID),
         community=by_level.get(Level.COMMUNITY),
         street=by_level.get(Level.STREET),
@@ -139,26 +158,59 @@ def _alike(text, cases):
     return [case for case, score in zip(cases, scores, strict=True) if score >= threshold]
 
 
+DUPLICATE_FIELDS = ("pk", "number", "title", "description", "category_id", "lon", "lat", "status", "is_public")
+
+
+def nearby_filter(lon, lat, radius=None):
+    """The open cases whose position lies in the box around the point (what nearby_duplicates reads
+    in SQL, for callers that fold that read into one of their own)."""
+    radius = settings.CASES_DUPLICATE_RADIUS_METRES if radius is None else radius
+    return Q(status__in=OPEN_STATUSES, **_box(lon, lat, radius))
+
+
+def in_nearby_box(case, lon, lat, radius=None):
+    """nearby_filter() tested on a case read already."""
+    radius = settings.CASES_DUPLICATE_RADIUS_METRES if radius is None else radius
+    box = _box(lon, lat, radius)
+    return (
+        case.status in OPEN_STATUSES
+        and case.lat is not None
+        and case.lon is not None
+        and box["lat__gte"] <= case.lat <= box["lat__lte"]
+        and box["lon__gte"] <= case.lon <= box["lon__lte"]
+    )
+
+
 def nearby_duplicates(category, lon, lat, radius=None, exclude=None, limit=5, text=""):
     """Open cases within `radius` metres, nearest first: those of the same category, and — when a
     text matcher is registered and `text` is given — those of another category reported within
     CASES_DUPLICATE_TEXT_DAYS whose words describe the same problem.
 
-    A bounding box on the indexed (category, lat) columns narrows the candidates in SQL; the exact
-    great-circle distance is then computed for those few in Python.
+    One query: a bounding box on the indexed (lat, lon) columns narrows the candidates in SQL; the
+    exact great-circle distance and the rest are then decided for those few in Python.
     """
     if lon is None or lat is None:
         return []
-    radius = settings.CASES_DUPLICATE_RADIUS_METRES if radius is None else radius
-    nearby = Case.objects.filter(status__in=OPEN_STATUSES, **_box(lon, lat, radius))
+    nearby = Case.objects.filter(nearby_filter(lon, lat, radius))
     if exclude is not None:
         nearby = nearby.exclude(pk=exclude.pk)
-    fields = ("pk", "number", "title", "lon", "lat", "status", "is_public", "reported_at")
-    candidates = list(nearby.filter(category=category).only(*fields))
+    rows = list(nearby.only(*DUPLICATE_FIELDS, "reported_at"))
+    return duplicates_among(rows, category, lon, lat, radius=radius, limit=limit, text=text)
+
+
+def duplicates_among(rows, category, lon, lat, radius=None, limit=5, text=""):
+    """nearby_duplicates' decision over `rows`, the open cases in the box (read with DUPLICATE_FIELDS)."""
+    radius = settings.CASES_DUPLICATE_RADIUS_METRES if radius is None else radius
+    category_id = category.pk
+    candidates = [c for c in rows if c.category_id == category_id]
     if text and len(TEXT_MATCHERS):
         since = clock.now() - timedelta(days=settings.CASES_DUPLICATE_TEXT_DAYS)
-        others = nearby.exclude(category=category).filter(reported_at__gte=since).order_by("-reported_at")
-        others = [c for c in others.only(*fields, "description")[:TEXT_CANDIDATES] if _within(c, lon, lat, radius)]
+        others = sorted(
+            (c for c in rows if c.category_id != category_id and c.reported_at >= since),
+            key=lambda c: c.reported_at,
+            reverse=True,
+        )
+        others = [c for c in others[:TEXT_CANDIDATES] if _within(c, lon, lat, radius)]
         candidates += _alike(text, others)
     found = [case for case in candidates if _within(case, lon, lat, radius)]
     found.sort(key=lambda c: c.distance_metres)

@@ -407,13 +407,36 @@ def write_checked(item, at):
     return written
 
 
-def save_attachments(case, checked, user, *, event=None, visibility=None):
+def store_checked(checked):
+    """Write the checked files to the attachment storage (before the transaction that records
+    them, so no lock waits on the disk); returns each file's names, in order. On a failure half-way
+    the files already written are removed again."""
+    at = timezone.now()
+    stored = []
+    try:
+        for item in checked:
+            stored.append(write_checked(item, at))
+    except Exception:
+        remove_stored(stored)
+        raise
+    return stored
+
+
+def remove_stored(stored):
+    storage = attachment_storage()
+    for names in stored:
+        for name in names:
+            storage.delete(name)
+
+
+def save_attachments(case, checked, user, *, event=None, visibility=None, stored=None):
     """Write the checked files and their Attachment rows (inside the caller's transaction).
 
     Each file carries its own `visibility` (cases.access): by default public for a public case and
-    the parties' only (its reporter and staff) for a private one.
+    the parties' only (its reporter and staff) for a private one. `stored` gives the names the files
+    were written under already (store_checked); otherwise they are written here.
 
-    If writing fails half-way, the files already written are removed again.
+    If writing fails half-way, the files written here are removed again.
     """
     from civicgrid.cases.access import default_visibility
     from civicgrid.cases.models import Attachment
@@ -423,12 +446,15 @@ def save_attachments(case, checked, user, *, event=None, visibility=None):
     at = timezone.now()
     written, rows = [], []
     try:
-        for item in checked:
-            names = write_checked(item, at)
-            written.extend(names)
+        for position, item in enumerate(checked):
+            if stored is None:
+                names = write_checked(item, at)
+                written.extend(names)
+            else:
+                names = stored[position]
             name, thumb_name = names[0], (names[1] if len(names) > 1 else "")
             rows.append(
-                Attachment.objects.create(
+                Attachment(
                     case=case,
                     event=event,
                     kind=item.kind,
@@ -445,6 +471,7 @@ def save_attachments(case, checked, user, *, event=None, visibility=None):
                     visibility=visibility,
                 )
             )
+        rows = Attachment.objects.bulk_create(rows) if rows else []
     except Exception:
         for name in written:
             storage.delete(name)
@@ -456,24 +483,35 @@ def save_attachments(case, checked, user, *, event=None, visibility=None):
     return rows
 
 
-@transaction.atomic
 def report_with_attachments(user, *, photos=(), videos=(), audios=(), tokens=(), **report_kwargs):
-    """上报 with files: checks every file first (nothing is written when one is refused), then files
-    the case through actions.report_case and stores the files on its "reported" event, in one
-    transaction. Returns the ReportResult (with the nearby duplicates).
+    """上报 with files: checks every file first (nothing is written when one is refused) and writes
+    them to the storage, then — in one transaction — files the case through actions.file_case
+    (report_case's work) and records the files on its "reported" event. Returns the ReportResult
+    (with the nearby duplicates).
+
+    The photos are checked, re-encoded and written before the transaction begins, so the report's
+    locks (cases.actions.report) are held for the database rows only; their thumbnails are made after
+    the commit (make_thumbnail, on the worker when a broker runs). A refusal removes the files again.
 
     `tokens` name files sent before (cases.pending): they must all be the user's, unexpired and
     unused, or the whole report is refused (PendingUploadGone) and nothing is written."""
-    from civicgrid.cases import actions, pending
-    from civicgrid.cases.models import CaseEvent
+    from civicgrid.cases import pending
+    from civicgrid.cases.actions.report import file_case
 
     checked = check_uploads(photos, videos, audios)
-    result = actions.report_case(user, **report_kwargs)
+    stored = store_checked(checked)
+    try:
+        with transaction.atomic():
+            # In this transaction, without a savepoint of its own: a refusal rolls back everything.
+            result = file_case(user, **report_kwargs)
+            if not result.replayed:
+                rows = pending.claim(user, tokens)
+                pending.check_counts(checked, rows)
+                save_attachments(result.case, checked, user, event=result.event, stored=stored)
+                pending.attach(result.case, rows, user, event=result.event)
+    except Exception:
+        remove_stored(stored)
+        raise
     if result.replayed:
-        return result  # the files came with the first submission
-    rows = pending.claim(user, tokens)
-    pending.check_counts(checked, rows)
-    event = CaseEvent.objects.filter(case=result.case, seq=1).first()
-    save_attachments(result.case, checked, user, event=event)
-    pending.attach(result.case, rows, user, event=event)
+        remove_stored(stored)  # the files came with the first submission
     return result

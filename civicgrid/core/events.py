@@ -107,6 +107,12 @@ def quiet():
         _quiet.reset(token)
 
 
+def is_quiet():
+    """True inside quiet(): an in-transaction listener that would hand work over to after the
+    commit does what must be recorded now instead, and tells nobody."""
+    return _quiet.get()
+
+
 def _after_commit(listener, event):
     try:
         listener(event)

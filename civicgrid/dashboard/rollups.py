@@ -46,8 +46,9 @@ def node_codes(region_code):
 # --- One case --------------------------------------------------------------------------------
 
 
-def figure_for(case):
-    """The CaseFigure `case` should have now (unsaved), read from the case and its rows."""
+def figure_for(case, new=False):
+    """The CaseFigure `case` should have now (unsaved), read from the case and its rows (`new`: the
+    case was just reported, so it has no evaluation to count)."""
     from civicgrid.cases.models import OPEN_STATUSES, CaseEvent, Evaluation, EventType, HandlingLevel, Status
 
     category = case.category
@@ -56,9 +57,12 @@ def figure_for(case):
     on_time = 0
     if closed:
         on_time = int(CaseEvent.objects.filter(case_id=case.pk, type=EventType.CLOSED, details__on_time=True).exists())
-    evaluations = Evaluation.objects.filter(case_id=case.pk).aggregate(
-        n=Count("pk"), ok=Count("pk", filter=Q(satisfied=True))
-    )
+    if new:
+        evaluations = {"n": 0, "ok": 0}
+    else:
+        evaluations = Evaluation.objects.filter(case_id=case.pk).aggregate(
+            n=Count("pk"), ok=Count("pk", filter=Q(satisfied=True))
+        )
     tz = timezone.get_current_timezone()
     return CaseFigure(
         case_id=case.pk,
@@ -99,14 +103,16 @@ def _contributions(figure, sign, day_rows, owner_rows, open_rows):
 
 def on_case_event(event):
     """Subscribed to every case event (civicgrid.cases.events), inside the action's transaction."""
-    case_changed(event.case)
+    # A case's first event is its report: it has no figure yet, and nothing to read back.
+    case_changed(event.case, reported=getattr(event.row, "seq", None) == 1)
 
 
-def case_changed(case):
+def case_changed(case, reported=False):
     """Move `case`'s contribution in the rollups to its current state. Call inside the action's
-    transaction, after the case (and its new event/evaluation) is saved."""
-    new = figure_for(case)
-    old = CaseFigure.objects.select_for_update().filter(case_id=case.pk).first()
+    transaction, after the case (and its new event/evaluation) is saved; `reported`: the case was
+    just reported (it has no figure and no evaluation yet, so neither is read)."""
+    old = None if reported else CaseFigure.objects.select_for_update().filter(case_id=case.pk).first()
+    new = figure_for(case, new=reported)
     if old is not None and _same(old, new):
         return
     day_rows, owner_rows, open_rows = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)

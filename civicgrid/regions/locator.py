@@ -70,6 +70,8 @@ class SpatialIndex:
         bounds = shapely.bounds(self.shapes).reshape(-1, 4)
         shapely.intersects_xy(self.shapes, (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
         self.tree = shapely.STRtree(self.shapes)
+        # Region id → its lineage's fixed fields (lineage()), filled as points land there.
+        self._lineages = {}
         # Plain lists: indexing them is several times faster than indexing numpy arrays one by one.
         self._id_list = self.ids.tolist()
         self._shape_list = self.shapes.tolist()
@@ -318,6 +320,39 @@ def locate(lon, lat):
     if region_id is None:
         return None
     return Region.objects.filter(pk=region_id).first()
+
+
+# What a lineage keeps of each region: the fields fixed once a region is created (regions.actions:
+# code, level and parent never change) and is_active, which the index itself follows. Its name,
+# boundary and the rest are deferred: they load from the database when read, so they are never stale.
+# In the order of Region's columns (Model.from_db reads the values in that order).
+LINEAGE_FIELDS = ("id", "parent_id", "level", "code", "is_active")
+
+
+def lineage(region_id):
+    """The region `region_id` and its ancestors, deepest first, as fresh Region objects holding
+    LINEAGE_FIELDS only. Kept with the current index, so a report placed where one was placed before
+    reads no region row at all; it is dropped with the index (invalidate(), or a boundary change seen
+    at the next freshness check)."""
+    from civicgrid.regions.codes import ancestor_codes
+
+    index = get_index()
+    rows = index._lineages.get(region_id)
+    if rows is None:
+        node = Region.objects.filter(pk=region_id).values_list(*LINEAGE_FIELDS).first()
+        if node is None:
+            return []
+        codes = ancestor_codes(node[LINEAGE_FIELDS.index("code")])
+        above = Region.objects.filter(code__in=codes).values_list(*LINEAGE_FIELDS) if codes else []
+        rows = tuple(sorted([node, *above], key=lambda row: -len(row[LINEAGE_FIELDS.index("code")])))
+        index._lineages[region_id] = rows
+    return [Region.from_db(Region.objects.db, LINEAGE_FIELDS, row) for row in rows]
+
+
+def locate_lineage(lon, lat):
+    """lineage() of the deepest active region containing the point ([] when none does)."""
+    region_id = locate_id(lon, lat)
+    return [] if region_id is None else lineage(region_id)
 
 
 def locate_many(lons, lats):

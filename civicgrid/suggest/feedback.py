@@ -2,12 +2,12 @@
 
 Listeners of the case loop's events (subscribed in civicgrid.suggest.wiring.connect()):
 
-- CaseReported, in the transaction: record the top category suggestion for the case's words
-  (SuggestionRecord), and hold a public case whose words are abusive or carry personal data off the
-  neighbourhood board (civicgrid.cases.moderation.hold_case);
-- CaseReported, after the commit: a case whose words describe an emergency is raised to urgent
-  (civicgrid.cases.actions.raise_priority), which tells the command centre's operators and the
-  street's staff at once;
+- CaseReported, in the transaction: hold a public case whose words are abusive or carry personal
+  data off the neighbourhood board (civicgrid.cases.moderation.hold_case);
+- CaseReported, after the commit (`after_report`, a background task: on the worker when a broker
+  runs): record the top category suggestion for the case's words (SuggestionRecord), and raise a
+  case whose words describe an emergency to urgent (civicgrid.cases.actions.raise_priority), which
+  tells the command centre's operators and the street's staff at once;
 - CategoryCorrected, in the transaction: the dispatcher's correction, against the suggestion that
   was shown (CategoryCorrection), and the record's final category.
 
@@ -23,7 +23,8 @@ from django.db.models import F
 
 from civicgrid.cases import actions as case_actions
 from civicgrid.cases import moderation, picker
-from civicgrid.cases.models import Category
+from civicgrid.cases.models import Case, Category
+from civicgrid.core import background, events
 from civicgrid.suggest import urgency
 from civicgrid.suggest.models import CategoryCorrection, SuggestionRecord
 
@@ -81,13 +82,41 @@ def predict(text):
 
 
 def on_reported(event):
-    """In the transaction of a new case: the suggestion record and the board hold."""
+    """In the transaction of a new case: the board hold (no query unless the words call for one).
+    The suggestion record and the urgency check follow after the commit (after_report): neither
+    must hold up the report, and the case is there whatever they find. A quiet load of history
+    (core.events.quiet: the demo) records the suggestion at once and raises nothing."""
     case = event.case
     if case is None:
         return
+    if case.is_public:
+        found = urgency.moderation_reasons(case_text(case))
+        if found:
+            moderation.hold_case(case, found)
+    if events.is_quiet():
+        text = case_text(case)
+        _record_suggestion(case, case.category.code, text, urgency.assess(text).urgent)
+        return
+    background.after_commit("civicgrid.suggest.feedback.after_report", case.pk, case.category.code)
+
+
+@background.task
+def after_report(case_id, reported_code):
+    """After the commit of a new case (on the worker when a broker runs, else in the process that
+    committed): record the top suggestion for its words against the category it was reported under,
+    and raise it to urgent when they describe an emergency. Running it twice changes nothing more."""
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return
     text = case_text(case)
+    assessed = urgency.assess(text)
+    _record_suggestion(case, reported_code, text, assessed.urgent)
+    if assessed.urgent:
+        case_actions.raise_priority(case.pk, terms=assessed.terms, source="suggest.urgency")
+
+
+def _record_suggestion(case, reported_code, text, urgent):
     prediction = predict(text)
-    code = case.category.code
     SuggestionRecord.objects.get_or_create(
         case=case,
         defaults={
@@ -95,26 +124,12 @@ def on_reported(event):
             "suggested_code": prediction.code if prediction else "",
             "score": prediction.score if prediction else None,
             "model_version": prediction.model_version if prediction else "",
-            "reported_code": code,
-            "final_code": code,
-            "urgent": urgency.assess(text).urgent,
+            "reported_code": reported_code,
+            "final_code": reported_code,
+            "urgent": urgent,
             "reported_at": case.reported_at,
         },
     )
-    if case.is_public:
-        found = urgency.moderation_reasons(text)
-        if found:
-            moderation.hold_case(case, found)
-
-
-def on_reported_urgency(event):
-    """After the commit of a new case: raise it to urgent when its words describe an emergency."""
-    case = event.case
-    if case is None:
-        return
-    assessed = urgency.assess(case_text(case))
-    if assessed.urgent:
-        case_actions.raise_priority(case.pk, terms=assessed.terms, source="suggest.urgency")
 
 
 @transaction.atomic

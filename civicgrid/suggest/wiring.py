@@ -37,7 +37,6 @@ def connect():
     feedback.set_predictor(model_prediction)
     moderation.register(urgency.moderation_reasons)
     events.subscribe(CaseReported, feedback.on_reported, phase=events.IN_TRANSACTION)
-    events.subscribe(CaseReported, feedback.on_reported_urgency, phase=events.ON_COMMIT)
     events.subscribe(CategoryCorrected, feedback.on_category_corrected, phase=events.IN_TRANSACTION)
     case_hints.register(Action.DISPATCH, routing_hint_provider)
     navigation.register(

@@ -95,6 +95,17 @@ def jsonable_details(details):
 
 
 def _append_event(case, event_type, actor, grant, *, at, from_status, to_status, note="", details=None):
+    event = _build_event(
+        case, event_type, actor, grant, at=at, from_status=from_status, to_status=to_status, note=note, details=details
+    )
+    event.save(force_insert=True)
+    case.event_count = event.seq
+    case.head_hash = event.hash
+    return event
+
+
+def _build_event(case, event_type, actor, grant, *, at, from_status, to_status, note="", details=None):
+    """The case's next timeline row, hashed onto its chain, not yet saved (the case needs its id)."""
     event = CaseEvent(
         case=case,
         seq=case.event_count + 1,
@@ -109,9 +120,6 @@ def _append_event(case, event_type, actor, grant, *, at, from_status, to_status,
         prev_hash=case.head_hash or GENESIS_HASH,
     )
     event.hash = event.compute_hash()
-    event.save(force_insert=True)
-    case.event_count = event.seq
-    case.head_hash = event.hash
     return event
 
 
@@ -324,8 +332,12 @@ def _coordinates(lon, lat):
 
 def _place(coords, region):
     """Where the case is: the deepest node containing the point, else the region chosen by staff."""
-    node = routing.locate(*coords) if coords else None
-    if node is None and region is not None:
+    if coords:
+        place = routing.place_at(*coords)
+        if place is not None:
+            return place
+    node = None
+    if region is not None:
         node = region if isinstance(region, Region) else Region.objects.filter(pk=region).first()
         if node is not None and not node.is_active:
             node = None

@@ -3,17 +3,19 @@ and routing it to its default handling unit."""
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicgrid.cases import routing, workflow
 from civicgrid.cases.actions.common import (
     MAX_DESCRIPTION,
-    _append_event,
+    _build_event,
     _coordinates,
     _handling_details,
     _optional,
@@ -24,7 +26,7 @@ from civicgrid.cases.actions.common import (
     _start_step,
 )
 from civicgrid.cases.errors import ActionNotAllowed, CaseInputError, RateLimited
-from civicgrid.cases.models import Case, CaseNumberSequence, EventType, Source, Status, Step
+from civicgrid.cases.models import Case, CaseEvent, CaseNumberSequence, EventType, Source, Status, Step
 from civicgrid.cases.notifications import Kind, dispatcher_notice
 from civicgrid.core import clock
 
@@ -37,27 +39,26 @@ class ReportResult:
     duplicates: list
     # True when the submission key named a case filed earlier: nothing new was written.
     replayed: bool = False
+    # The case's first timeline row ("reported"), where the report's files go (None when replayed).
+    event: CaseEvent | None = None
 
 
-def _lock_user(user):
-    # Serialises one account's concurrent reports, so two at once cannot both slip under the limit.
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-
-
-def _check_rate(user, at):
-    _lock_user(user)
-    limits = (
-        (timedelta(hours=1), settings.CASES_RESIDENT_REPORTS_PER_HOUR, _("每小时")),
-        (timedelta(days=1), settings.CASES_RESIDENT_REPORTS_PER_DAY, _("每天")),
-    )
-    for period, limit, label in limits:
-        if not limit:
-            continue
-        recent = list(
-            Case.objects.filter(reporter=user, source=Source.RESIDENT, reported_at__gt=at - period)
-            .order_by("-reported_at")
-            .values_list("reported_at", flat=True)[:limit]
+def _rate_limits():
+    return [
+        (period, limit, label)
+        for period, limit, label in (
+            (timedelta(hours=1), settings.CASES_RESIDENT_REPORTS_PER_HOUR, _("每小时")),
+            (timedelta(days=1), settings.CASES_RESIDENT_REPORTS_PER_DAY, _("每天")),
         )
+        if limit
+    ]
+
+
+def _check_rate(times, at):
+    """Refuse a resident's report over the hourly or daily limit; `times` are the account's earlier
+    residents' reports (newest first) within the longest period."""
+    for period, limit, label in _rate_limits():
+        recent = [t for t in times if t > at - period][:limit]
         if len(recent) >= limit:
             retry = timezone.localtime(recent[-1] + period)
             raise RateLimited(
@@ -66,12 +67,81 @@ def _check_rate(user, at):
             )
 
 
+@dataclass(frozen=True)
+class _Seen:
+    nearby: list  # open cases in the box around the point (routing.duplicates_among decides)
+    mine: list  # when the account's earlier residents' reports were filed, newest first
+    earlier: Case | None  # the case filed before with this submission key
+
+
+SEEN_FIELDS = (*routing.DUPLICATE_FIELDS, "reported_at", "reporter_id", "source", "entered_by_id", "submission_key")
+
+
+def _seen_before(user, source, submission_key, coords, at):
+    """One read for what a report checks against: the open cases near the point (duplicates), the
+    account's recent reports (the rate limit) and a case filed with the same submission key."""
+    branches = []
+    if coords:
+        branches.append(routing.nearby_filter(*coords))
+    limits = _rate_limits() if source == Source.RESIDENT else []
+    window = max((period for period, _limit, _label in limits), default=None)
+    if window is not None:
+        branches.append(Q(reporter=user, source=Source.RESIDENT, reported_at__gt=at - window))
+    if submission_key:
+        branches.append(Q(entered_by=user, submission_key=submission_key))
+    if not branches:
+        return _Seen([], [], None)
+    rows = list(Case.objects.filter(reduce(or_, branches)).only(*SEEN_FIELDS).order_by("-reported_at"))
+    nearby = [row for row in rows if coords and routing.in_nearby_box(row, *coords)]
+    mine = [
+        row.reported_at
+        for row in rows
+        if window is not None
+        and row.reporter_id == user.pk
+        and row.source == Source.RESIDENT
+        and row.reported_at > at - window
+    ]
+    earlier = next(
+        (
+            row
+            for row in rows
+            if submission_key and row.entered_by_id == user.pk and row.submission_key == submission_key
+        ),
+        None,
+    )
+    return _Seen(nearby, mine, earlier)
+
+
+def _sequence_sql(vendor):
+    """The statement that takes the next number of a year and the new case's id at once. It writes
+    (and so locks until the commit) the year's row: reports are filed one after the other from here."""
+    qn = connection.ops.quote_name
+    table, cases = qn(CaseNumberSequence._meta.db_table), qn(Case._meta.db_table)
+    if vendor == "postgresql":
+        next_id = f"nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'))"
+    else:
+        # SQLite: one writer at a time, and this statement made this transaction the writer.
+        next_id = f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {cases})"
+    return (
+        f"INSERT INTO {table} ({qn('year')}, {qn('last')}) VALUES (%s, 1) "
+        f"ON CONFLICT ({qn('year')}) DO UPDATE SET {qn('last')} = {table}.{qn('last')} + 1 "
+        f"RETURNING {qn('last')}, {next_id}"
+    )
+
+
 def _next_number(at):
+    """(number, id): the year's next case number (gapless: the year's row stays locked until the
+    commit) and the id the new case will have, so its first event is hashed before either is written."""
     year = timezone.localtime(at).year
-    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{year}-{sequence.last:06d}"
+    with connection.cursor() as cursor:
+        cursor.execute(_sequence_sql(connection.vendor), [year])
+        last, case_id = cursor.fetchone()
+    return f"{year}-{last:06d}", case_id
+
+
+def _give_back_number(at):
+    """Undo _next_number (the year's row is still this transaction's): a replayed report files nothing."""
+    CaseNumberSequence.objects.filter(year=timezone.localtime(at).year).update(last=F("last") - 1)
 
 
 def _default_title(category, address):
@@ -109,13 +179,50 @@ def report_case(
     key again (a retry after a lost response) returns the case filed the first time, even when the
     two arrive at once.
     """
+    return file_case(
+        user,
+        category=category,
+        description=description,
+        source=source,
+        title=title,
+        lon=lon,
+        lat=lat,
+        address=address,
+        region=region,
+        is_public=is_public,
+        caller_name=caller_name,
+        caller_phone=caller_phone,
+        external_order_no=external_order_no,
+        reporter=reporter,
+        submission_key=submission_key,
+    )
+
+
+def file_case(
+    user,
+    *,
+    category,
+    description,
+    source=Source.RESIDENT,
+    title="",
+    lon=None,
+    lat=None,
+    address="",
+    region=None,
+    is_public=True,
+    caller_name="",
+    caller_phone="",
+    external_order_no="",
+    reporter=None,
+    submission_key="",
+):
+    """report_case inside the caller's transaction (which must be open): for an action that files a
+    case together with more rows (cases.uploads.report_with_attachments), without a savepoint."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("file_case() runs inside a transaction; call report_case()")
     if user is None or not user.is_authenticated or not user.is_active:
         raise ActionNotAllowed()
     submission_key = _optional(submission_key, 64)
-    if submission_key:
-        earlier = _submitted_before(user, submission_key)
-        if earlier is not None:
-            return ReportResult(case=earlier, duplicates=[], replayed=True)
     at = clock.now()
     try:
         source = Source(source)
@@ -134,13 +241,23 @@ def report_case(
         reporter = user
     if source == Source.HOTLINE and not (caller_phone or "").strip() and reporter is None:
         raise CaseInputError(_("请填写来电号码。"))
-    if source == Source.RESIDENT:
-        _check_rate(user, at)
 
-    duplicates = routing.nearby_duplicates(category, *(coords or (None, None)), text=f"{title or ''} {description}")
+    # From here reports are filed one at a time (the year's number row stays locked until the
+    # commit), so the read below sees every report committed before this one: two reports of one
+    # account cannot both slip under its limit, and the same submission key cannot file twice.
+    number, case_id = _next_number(at)
+    seen = _seen_before(user, source, submission_key, coords, at)
+    if seen.earlier is not None:
+        _give_back_number(at)
+        return ReportResult(case=seen.earlier, duplicates=[], replayed=True)
+    if source == Source.RESIDENT:
+        _check_rate(seen.mine, at)
+    text = f"{title or ''} {description}"
+    duplicates = routing.duplicates_among(seen.nearby, category, *coords, text=text) if coords else []
     route = routing.default_route(category, place)
     case = Case(
-        number=_next_number(at),
+        pk=case_id,
+        number=number,
         title=_optional(title, 100) or _default_title(category, address),
         description=description,
         category=category,
@@ -166,16 +283,9 @@ def report_case(
         submission_key=submission_key,
     )
     _start_step(case, Step.INTAKE, at)
-    try:
-        with transaction.atomic():
-            case.save(force_insert=True)
-    except IntegrityError:
-        # The same key arrived twice at once and the other request won: answer with its case.
-        earlier = _submitted_before(user, submission_key) if submission_key else None
-        if earlier is None:
-            raise
-        return ReportResult(case=earlier, duplicates=[], replayed=True)
-    event = _append_event(
+    # The first event is hashed before anything is written (its case id is known), so the case is
+    # inserted once with its chain head, then the event.
+    event = _build_event(
         case,
         EventType.REPORTED,
         user,
@@ -191,10 +301,8 @@ def report_case(
             "possible_duplicates": [d.number for d in duplicates],
         },
     )
-    case.save(update_fields=["event_count", "head_hash"])
+    case.event_count, case.head_hash = event.seq, event.hash
+    case.save(force_insert=True)
+    event.save(force_insert=True)
     _publish(case, event, [dispatcher_notice(Kind.NEW_CASE, case)])
-    return ReportResult(case=case, duplicates=duplicates)
-
-
-def _submitted_before(user, submission_key):
-    return Case.objects.filter(entered_by=user, submission_key=submission_key).first()
+    return ReportResult(case=case, duplicates=duplicates, event=event)

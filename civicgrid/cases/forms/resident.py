@@ -2,11 +2,13 @@
 cases.uploads.report_with_attachments (which calls actions.report_case) and the evaluation actions."""
 
 import uuid
+from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from civicgrid.cases import category_cache
 from civicgrid.cases.forms.category import CategoryPickerMixin
 from civicgrid.cases.models import BoardSetting, Category
 from civicgrid.core.forms import Form
@@ -27,6 +29,17 @@ class MultipleFileField(forms.FileField):
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
+    # A function pk → Category or None (cases.category_cache) tried before the queryset: a posted
+    # category is then found without a query. A miss still asks the queryset (a category just added).
+    lookup = None
+
+    def to_python(self, value):
+        if value not in self.empty_values and self.lookup is not None:
+            found = self.lookup(value)
+            if found is not None:
+                return found
+        return super().to_python(value)
+
     def label_from_instance(self, obj):
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
 
@@ -85,6 +98,7 @@ class ReportForm(CategoryPickerMixin, Form):
         self.set_up_category_picker(
             Category.objects.selectable().filter(resident_selectable=True).select_related("parent"), usage_area
         )
+        self.fields["category"].lookup = partial(category_cache.lookup, for_resident=True)
         self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def clean(self):
@@ -123,6 +137,7 @@ class QuickReportForm(CategoryPickerMixin, Form):
         super().__init__(*args, **kwargs)
         self.uploaded_photos = uploaded_photos
         self.set_up_category_picker(Category.objects.selectable().select_related("parent"), usage_area)
+        self.fields["category"].lookup = category_cache.lookup
 
     def clean(self):
         data = super().clean()

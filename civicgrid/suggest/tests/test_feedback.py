@@ -21,23 +21,43 @@ def predictor():
     feedback.set_predictor(None)
 
 
-def test_the_top_suggestion_is_recorded_when_the_case_is_reported(world, predictor):
-    case = report(world, description="小区门口路面塌了个大坑")
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what follows the commit (the suggestion record is written after it: feedback.after_report)."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
+def test_the_top_suggestion_is_recorded_when_the_case_is_reported(world, predictor, committed):
+    case = committed(report, world, description="小区门口路面塌了个大坑")
     record = SuggestionRecord.objects.get(case=case)
     assert (record.suggested_code, record.score, record.model_version) == ("S05002", 0.81, "test-1")
     assert record.reported_code == record.final_code == "S05001"
     assert record.urgent and record.region_code == case.region_code and not record.hit
 
 
-def test_without_a_classifier_the_keyword_rules_suggest(world):
-    case = report(world, description="路灯不亮，晚上这条路黑漆漆的")
+def test_the_suggestion_is_recorded_after_the_commit_only(world, predictor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        case = report(world, description="路灯不亮，晚上这条路黑漆漆的")
+    assert callbacks and not SuggestionRecord.objects.filter(case=case).exists()
+    for callback in callbacks:
+        callback()
+    assert SuggestionRecord.objects.get(case=case).suggested_code == "S05002"
+
+
+def test_without_a_classifier_the_keyword_rules_suggest(world, committed):
+    case = committed(report, world, description="路灯不亮，晚上这条路黑漆漆的")
     record = SuggestionRecord.objects.get(case=case)
     assert record.model_version in ("keywords", "")
     assert record.suggested_code == "" or world.cats[record.suggested_code].parent_id is not None
 
 
-def test_a_dispatchers_correction_is_recorded_against_the_suggestion(world, predictor):
-    case = make_case(world, Status.REGISTERED)
+def test_a_dispatchers_correction_is_recorded_against_the_suggestion(world, predictor, committed):
+    case = committed(make_case, world, Status.REGISTERED)
     case = actions.correct_category(case, world.people.community, version=case.version, category=world.cats["S05002"])
     row = CategoryCorrection.objects.get()
     assert (row.from_code, row.to_code, row.suggested_code) == ("S05001", "S05002", "S05002")
@@ -46,8 +66,8 @@ def test_a_dispatchers_correction_is_recorded_against_the_suggestion(world, pred
     assert record.final_code == "S05002" and record.corrections == 1 and record.hit
 
 
-def test_a_refused_correction_records_nothing(world, predictor):
-    case = make_case(world, Status.REGISTERED)
+def test_a_refused_correction_records_nothing(world, predictor, committed):
+    case = committed(make_case, world, Status.REGISTERED)
     with pytest.raises(Exception):  # noqa: B017 - the action refuses a stranger (not found)
         actions.correct_category(
             case, world.people.community_neighbour, version=case.version, category=world.cats["S05002"]
