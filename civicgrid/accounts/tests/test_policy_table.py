@@ -122,8 +122,8 @@ def test_each_app_registers_its_part_of_the_table():
         "dashboard",
         "suggest",
         "activities",
-        "notices",
         "consult",
+        "notices",
         "services",
     ]
 
