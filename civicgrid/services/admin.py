@@ -1,6 +1,7 @@
 """Admin pages: read-only lists (every write goes through the actions, on the app's own pages)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from civicgrid.services.models import Craftsman, CraftsmanOrder, ServiceLink
 
@@ -33,5 +34,9 @@ class CraftsmanAdmin(ReadOnlyAdmin):
 
 @admin.register(CraftsmanOrder)
 class CraftsmanOrderAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "craftsman", "status", "region_code", "created_at", "rating")
+    list_display = ("number", "craftsman", "status", "region_code", "created_at", "rating")
     list_filter = ("status",)
+
+    @admin.display(description=_("编号"), ordering="pk")
+    def number(self, order):
+        return order.pk

@@ -9,8 +9,10 @@ from civicgrid.cases.tests.conftest import make_case
 
 def test_the_resident_home_page_speaks_of_their_community(world, client):
     client.force_login(world.people.resident)
-    body = client.get(reverse("site:home")).content.decode()
-    assert "我的社区" in body and "居住的社区" in body
+    landed = client.get(reverse("site:home"), follow=True)  # a resident lands on their home screen
+    assert landed.redirect_chain[-1][0] == reverse("resident:home")
+    body = landed.content.decode()
+    assert world.tree["S1C1"].name in body and "我要上报" in body
     for word in ("我的职责", "负责", f"<code>{world.tree['S1C1'].code}</code>"):
         assert word not in body, word
     client.force_login(world.people.community)

@@ -115,7 +115,7 @@ def test_chinese_pages_show_no_internal_strings(town, client):
         (street, reverse("dashboard:screen")),
         (made.people.grid, reverse("people:person", args=[person.pk])),
         (made.people.grid, "/"),
-        (made.people.resident, "/"),
+        (made.people.resident, "/resident/"),  # a resident lands on their home screen
         (community, "/"),
         (street, "/"),
         (community, reverse("people:index")),
