@@ -21,10 +21,9 @@ from django.test import Client
 from django.urls import reverse
 
 from civicgrid.accounts.actions import revoke_role
-from civicgrid.accounts.scopes import forget_assignments
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.roles import role_has_permission
-from civicgrid.accounts.scopes import active_assignments
+from civicgrid.accounts.scopes import active_assignments, forget_assignments
 from civicgrid.cases import actions, uploads
 from civicgrid.cases.errors import CaseError
 from civicgrid.cases.models import (
