@@ -99,3 +99,48 @@ def build_case_world(settings, people, *, description, **report):
         **report,
     ).case
     return tree, users, case
+
+
+def race(monkeypatch, *attempts, linger):
+    """Run the attempts (callables) at once, each in its own thread and database connection, and
+    return what each returned or raised. The first to call `linger` — (module, name) of a function
+    every attempt calls once it holds its row lock, such as (clock, "now") — lingers there half a
+    second, so the others really queue on the lock instead of arriving after the commit. For the
+    PostgreSQL thread tests of "two people at once: exactly one wins"."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    module, name = linger
+    original = getattr(module, name)
+    lingered = threading.Event()
+
+    def slow(*args, **kwargs):
+        if not lingered.is_set():
+            lingered.set()
+            time.sleep(0.5)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, slow)
+    barrier = threading.Barrier(len(attempts))
+    results = [None] * len(attempts)
+
+    def run(i, attempt):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = attempt()
+        except Exception as error:  # the test inspects what each thread got
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert lingered.is_set() and time.monotonic() - started >= 0.5
+    return results

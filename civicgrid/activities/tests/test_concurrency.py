@@ -4,13 +4,10 @@ one gets the seat, the other joins the waitlist, and seats_taken never exceeds t
 PostgreSQL only: SQLite serialises all writers with one database lock, so there is no row lock to
 contend for."""
 
-import threading
-import time
-
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from civicgrid import testing
 from civicgrid.activities import actions
 from civicgrid.activities.models import Activity, Enrolment, EnrolmentStatus
 from civicgrid.activities.tests.conftest import published
@@ -23,38 +20,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def race(monkeypatch, *attempts):
-    """Run the attempts at once; the first to ask the clock (with the activity row locked) lingers
-    half a second there, so the others really queue on the lock."""
-    original = clock.now
-    lingered = threading.Event()
-
-    def slow():
-        if not lingered.is_set():
-            lingered.set()
-            time.sleep(0.5)
-        return original()
-
-    monkeypatch.setattr(clock, "now", slow)
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(i, attempt):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = attempt()
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    assert lingered.is_set()
-    return results
+    """civicgrid.testing.race, lingering in (clock, "now") (called with the row locked)."""
+    return testing.race(monkeypatch, *attempts, linger=(clock, "now"))
 
 
 def test_two_residents_taking_the_last_seat_exactly_one_gets_it(transactional_db, monkeypatch):

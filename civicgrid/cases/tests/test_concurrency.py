@@ -5,13 +5,10 @@ so there is no row lock to contend for; the version check still protects it, as 
 stale-version test in test_transitions.py shows.
 """
 
-import threading
-import time
-
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from civicgrid import testing
 from civicgrid.cases import actions, deadlines
 from civicgrid.cases.errors import CaseChanged
 from civicgrid.cases.models import Case, CaseEvent, Status
@@ -25,41 +22,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def race(monkeypatch, *attempts, linger=(clock, "now")):
-    """Run the attempts at once. The first to call `linger` (by default `clock.now()`, which every
-    action calls once it holds the row lock) lingers there half a second, so the others really
-    queue on the lock instead of arriving after the commit."""
-    module, name = linger
-    original = getattr(module, name)
-    lingered = threading.Event()
-
-    def slow(*args, **kwargs):
-        if not lingered.is_set():
-            lingered.set()
-            time.sleep(0.5)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, slow)
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(i, attempt):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = attempt()
-        except Exception as error:  # the test inspects what each thread got
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    assert lingered.is_set() and time.monotonic() - started >= 0.5
-    return results
+    """civicgrid.testing.race; by default the first to ask `clock.now()` (which every action calls
+    once it holds the row lock) lingers there."""
+    return testing.race(monkeypatch, *attempts, linger=linger)
 
 
 def test_two_dispatchers_accepting_at_once_exactly_one_wins(transactional_db, world, monkeypatch):

@@ -1,15 +1,13 @@
 """The craftsman accepts while the resident cancels, at the same moment: exactly one wins (a
 conditional update). PostgreSQL only: SQLite serialises all writers with one database lock."""
 
-import threading
-import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from civicgrid import testing
 from civicgrid.services import actions
 from civicgrid.services.models import CraftsmanOrder, OrderStatus
 
@@ -20,37 +18,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def race(monkeypatch, *attempts):
-    """Run the attempts at once; the first to write its change row (after its UPDATE, inside its
-    transaction) lingers half a second, so the other really meets the locked row."""
-    original = actions.record_change
-    lingered = threading.Event()
-
-    def slow(*args, **kwargs):
-        if not lingered.is_set():
-            lingered.set()
-            time.sleep(0.5)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(actions, "record_change", slow)
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(i, attempt):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = attempt()
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert lingered.is_set() and not any(t.is_alive() for t in threads)
-    return results
+    """civicgrid.testing.race, lingering in (actions, "record_change") (called with the row locked)."""
+    return testing.race(monkeypatch, *attempts, linger=(actions, "record_change"))
 
 
 def test_accept_and_cancel_at_once_exactly_one_wins(transactional_db, world, monkeypatch):
