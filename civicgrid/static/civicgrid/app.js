@@ -19,7 +19,8 @@
 
   // A Leaflet tooltip showing `text` as plain text (a span built with textContent).
   function textTooltip(layer, text, options) {
-    return layer.bindTooltip(element("span", null, text), options);
+    var label = Object.assign(document.createElement("span"), { textContent: text == null ? "" : String(text) });
+    return layer.bindTooltip(label, options);
   }
 
   // A Leaflet popup holding `node`, a DOM node built with element() (or a function returning one,
