@@ -60,6 +60,9 @@ class Role(models.TextChoices):
     COMMUNITY_STAFF = "community_staff", _("社区工作人员")
     STREET_STAFF = "street_staff", _("街道工作人员")
     DEPARTMENT_STAFF = "department_staff", _("部门工作人员")
+    # Staff of a property company (物业服务企业), held on the company's department (kind "property"):
+    # they take the property repairs of the compounds their company serves (civicgrid.property).
+    PROPERTY_STAFF = "property_staff", _("物业服务人员")
     COMMAND_OPERATOR = "command_operator", _("指挥中心值班员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     # Application roles: held only by API keys (civicgrid.api), never granted to a person.

@@ -123,6 +123,7 @@ ROLE_LEVELS = {
     Role.COMMUNITY_STAFF: {Level.COMMUNITY},
     Role.STREET_STAFF: {Level.STREET},
     Role.DEPARTMENT_STAFF: None,
+    Role.PROPERTY_STAFF: None,
     Role.COMMAND_OPERATOR: {Level.DISTRICT, Level.STREET},
     Role.SYSTEM_ADMIN: {Level.DISTRICT, Level.STREET, Level.COMMUNITY},
     # Application roles are bound to an API key's region (any level), never to a person.
@@ -137,7 +138,7 @@ def validate_assignment_target(role, region, department):
     levels = ROLE_LEVELS[Role(role)]
     if levels is None:
         if department is None or region is not None:
-            raise ValidationError(_("部门工作人员角色必须授予在一个职能部门上。"))
+            raise ValidationError(_("%(role)s角色必须授予在一个职能部门上。") % {"role": Role(role).label})
         return
     if region is None or department is not None:
         raise ValidationError(_("该角色必须授予在一个区划网格节点上。"))

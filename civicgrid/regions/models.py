@@ -132,6 +132,8 @@ class DepartmentKind(models.TextChoices):
     HEALTH = "health", _("卫生健康")
     EMERGENCY = "emergency", _("应急管理")
     UTILITY = "utility", _("公用事业")
+    # A property company (物业服务企业) taking its compounds' repairs (civicgrid.property).
+    PROPERTY = "property", _("物业服务企业")
     OTHER = "other", _("其他")
 
 
