@@ -46,6 +46,9 @@ class Menu:
 # The menu every community-life app (notices, activities, consultations, services…) files its staff
 # entries under: declared once here so that each registers the identical entry.
 COMMUNITY_MENU = Menu("community", _("社区服务"), "people", order=65)
+# The grid worker's working day (patrols, visits, door-to-door tasks) and its scores and rankings
+# (civicgrid.gridwork, civicgrid.scoring) file their entries under this one menu.
+GRIDWORK_MENU = Menu("gridwork", _("网格工作"), "pin", order=30)
 
 
 @dataclass(frozen=True)
