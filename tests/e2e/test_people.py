@@ -2,6 +2,8 @@
 verification on a phone, the person page with masked values and unmasking with a reason, and the
 buildings map."""
 
+import re
+
 from playwright.sync_api import expect
 
 from civicgrid.accounts.models import Role
@@ -100,12 +102,17 @@ def test_unmask_with_reason_and_access_log(page, login, district):
 
 
 def test_buildings_on_the_map(page, login, district):
-    _people(district)
+    building, *_rest = _people(district)
     login(page, "13812345678")
     page.goto(f"/people/map/?region={district['S1C1G1'].code}")
     page.wait_for_selector('#people-map[data-state="ready"]')
     assert page.get_attribute("#people-map", "data-buildings") == "1"
     expect(page.locator("#people-map .leaflet-interactive")).not_to_have_count(0)
+    # The building's popup: its name and figures as text, a link to its page (CivicGrid.textPopup).
+    page.locator("#people-map path.leaflet-interactive").last.click()
+    popup = page.locator(".leaflet-popup")
+    expect(popup.locator("strong")).to_have_text(building.name)
+    expect(popup.get_by_role("link")).to_have_attribute("href", re.compile(r"^/people/"))
 
 
 def test_person_search_by_name_phone_and_id_with_pages(new_page, login, district):

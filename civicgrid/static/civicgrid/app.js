@@ -2,9 +2,10 @@
  *
  * Output encoding by construction: every script that puts server data into the page builds DOM
  * nodes with CivicGrid.element(tag, className, text) — the text goes in as textContent, never as
- * markup. Map labels go through CivicGrid.textTooltip(layer, text) and CivicGrid.nodePopup(layer,
- * node), the only callers of Leaflet's tooltip and popup binding: they hand Leaflet a DOM node,
- * never a string (which Leaflet would parse as markup). No script of ours parses a string into
+ * markup. Map labels go through CivicGrid.textTooltip(layer, text) and CivicGrid.textPopup(layer,
+ * spec), the only callers of Leaflet's tooltip and popup binding: they take plain text, build the
+ * nodes themselves with textContent and hand Leaflet a DOM node, never a string (which Leaflet would
+ * parse as markup). No script of ours parses a string into
  * markup; ECharts tooltips are drawn on the canvas (renderMode "richText").
  */
 (function () {
@@ -23,18 +24,43 @@
     return layer.bindTooltip(label, options);
   }
 
-  // A Leaflet popup holding `node`, a DOM node built with element() (or a function returning one,
-  // built when the popup opens); a string is refused.
-  function nodePopup(layer, node, options) {
-    function checked(value) {
-      if (!(value instanceof Node)) throw new TypeError("nodePopup takes a DOM node");
-      return value;
+  // A link's target: a local path or an http(s) address; anything else (javascript:, data:…) is dropped.
+  function safeHref(href) {
+    var value = href == null ? "" : String(href);
+    if (value.charAt(0) === "/" && value.charAt(1) !== "/") return value;
+    return /^https?:\/\//i.test(value) ? value : "";
+  }
+
+  // A Leaflet popup built here from plain text: spec = {className, title, lines: [text or
+  // {text, className}], links: [{text, href, className}], linksClassName}, or a function returning
+  // one (called when the popup opens). Every piece goes in as textContent; links keep only local or
+  // http(s) targets.
+  function textPopup(layer, spec, options) {
+    function build(data) {
+      data = data || {};
+      var box = element("div", data.className || "");
+      if (data.title != null) box.appendChild(element("strong", data.titleClassName || "", data.title));
+      (data.lines || []).forEach(function (line) {
+        var item = typeof line === "object" && line !== null ? line : { text: line };
+        box.appendChild(element("div", item.className || "", item.text));
+      });
+      if (data.links && data.links.length) {
+        var links = element("div", data.linksClassName || "");
+        data.links.forEach(function (link) {
+          var anchor = element("a", link.className || "", link.text);
+          var href = safeHref(link.href);
+          if (href) anchor.href = href;
+          links.appendChild(anchor);
+        });
+        box.appendChild(links);
+      }
+      return box;
     }
-    var content = typeof node === "function" ? function (l) { return checked(node(l)); } : checked(node);
+    var content = typeof spec === "function" ? function () { return build(spec()); } : build(spec);
     return layer.bindPopup(content, options);
   }
 
-  window.CivicGrid = Object.freeze({ element: element, textTooltip: textTooltip, nodePopup: nodePopup });
+  window.CivicGrid = Object.freeze({ element: element, textTooltip: textTooltip, textPopup: textPopup });
 
   // Colours chosen in the data (a tag's colour), set through the DOM: the CSP refuses style=""
   // attributes in markup. Only a hex colour is taken: <span data-colour="#1f77b4">.

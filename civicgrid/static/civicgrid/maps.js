@@ -187,7 +187,7 @@
       style: baseStyle,
       onEachFeature: function (feature, layer) {
         var props = feature.properties;
-        window.CivicGrid.nodePopup(layer, function () {
+        window.CivicGrid.textPopup(layer, function () {
           return self.popup(props);
         });
         window.CivicGrid.textTooltip(layer, props.name, {
@@ -273,23 +273,24 @@
   };
 
   RegionMap.prototype.popup = function (props) {
-    var box = element("div", "region-popup");
-    box.appendChild(element("strong", "region-popup-name", props.name));
     var levelInfo = this.levelsByValue[props.level];
-    var meta = (levelInfo ? levelInfo.name + " · " : "") + (this.strings.code || "") + " " + props.code;
-    box.appendChild(element("div", "region-popup-meta", meta));
-    var actions = element("div", "region-popup-actions");
-    var detail = element("a", "btn btn-sm btn-primary", this.strings.detail);
-    detail.href = this.detailUrl(props.code);
-    actions.appendChild(detail);
+    var links = [{ text: this.strings.detail, href: this.detailUrl(props.code), className: "btn btn-sm btn-primary" }];
     var childKey = levelInfo && this.config.childLevels ? this.config.childLevels[levelInfo.key] : null;
     if (childKey && this.config.levels[childKey] && this.config.mapUrl) {
-      var drill = element("a", "btn btn-sm btn-outline-primary", this.strings.drilldown);
-      drill.href = this.config.mapUrl + "?" + new URLSearchParams({ level: childKey, parent: props.code }).toString();
-      actions.appendChild(drill);
+      links.push({
+        text: this.strings.drilldown,
+        href: this.config.mapUrl + "?" + new URLSearchParams({ level: childKey, parent: props.code }).toString(),
+        className: "btn btn-sm btn-outline-primary",
+      });
     }
-    box.appendChild(actions);
-    return box;
+    return {
+      className: "region-popup",
+      title: props.name,
+      titleClassName: "region-popup-name",
+      lines: [{ text: (levelInfo ? levelInfo.name + " · " : "") + (this.strings.code || "") + " " + props.code, className: "region-popup-meta" }],
+      links: links,
+      linksClassName: "region-popup-actions",
+    };
   };
 
   // Show a label only where its polygon is large enough on screen to hold it. While most of the

@@ -4,7 +4,6 @@
   "use strict";
   var box = document.getElementById("people-map");
   if (!box || !window.L) return;
-  var element = window.CivicGrid.element; // text only, never HTML (app.js)
   var config = JSON.parse(document.getElementById(box.dataset.config).textContent);
   var status = document.getElementById("people-map-status");
   var map = L.map(box, { zoomControl: true, attributionControl: !!config.tileUrl });
@@ -32,15 +31,11 @@
       var points = [];
       data.buildings.forEach(function (b) {
         var marker = L.circleMarker([b.lat, b.lon], { radius: 6, color: "#0b3a80", fillColor: "#3d7be0", fillOpacity: 0.85, weight: 1 });
-        var popup = element("div");
-        popup.appendChild(element("strong", null, b.name));
-        popup.appendChild(document.createElement("br"));
-        popup.appendChild(document.createTextNode(config.strings.houses + " " + b.houses + " · " + config.strings.persons + " " + b.persons));
-        popup.appendChild(document.createElement("br"));
-        var link = element("a", null, config.strings.open);
-        link.href = b.url;
-        popup.appendChild(link);
-        window.CivicGrid.nodePopup(marker, popup);
+        window.CivicGrid.textPopup(marker, {
+          title: b.name,
+          lines: [config.strings.houses + " " + b.houses + " · " + config.strings.persons + " " + b.persons],
+          links: [{ text: config.strings.open, href: b.url }],
+        });
         marker.addTo(map);
         points.push([b.lat, b.lon]);
       });
