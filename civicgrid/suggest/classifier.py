@@ -10,7 +10,6 @@ under a millisecond), so the request path never touches scikit-learn.
 import io
 import json
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -21,24 +20,12 @@ DIGITS = re.compile(r"\d+")
 KEEP = re.compile(r"[\w]+")  # letters, digits and CJK; punctuation and spaces split the text
 FORMAT = 1
 
-_jieba_lock = threading.Lock()
-_jieba = None
-
 
 def _cut(text):
-    """jieba's segmentation, its dictionary loaded once per process (quietly)."""
-    global _jieba
-    if _jieba is None:
-        with _jieba_lock:
-            if _jieba is None:
-                import logging
+    """jieba's segmentation on its dictionary, memory-mapped once per machine (suggest.words)."""
+    from civicgrid.suggest import words
 
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                _jieba = jieba
-    return _jieba.lcut(text)
+    return words.tokenizer().lcut(text)
 
 
 def normalise(text):
