@@ -68,6 +68,9 @@ class NavItem:
     badge: str = ""
     order: int = 100  # place in the bar (or in its menu), left to right
     menu: str = ""  # the key of the Menu this entry belongs to; "" or an unregistered key: in the bar
+    # A tool (the inbox): an icon with its badge at the bar's right end, beside the language and the
+    # user menu, its label shown only in the phone's list; not one of the TOP_LEVEL_LIMIT entries.
+    tool: bool = False
 
     @property
     def name(self):
@@ -140,6 +143,8 @@ def bar_for(user):
     """The user's bar: entries and menus (MenuEntry), in order; a menu with one entry is that entry."""
     entries, grouped = [], {}
     for item in navigation_for(user):
+        if item.tool:
+            continue
         menu = MENUS.get(item.menu) if item.menu else None
         if menu is None:
             entries.append((item.order, item))
@@ -162,6 +167,11 @@ _rendered = OrderedDict()
 _rendered_lock = threading.Lock()
 
 
+def tools_for(user):
+    """The user's tools (NavItem.tool), in order: drawn after the bar's entries."""
+    return [item for item in navigation_for(user) if item.tool]
+
+
 def render_bar(request, user):
     """The navigation bar's entries as HTML (templates/includes/nav_items.html), with their badges."""
     match = getattr(request, "resolver_match", None)
@@ -178,7 +188,9 @@ def render_bar(request, user):
     found = _rendered.get(key)
     if found is None:
         badged = tuple(item for item in navigation_for(user) if item.badge)
-        html = render_to_string("includes/nav_items.html", {"nav_bar": bar_for(user), "request": request})
+        html = render_to_string(
+            "includes/nav_items.html", {"nav_bar": bar_for(user), "nav_tools": tools_for(user), "request": request}
+        )
         found = (html, badged)
         with _rendered_lock:
             _rendered[key] = found

@@ -22,11 +22,12 @@ class NotificationsConfig(AppConfig):
                 _("消息"),
                 "notifications:inbox",
                 None,
-                "info",
+                "bell",
                 _("案件派遣、时限提醒等消息"),
                 active_for=("notifications:*",),
                 order=150,
                 badge="civicgrid.notifications.templatetags.notifications.nav_badge",
+                tool=True,
             )
         )
         jobs.register(

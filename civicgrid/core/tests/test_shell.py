@@ -210,8 +210,8 @@ def test_system_admin_with_staff_flag_and_superuser_see_administration(client, t
         "cases:stats",
         "dashboard:screen",
         "intake:accuracy",
-        INBOX,
         "admin:index",
+        INBOX,  # a tool: after the entries, at the bar's right end
     ]
     assert len(nav_top_level(html)) <= TOP_LEVEL_LIMIT
 
@@ -424,3 +424,16 @@ def test_bar_groups_menus_and_flattens_a_menu_of_one(tree):
     bar = bar_for(admin)
     assert "cases:staff_queue" in [entry.url_name for entry in bar]
     assert "menu:cases" not in [entry.url_name for entry in bar]
+
+
+def test_the_inbox_is_a_tool_at_the_bars_end_not_one_of_its_entries(client, tree):
+    from civicgrid.core.navigation import bar_for, tools_for
+
+    user = make_user("u", Role.GRID_WORKER, tree["S1C1G1"])
+    assert INBOX not in [getattr(entry, "url_name", None) for entry in bar_for(user)]
+    assert [item.url_name for item in tools_for(user)] == [INBOX]
+    client.force_login(user)
+    html = client.get(reverse("cases:tasks")).content.decode()
+    tools = html[html.index('class="navbar-nav nav-tools-items"') :]
+    assert f'data-nav="{INBOX}"' in tools[: tools.index("</ul>")]
+    assert 'class="nav-item nav-tool"' in tools
