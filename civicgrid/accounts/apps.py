@@ -10,7 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from civicgrid.accounts import (
             checks,  # noqa: F401 - registers the policy-table check
-            demo,
             permissions,
             roles,
             scopes,
@@ -40,7 +39,7 @@ class AccountsConfig(AppConfig):
                 order=900,
             )
         )
-        demo_registry.register(demo_registry.Seeder("accounts", demo.seed_demo_users, order=30))
+        demo_registry.register(demo_registry.Seeder("accounts", "civicgrid.accounts.demo.seed_demo_users", order=30))
 
         # Residents' registrations: community staff review them and reset residents' passwords
         # (the permission is in civicgrid/accounts/permissions.py).

@@ -10,7 +10,7 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from civicgrid.accounts import roles
         from civicgrid.accounts.models import Role
-        from civicgrid.activities import demo, permissions
+        from civicgrid.activities import permissions
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import jobs, navigation, tiles
 
@@ -18,7 +18,7 @@ class ActivitiesConfig(AppConfig):
         # Finished activities record their no-shows even when nobody pressed "finish".
         jobs.register(jobs.Job("finish_due_activities", "civicgrid.activities.actions.finish_due_activities", 3600))
         # After the cases seeder (order 40), which makes the demo's residents and staff.
-        demo_registry.register(demo_registry.Seeder("activities", demo.seed_demo, order=50))
+        demo_registry.register(demo_registry.Seeder("activities", "civicgrid.activities.demo.seed_demo", order=50))
         tiles.register(
             tiles.Tile(
                 "activities",

@@ -12,7 +12,6 @@ class CasesConfig(AppConfig):
         from civicgrid.accounts import roles
         from civicgrid.cases import (
             checks,  # noqa: F401
-            demo,
             permissions,
         )
         from civicgrid.core import demo as demo_registry
@@ -24,7 +23,7 @@ class CasesConfig(AppConfig):
         # Files sent before their report and never attached (cases.pending).
         jobs.register(jobs.Job("purge_pending_uploads", "civicgrid.cases.pending.purge_expired", 900))
         register_navigation()
-        demo_registry.register(demo_registry.Seeder("cases", demo.seed_demo, order=40, atomic=False))
+        demo_registry.register(demo_registry.Seeder("cases", "civicgrid.cases.demo.seed_demo", order=40, atomic=False))
 
 
 def register_navigation():

@@ -9,7 +9,7 @@ def connect():
     from civicgrid.accounts import roles
     from civicgrid.accounts.models import Role
     from civicgrid.cases.events import CaseClosed, CaseReopened
-    from civicgrid.consult import actions, demo, permissions
+    from civicgrid.consult import actions, permissions
     from civicgrid.core import demo as demo_registry
     from civicgrid.core import events, jobs, navigation, tiles
 
@@ -17,7 +17,7 @@ def connect():
     events.subscribe(CaseClosed, actions.on_case_closed, phase=events.IN_TRANSACTION)
     events.subscribe(CaseReopened, actions.on_case_reopened, phase=events.IN_TRANSACTION)
     jobs.register(jobs.Job("close_due_polls", "civicgrid.consult.actions.close_due_polls", 300))
-    demo_registry.register(demo_registry.Seeder("consult", demo.seed_demo, order=60))
+    demo_registry.register(demo_registry.Seeder("consult", "civicgrid.consult.demo.seed_demo", order=60))
 
     resident = frozenset({Role.RESIDENT})
     # System administrators hold the permissions (they reach the pages by URL) but get no entry: their

@@ -13,7 +13,7 @@ class DashboardConfig(AppConfig):
         from civicgrid.cases.events import CaseEventRecorded
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import events, jobs, navigation
-        from civicgrid.dashboard import demo, permissions, rollups
+        from civicgrid.dashboard import permissions, rollups
 
         roles.register(permissions.PERMISSIONS)
 
@@ -40,7 +40,7 @@ class DashboardConfig(AppConfig):
                 menu="analysis",  # registered by cases, beside its statistics
             )
         )
-        demo_registry.register(demo_registry.Seeder("dashboard", demo.seed_demo, order=70))
+        demo_registry.register(demo_registry.Seeder("dashboard", "civicgrid.dashboard.demo.seed_demo", order=70))
         jobs.register(
             jobs.Job("run_warning_rules", "civicgrid.dashboard.warnings.run_rules", "DASHBOARD_WARNING_INTERVAL"),
             jobs.Job("refresh_needs", "civicgrid.dashboard.needs.refresh_stale", 600),

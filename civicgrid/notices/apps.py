@@ -12,7 +12,7 @@ class NoticesConfig(AppConfig):
         from civicgrid.accounts.models import Role
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import jobs, navigation, tiles
-        from civicgrid.notices import demo, permissions
+        from civicgrid.notices import permissions
 
         roles.register(permissions.PERMISSIONS)
         # Scheduled publishing: notices whose publish_at has come go live.
@@ -22,7 +22,7 @@ class NoticesConfig(AppConfig):
             jobs.Job("deliver_notices", "civicgrid.notices.delivery.deliver_due", 60),
         )
         # After the people seeder (tags, persons) and the accounts.
-        demo_registry.register(demo_registry.Seeder("notices", demo.seed_demo, order=65))
+        demo_registry.register(demo_registry.Seeder("notices", "civicgrid.notices.demo.seed_demo", order=65))
         # The community apps share one menu (activities, polls, services… add theirs to it).
         navigation.register_menu(navigation.COMMUNITY_MENU)
         # Not shown to system admins (who hold the permissions): with the admin site's link their bar

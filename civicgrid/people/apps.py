@@ -15,7 +15,7 @@ class PeopleConfig(AppConfig):
         from civicgrid.accounts.models import Role
         from civicgrid.core import changewords, jobs, navigation
         from civicgrid.core import demo as demo_registry
-        from civicgrid.people import checks, demo, labels, permissions  # noqa: F401 - checks registers itself
+        from civicgrid.people import checks, labels, permissions  # noqa: F401 - checks registers itself
 
         roles.register(permissions.PERMISSIONS)
         changewords.register_key(apps.get_model("people", "Person"), "tags", labels.TAGS_LABEL, labels.tag_words)
@@ -40,7 +40,7 @@ class PeopleConfig(AppConfig):
                 order=130,
             )
         )
-        demo_registry.register(demo_registry.Seeder("people", demo.seed_demo, order=50))
+        demo_registry.register(demo_registry.Seeder("people", "civicgrid.people.demo.seed_demo", order=50))
         # A resident's self-registration is confirmed at once when base data knows their phone.
         from civicgrid.accounts.events import ResidentRegistered
         from civicgrid.core import events

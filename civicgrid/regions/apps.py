@@ -11,7 +11,6 @@ class RegionsConfig(AppConfig):
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import navigation
         from civicgrid.core.navigation import STAFF, Menu, NavItem
-        from civicgrid.regions import demo
 
         navigation.register_menu(Menu("regions", _("辖区"), "diagram", order=60))
         navigation.register(
@@ -29,4 +28,4 @@ class RegionsConfig(AppConfig):
                 _("网格地图"), "regions:map", STAFF, "map", _("在地图上查看辖区网格边界"), order=70, menu="regions"
             ),
         )
-        demo_registry.register(demo_registry.Seeder("regions", demo.seed_demo, order=10))
+        demo_registry.register(demo_registry.Seeder("regions", "civicgrid.regions.demo.seed_demo", order=10))

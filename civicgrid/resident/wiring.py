@@ -62,6 +62,5 @@ def connect():
         tiles.Slot(MICRO_WISHES, _("微心愿"), icon="gift", description=_("小心愿，大家圆"), order=120),
         tiles.Slot(POINTS, _("积分"), icon="star", description=_("参与治理，积分兑换"), order=130),
     )
-    from civicgrid.resident import demo
 
-    demo_registry.register(demo_registry.Seeder("resident", demo.seed_demo, order=95))
+    demo_registry.register(demo_registry.Seeder("resident", "civicgrid.resident.demo.seed_demo", order=95))

@@ -13,11 +13,11 @@ class ServicesConfig(AppConfig):
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import navigation, tiles
         from civicgrid.core.navigation import NavItem
-        from civicgrid.services import demo, permissions
+        from civicgrid.services import permissions
 
         roles.register(permissions.PERMISSIONS)
         # After people (their enterprises and houses) and cases (the demo's resident accounts).
-        demo_registry.register(demo_registry.Seeder("services", demo.seed_demo, order=70))
+        demo_registry.register(demo_registry.Seeder("services", "civicgrid.services.demo.seed_demo", order=70))
         # The resident's home screen (the phone's first page): the services tile.
         tiles.register(
             tiles.Tile(

@@ -11,12 +11,12 @@ class SuggestConfig(AppConfig):
         from civicgrid.cases import routing
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import jobs
-        from civicgrid.suggest import demo, selectors
+        from civicgrid.suggest import selectors
 
         # Scheduled retraining from the closed cases (the in-process scheduler or Celery beat).
         jobs.register(jobs.Job("retrain_category_model", "civicgrid.suggest.actions.retrain_if_changed", 24 * 3600))
         # After the cases seeder (order 40): the demo's closed cases join the training.
-        demo_registry.register(demo_registry.Seeder("suggest", demo.seed_demo, order=45))
+        demo_registry.register(demo_registry.Seeder("suggest", "civicgrid.suggest.demo.seed_demo", order=45))
         # Nearby duplicates by meaning: the case loop asks how alike two texts are.
         routing.register_text_matcher(routing.TextMatcher("suggest", selectors.similarity))
 

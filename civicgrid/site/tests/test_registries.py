@@ -33,6 +33,28 @@ def test_the_celery_task_runs_a_registered_job_by_name(db):
     )
 
 
+def test_every_seeder_names_a_function_that_exists_and_no_demo_module_loads_at_start_up():
+    import subprocess
+    import sys
+
+    for seeder in demo.seeders():
+        function = import_string(seeder.function) if isinstance(seeder.function, str) else seeder.function
+        assert callable(function), seeder.name
+    # A fresh process (a web worker): set-up registers the seeders by name without importing them.
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, django; django.setup(); "
+            "print(sorted(m for m in sys.modules if m.endswith('.demo') and m != 'civicgrid.core.demo'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_demo_seeders_start_with_the_tree_and_every_app_has_one():
     names = [seeder.name for seeder in demo.seeders()]
     assert names[0] == "regions"

@@ -28,9 +28,9 @@ class Command(BaseCommand):
         for seeder in demo.seeders():
             if seeder.atomic:
                 with transaction.atomic():
-                    line = seeder.function(run)
+                    line = seeder(run)
             else:
-                line = seeder.function(run)
+                line = seeder(run)
             if line:
                 self.stdout.write(line)
         district = run.made["district"]
