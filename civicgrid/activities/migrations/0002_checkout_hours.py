@@ -6,31 +6,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0001_initial'),
+        ("activities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enrolment',
-            name='checked_out_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='签退时间'),
+            model_name="enrolment",
+            name="checked_out_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="签退时间"),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='hours',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='服务时长（小时）'),
+            model_name="enrolment",
+            name="hours",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="服务时长（小时）"
+            ),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='hours_confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='时长确认时间'),
+            model_name="enrolment",
+            name="hours_confirmed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="时长确认时间"),
         ),
         migrations.AddField(
-            model_name='enrolment',
-            name='hours_confirmed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='时长确认人'),
+            model_name="enrolment",
+            name="hours_confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="时长确认人",
+            ),
         ),
     ]
