@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from civicgrid.accounts.models import Role, RoleAssignment
+from civicgrid.activities import actions as activity_actions
 from civicgrid.core import clock, events
 from civicgrid.regions.models import Level, Region
 from civicgrid.volunteers import actions
@@ -66,6 +67,8 @@ def seed_demo(run):
                 with mock.patch.object(clock, "now", lambda at=past_start + timedelta(hours=2): at):
                     actions.check_out_volunteer(staff, enrolment.pk)
                 actions.confirm_hours(staff, enrolment.pk, "2")
+            with mock.patch.object(clock, "now", lambda at=past_start + timedelta(hours=3): at):
+                activity_actions.finish_activity(staff, past.activity_id, summary="探访 12 户独居老人。")
             coming = _shift(project, staff, now + timedelta(days=3))
             for volunteer in volunteers[:1]:
                 actions.sign_up_shift(volunteer.user, coming.activity_id)

@@ -153,7 +153,9 @@ class Partner(ScopedModel, TimeStampedModel):
         ordering = ["name", "pk"]
         verbose_name = _("共建单位")
         verbose_name_plural = _("共建单位")
-        constraints = [models.UniqueConstraint(fields=["region_code", "kind", "name"], name="volunteers_partner")]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "kind", "name"], name="volunteers_partner_one_name")
+        ]
 
     def __str__(self):
         return self.name

@@ -173,7 +173,10 @@ def add_shift(user, project_id, *, starts_at, ends_at, signup_deadline, place, c
     """A shift of the project: an activity of the shift kind, for the project's region, published at
     once (activities validates times, place and capacity)."""
     project = (
-        Project.objects.restrict(user, "change").select_for_update().select_related("region", "team").get(pk=project_id)
+        Project.objects.restrict(user, "change")
+        .select_for_update(of=("self",))
+        .select_related("region", "team")
+        .get(pk=project_id)
     )
     errors = {}
     post = text(errors, "post", post, 60)

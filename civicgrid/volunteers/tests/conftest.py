@@ -22,6 +22,10 @@ def _fast(settings):
 
 @pytest.fixture
 def world(db):
+    return make_world()
+
+
+def make_world():
     from civicgrid.people.testing import add_person, make_building
 
     world = build_world()
