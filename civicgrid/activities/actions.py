@@ -567,3 +567,14 @@ def check_in_by_staff(user, activity_id, code):
         if not allowed.filter(pk=enrolment_id).exists():
             raise ValidationError(_("这个签到码不属于本活动。"))
     return check_in(user, enrolment_id, "staff")
+
+
+# --- Checking out and confirming hours (volunteer shifts; civicgrid.activities.checkout) -------
+
+from civicgrid.activities.checkout import (  # noqa: E402, F401
+    CheckOutResult,
+    check_out,
+    confirm_hours,
+    parse_hours,
+    scheduled_hours,
+)

@@ -7,6 +7,7 @@ as a volunteer shift), so a listener keeps to its own.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from civicgrid.core.events import DomainEvent
 
@@ -63,3 +64,22 @@ class ActivityFinished(ActivityEvent):
 
     checked_in: int = field(default=0, metadata={"doc": "how many checked in"})
     no_shows: int = field(default=0, metadata={"doc": "how many confirmed participants did not come"})
+
+
+@dataclass(frozen=True)
+class CheckedOut(ActivityEvent):
+    """签退: a checked-in participant left (recorded by the organiser; once)."""
+
+    enrolment_id: int = field(default=0, metadata={"doc": "the sign-up"})
+    user_id: int = field(default=0, metadata={"doc": "who checked out"})
+    actor_id: int | None = field(default=None, metadata={"doc": "who recorded it"})
+
+
+@dataclass(frozen=True)
+class HoursRecorded(ActivityEvent):
+    """时长确认: the organiser confirmed the hours a participant served (once per sign-up)."""
+
+    enrolment_id: int = field(default=0, metadata={"doc": "the sign-up"})
+    user_id: int = field(default=0, metadata={"doc": "who served"})
+    hours: Decimal = field(default=Decimal("0"), metadata={"doc": "hours confirmed"})
+    actor_id: int | None = field(default=None, metadata={"doc": "the organiser who confirmed"})

@@ -99,6 +99,19 @@ class Enrolment(ScopedModel):
     )
     checkin_method = models.CharField(_("签到方式"), max_length=10, blank=True)
     no_show = models.BooleanField(_("未到场"), default=False)
+    # Check-out and confirmed hours (volunteer shifts: the organiser checks out and confirms the
+    # hours served, once; community activities leave them empty).
+    checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=5, decimal_places=2, null=True, blank=True)
+    hours_confirmed_at = models.DateTimeField(_("时长确认时间"), null=True, blank=True)
+    hours_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("时长确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["queued_at", "pk"]

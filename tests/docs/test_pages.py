@@ -66,6 +66,12 @@ NOT_PAGES = {
     "activities:cancel": "the 取消活动 button's POST target",
     "activities:finish": "the 结束活动 form's POST target",
     "activities:summary": "the summary and photos form's POST target",
+    # --- volunteers ---
+    "volunteers:shift_sign_up": "the 报名参加 button's POST target on a shift page",
+    "volunteers:shift_cancel": "the 取消报名 button's POST target on a shift page",
+    "volunteers:wish_step": "a wish's buttons' POST target (认领, 心愿已实现, 确认, 撤回, 评价)",
+    "volunteers:wish_photo": "a fulfilled wish's photo, served to the resident, the claimer and staff",
+    "volunteers:attendance": "the roster's 签到/签退/确认时长 POST target",
     "pwa:manifest": "the installable web app's manifest (JSON), read by the browser",
     "pwa:service_worker": "the installable web app's service worker (a script), run by the browser",
     "notices:file": "a notice's picture or video/audio attachment, served to its readers and staff",

@@ -42,6 +42,20 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
     "consult.add_meeting",
     "consult.change_meeting",
 }
+# --- volunteers --- managing volunteers, teams, projects and wishes: street and community staff.
+VOLUNTEERS = {
+    "volunteers.view_volunteer",
+    "volunteers.change_volunteer",
+    "volunteers.view_team",
+    "volunteers.add_team",
+    "volunteers.change_team",
+    "volunteers.view_project",
+    "volunteers.add_project",
+    "volunteers.change_project",
+    "volunteers.view_wish",
+    "volunteers.change_wish",
+    "volunteers.view_feedback",
+}
 SERVICES_READ = {"services.view_servicelink"}
 SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_craftsman", "services.view_craftsmanorder"}
 
@@ -76,7 +90,8 @@ SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_cra
             | NOTICES_WRITE
             | CONSULT
             | SERVICES_KEEP
-            | {"services.change_servicelink"},
+            | {"services.change_servicelink"}
+            | VOLUNTEERS,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
         (
@@ -101,6 +116,7 @@ def test_community_staff_hold_every_base_data_permission_and_clearance():
     assert roles.clearances() <= held
     assert {"people.import_person", "people.change_building", "people.change_compound"} <= held
     assert held >= ACTIVITIES
+    assert held >= VOLUNTEERS
 
 
 def test_clearances_are_never_implied_by_the_system_admin_role():
@@ -125,6 +141,7 @@ def test_each_app_registers_its_part_of_the_table():
         "consult",
         "notices",
         "services",
+        "volunteers",
     ]
 
 

@@ -65,7 +65,13 @@ SERVICES_DISTRICT = [*SERVICES_COMMUNITY, "services:manage_links"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
-COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings", "notices:staff_list"]
+COMMUNITY = [
+    "activities:manage",
+    "volunteers:manage",  # --- volunteers ---
+    "consult:poll_list",
+    "consult:meetings",
+    "notices:staff_list",
+]
 NOTICES = "notices:staff_list"
 
 
@@ -82,6 +88,8 @@ NOTICES = "notices:staff_list"
                 "cases:board_home",
                 "activities:list",
                 "consult:polls",
+                "volunteers:home",  # --- volunteers ---
+                "volunteers:wall",
                 "notices:mine",
                 "notifications:inbox",
             ],
@@ -148,7 +156,7 @@ NOTICES = "notices:staff_list"
                 "cases:staff_hotline",
                 "cases:staff_entry",
                 *TREE_AND_MAP,
-                *COMMUNITY[1:],  # no activities: organising them is the community's and street's
+                *COMMUNITY[2:],  # no activities or volunteers: those are the community's and street's
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -416,7 +424,7 @@ def test_bar_groups_menus_and_flattens_a_menu_of_one(tree):
         "cases": ["cases:staff_queue", "cases:staff_hotline", "cases:staff_entry"],
         "regions": ["regions:tree", "regions:map"],
         "analysis": ["cases:stats", "dashboard:screen", "intake:accuracy"],
-        "community": COMMUNITY[1:],
+        "community": COMMUNITY[2:],
     }
     assert len(bar) <= TOP_LEVEL_LIMIT
     # A system administrator's case menu would hold the queue only: the queue stands in the bar.

@@ -833,3 +833,95 @@ URLS.update(
         "activities:venue": View(activity("running"), get=ORGANISERS, post=ORGANISERS_POST, data=personal_code),
     }
 )
+
+
+# --- volunteers (civicgrid.volunteers) ------------------------------------------------------------
+# Residents: their own registration, the shifts and the wishes wall of their own community (A's
+# resident: A's, never B's; not a volunteer, so signing up and claiming are refusals that redirect).
+# Staff pages: street and community staff (and the system admin) hold volunteers.*; everyone else 404.
+
+
+def volunteering(attr, **extra):
+    def target(w, side, role):
+        return {"pk": getattr(w.sides[side].volunteers, attr).pk, **extra}, ""
+
+    return target
+
+
+def volunteer_shift(w, side, role):
+    return {"pk": w.sides[side].volunteers.shift.activity_id}, ""
+
+
+def volunteer_region(w, side, role=None):
+    return {"name": "新的队伍", "title": "新的项目", "region": w.sides[side].nodes.C.pk, "is_active": "on"}
+
+
+def volunteer_shift_form(w, side, role=None):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    starts = timezone.localtime() + timedelta(days=4)
+    return {
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "signup_deadline": (starts - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "服务站",
+        "capacity": "5",
+    }
+
+
+VOLUNTEER_STAFF = E("404 404", community="200 404", street="200 404", admin="200 404")
+VOLUNTEER_STAFF_LIST = E("404", community="200", street="200", admin="200")
+VOLUNTEER_STAFF_POST = E("404 404", community="302 404", street="302 404", admin="302 404")
+VOLUNTEER_STAFF_NEW = E("404 -", community="302 400", street="302 400", admin="302 400")
+
+URLS.update(
+    {
+        "volunteers:home": View(get=EVERYONE),
+        # Nobody walking is known to base data by phone (A's resident has no phone): refused, 400.
+        "volunteers:register": View(get=EVERYONE, post=E("400"), data=lambda w, s, r: {"availability": ["weekday_am"]}),
+        "volunteers:shift": View(volunteer_shift, get=RESIDENT_READ),
+        "volunteers:shift_sign_up": View(volunteer_shift, post=E("404 404", resident="302= 404")),
+        "volunteers:shift_cancel": View(volunteer_shift, post=E("404 404", resident="302= 404")),
+        "volunteers:wall": View(get=EVERYONE),
+        "volunteers:wish_new": View(
+            lambda w, s, r: ({}, ""),
+            get=E("404", resident="200"),
+            post=E("404", resident="302"),
+            data=lambda w, s, r: {"title": "一把雨伞"},
+        ),
+        "volunteers:wish": View(volunteering("wish_open"), get=RESIDENT_READ),
+        "volunteers:wish_photo": View(volunteering("wish_done"), get=VOLUNTEER_STAFF),
+        # A's resident is the wish's author and no volunteer: claiming is refused on the page.
+        "volunteers:wish_step": View(volunteering("wish_open", step="claim"), post=E("404 404", resident="302= 404")),
+        "volunteers:manage": View(get=VOLUNTEER_STAFF_LIST),
+        "volunteers:staff_volunteer": View(
+            volunteering("pending"),
+            get=VOLUNTEER_STAFF,
+            post=VOLUNTEER_STAFF_POST,
+            data=lambda w, s, r: {"decision": "approve"},
+        ),
+        "volunteers:teams": View(
+            lambda w, s, r: ({}, ""), get=VOLUNTEER_STAFF_LIST, post=VOLUNTEER_STAFF_NEW, data=volunteer_region
+        ),
+        "volunteers:team": View(
+            volunteering("team"), get=VOLUNTEER_STAFF, post=VOLUNTEER_STAFF_POST, data=volunteer_region
+        ),
+        "volunteers:projects": View(
+            lambda w, s, r: ({}, ""), get=VOLUNTEER_STAFF_LIST, post=VOLUNTEER_STAFF_NEW, data=volunteer_region
+        ),
+        "volunteers:project": View(
+            volunteering("project"), get=VOLUNTEER_STAFF, post=VOLUNTEER_STAFF_POST, data=volunteer_shift_form
+        ),
+        "volunteers:roster": View(volunteer_shift, get=VOLUNTEER_STAFF),
+        "volunteers:attendance": View(volunteering("enrolment", step="check-in"), post=VOLUNTEER_STAFF_POST),
+        "volunteers:staff_wishes": View(get=VOLUNTEER_STAFF_LIST),
+        "volunteers:staff_wish": View(
+            volunteering("wish_pending"),
+            get=VOLUNTEER_STAFF,
+            post=VOLUNTEER_STAFF_POST,
+            data=lambda w, s, r: {"step": "approve"},
+        ),
+    }
+)

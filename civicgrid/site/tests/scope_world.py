@@ -215,6 +215,11 @@ def _side(tree, cats, side, users, staff):
     o.notice_draft = notice("草稿")
     o.notice_pending = notice("待审核")
     Notice.objects.filter(pk=o.notice_pending.pk).update(status=Status.PENDING)
+    # --- volunteers --- a verified volunteer on a running shift, a pending registration, a team, a
+    # project; the resident's wish waiting for the check and one on the wall; a fulfilled wish.
+    from civicgrid.volunteers.testing import scope_objects as volunteer_objects
+
+    o.volunteers = volunteer_objects(community, resident, n, side)
     # 议事协商: a draft, an open poll with an opinion, a closed poll, a meeting with a task decision.
     _consult(o, n, side, community)
     return o
