@@ -12,11 +12,11 @@ class VolunteersConfig(AppConfig):
         from civicgrid.accounts.models import Role
         from civicgrid.core import demo as demo_registry
         from civicgrid.core import navigation, tiles
-        from civicgrid.volunteers import demo, permissions
+        from civicgrid.volunteers import permissions
 
         roles.register(permissions.PERMISSIONS)
         # After activities (50): the demo's residents, staff and base data exist.
-        demo_registry.register(demo_registry.Seeder("volunteers", demo.seed_demo, order=60))
+        demo_registry.register(demo_registry.Seeder("volunteers", "civicgrid.volunteers.demo.seed_demo", order=60))
         residents = frozenset({Role.RESIDENT})
         # The home screen's slots "volunteering" and "micro_wishes" (civicgrid.resident.wiring).
         tiles.register(
