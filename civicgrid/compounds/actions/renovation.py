@@ -216,7 +216,7 @@ def open_opinion_poll(user, project_id, *, title, question, options, days=14):
             closes_at=now + timedelta(days=days),
             origin="renovation",
         )
-        consult_actions.open_poll(poll, user)
+        poll = consult_actions.open_poll(poll, user)
     except ConsultError as error:
         if isinstance(error, ConsultNotFound):
             raise NotFound() from None
