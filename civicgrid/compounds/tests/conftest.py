@@ -26,6 +26,28 @@ def _compound(tree, community, grid, name, code):
 
 @pytest.fixture
 def estate(world):  # noqa: F811
+    return build_estate(world)
+
+
+def build_world():
+    """The parts of the cases world the thread tests need, outside a fixture (transactional_db)."""
+    from civicgrid.cases.categories import load_categories
+    from civicgrid.regions import locator
+    from civicgrid.testing import build_tree
+
+    tree = build_tree()
+    locator.invalidate()
+    load_categories()
+    people = SimpleNamespace(
+        community=make_user("community", Role.COMMUNITY_STAFF, tree["S1C1"]),
+        community2=make_user("community2", Role.COMMUNITY_STAFF, tree["S1C1"]),
+        street=make_user("street", Role.STREET_STAFF, tree["S1"]),
+        street2=make_user("street2", Role.STREET_STAFF, tree["S1"]),
+    )
+    return SimpleNamespace(tree=tree, people=people)
+
+
+def build_estate(world):  # noqa: F811
     tree = world.tree
     seed_criteria()
     a, building_a = _compound(tree, "S1C1", "S1C1G1M1", "幸福小区", "A1")
