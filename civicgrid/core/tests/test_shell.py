@@ -65,7 +65,8 @@ SERVICES_DISTRICT = [*SERVICES_COMMUNITY, "services:manage_links"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
-COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings", "notices:staff_list"]
+# --- compounds --- 小区治理 (compounds:list) sits between the consult entries and the notices.
+COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings", "compounds:list", "notices:staff_list"]
 NOTICES = "notices:staff_list"
 
 
@@ -82,6 +83,7 @@ NOTICES = "notices:staff_list"
                 "cases:board_home",
                 "activities:list",
                 "consult:polls",
+                "compounds:mine",
                 "notices:mine",
                 "notifications:inbox",
             ],
