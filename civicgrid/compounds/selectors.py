@@ -186,7 +186,9 @@ def fund_totals(project):
     agg = Pledge.objects.filter(project=project).aggregate(
         pledged=Sum("pledged"), paid=Sum("paid"), households=Count("pk")
     )
-    pledged, paid = agg["pledged"] or Decimal("0"), agg["paid"] or Decimal("0")
+    cent = Decimal("0.01")
+    pledged = (agg["pledged"] or Decimal("0")).quantize(cent)
+    paid = (agg["paid"] or Decimal("0")).quantize(cent)
     target = project.fund_target or Decimal("0")
     base = target if target > 0 else pledged
     percent = int(paid * 100 / base) if base > 0 else 0
