@@ -14,7 +14,9 @@ def connect():
     from civicgrid.core import events, navigation, tiles
 
     roles.register(permissions.PERMISSIONS)
-    events.subscribe(CaseEventRecorded, actions.on_case_event, phase=events.IN_TRANSACTION)
+    # After the case's commit: the case loop's reports keep their query budget (cases' intake tests),
+    # and a failure here never undoes a case. backfill() places whatever was missed.
+    events.subscribe(CaseEventRecorded, actions.on_case_event, phase=events.ON_COMMIT)
     # After consult (60): the demo's renovation project opens a consult poll.
     demo_registry.register(demo_registry.Seeder("compounds", demo.seed_demo, order=65))
     resident = frozenset({Role.RESIDENT})

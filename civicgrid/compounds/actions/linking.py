@@ -1,4 +1,4 @@
-"""Which case belongs to which compound, from the case loop's events (in the case's transaction):
+"""Which case belongs to which compound, from the case loop's events (after the case's commit):
 a new case whose point lies near one of a compound's buildings (people.selectors.compound_near) is
 the compound's; every later step keeps its open/closed mark. The 12345 and zero-complaint counts
 read these rows."""
@@ -12,26 +12,30 @@ CLOSED = {Status.CLOSED, Status.VOIDED, Status.REJECTED, Status.MERGED}
 
 
 def on_case_event(event):
+    """A new case: placed in the compound whose building is nearest its point (one query; a second
+    to write the row when there is one). A later step: its open/closed mark (one UPDATE)."""
     case = event.case
     if case is None:
         return
-    is_open = event.to_status not in CLOSED if event.to_status else case.status not in CLOSED
-    updated = CompoundCase.objects.filter(case_id=event.case_id).update(is_open=is_open)
-    if updated or event.type != "reported":
+    is_open = (event.to_status or case.status) not in CLOSED
+    if event.type != "reported":
+        CompoundCase.objects.filter(case_id=event.case_id).update(is_open=is_open)
         return
     community = case.community.code if case.community_id else ""
     compound_id = people_selectors.compound_near(case.lon, case.lat, community, conf.get("COMPOUNDS_CASE_METRES"))
     if compound_id is None:
         return
-    CompoundCase.objects.create(
-        compound_id=compound_id,
-        region_code=community,
+    CompoundCase.objects.get_or_create(
         case_id=case.pk,
-        number=case.number,
-        title=(case.title or "")[:100],
-        hotline=case.source == Source.HOTLINE,
-        is_open=is_open,
-        reported_at=case.reported_at,
+        defaults={
+            "compound_id": compound_id,
+            "region_code": community,
+            "number": case.number,
+            "title": (case.title or "")[:100],
+            "hotline": case.source == Source.HOTLINE,
+            "is_open": is_open,
+            "reported_at": case.reported_at,
+        },
     )
 
 
