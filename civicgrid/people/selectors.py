@@ -490,3 +490,58 @@ def public_enterprises_in_box(west, south, east, north, kind="", limit=2000):
             :limit
         ]
     )
+
+
+# --- A resident's compound, and a compound's houses, for the compounds app (小区治理) ---------------
+
+ResidentHome = namedtuple("ResidentHome", "compound_id household_id house_id")
+
+
+def resident_home(user, region_code):
+    """The compound, household and house of a signed-in account living in `region_code`'s subtree
+    (matched by its phone's keyed hash), or None when base data knows no such current resident or
+    their building belongs to no compound. Nothing about the person leaves this app."""
+    phone = getattr(user, "phone", None)
+    digest = rules.phone_hash(phone) if phone else ""
+    if not digest:
+        return None
+    row = (
+        Person.objects.filter(phone_hash=digest, house__isnull=False, moved_out_at__isnull=True)
+        .filter(subtree_q("region_code", [region_code]))
+        .filter(house__building__compound__isnull=False)
+        .order_by("pk")
+        .values_list("house__building__compound_id", "household_id", "house_id")
+        .first()
+    )
+    return ResidentHome(*row) if row else None
+
+
+def compound_households(compound_id):
+    """[(household id, house number)] of a compound's current households, by house: the house number
+    (building, unit, room) is all another app may show of them — never a name."""
+    rows = (
+        Household.objects.filter(house__building__compound_id=compound_id, is_active=True)
+        .select_related("house__building", "house__unit")
+        .order_by("house__building__name", "house__unit__number", "house__floor", "house__number", "pk")
+    )
+    return [(h.pk, h.house.label) for h in rows]
+
+
+def compound_near(lon, lat, community_code, metres=150):
+    """The id of the compound whose building with a position lies nearest to (lon, lat) within
+    `metres`, among the buildings of `community_code`'s subtree; None when none is that close."""
+    if lon is None or lat is None or not community_code:
+        return None
+    dlat = metres / 111_000
+    dlon = metres / 85_000  # generous at China's latitudes
+    rows = (
+        Building.objects.filter(subtree_q("region_code", [community_code]), compound__isnull=False)
+        .filter(lon__range=(lon - dlon, lon + dlon), lat__range=(lat - dlat, lat + dlat))
+        .values_list("compound_id", "lon", "lat")[:200]
+    )
+    best, best_d = None, None
+    for compound_id, blon, blat in rows:
+        d = ((blon - lon) * 85_000) ** 2 + ((blat - lat) * 111_000) ** 2
+        if d <= metres**2 and (best_d is None or d < best_d):
+            best, best_d = compound_id, d
+    return best

@@ -98,6 +98,25 @@ NOT_PAGES = {
     "services:order_rate": "the rating form's POST target on an order page",
     "services:job_step": "the craftsman's 接单/婉拒/已完成 buttons' POST target",
     "services:craftsman_status": "the 核实/暂停 buttons' POST target on 能工巧匠管理",
+    # --- compounds --- the forms' POST targets on the compound, project and renovation pages
+    "compounds:target": "the 保存目标 form's POST target on 小区治理",
+    "compounds:item_add": "the 加入台账 form's POST target on a compound page",
+    "compounds:item_close": "an item's 销号 form's POST target",
+    "compounds:party_add": "the 添加协同单位 form's POST target",
+    "compounds:rise_request": "the 申请转化提星 form's POST target",
+    "compounds:rise_review": "the 确认提星/不通过 buttons' POST target",
+    "compounds:project_new": "the 建立改造项目 form's POST target",
+    "compounds:project_edit": "the 修改项目信息 form's POST target on a project page",
+    "compounds:member_add": "the 添加成员 form's POST target",
+    "compounds:milestone_add": "the 添加节点 form's POST target",
+    "compounds:milestone_done": "a milestone's 完成 form's POST target (with photos)",
+    "compounds:file_add": "the 上传 form's POST target (plan documents, photos)",
+    "compounds:poll_open": "the 发起征集 form's POST target (opens a consult poll)",
+    "compounds:pledge_set": "the 登记认筹 form's POST target",
+    "compounds:payment": "a pledge's 登记 (payment) form's POST target",
+    "compounds:supervise": "the 提交反映 form's POST target on the renovation page",
+    "compounds:file": "a plan document or photo, served to staff in scope and the compound's residents",
+    "compounds:file_thumb": "a plan document's or photo's thumbnail",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

@@ -57,6 +57,9 @@ HOUSE = (BUILDING, 'main a[href^="/people/houses/"]')
 ACTIVITY = ("/activities/", "#activity-list a")
 STAFF_ACTIVITY = ("/activities/manage/", "#activity-table a")
 VENUE = (STAFF_ACTIVITY, "#venue-link")
+# --- compounds --- the resident's compound and renovation ledger; staff's compound page
+FUND = ("/compounds/mine/", "#fund-link")
+COMPOUND = ("/compounds/", "#compound-table a")
 PAGES = {
     "jumin": [
         "/",
@@ -69,6 +72,8 @@ PAGES = {
         "/activities/",
         ACTIVITY,
         "/activities/mine/",
+        "/compounds/mine/",
+        FUND,
     ],
     "wanggeyuan": ["/", "/cases/tasks/", TASK_CASE, "/cases/quick/", "/people/", BUILDING, HOUSE, "/regions/map/"],
     "weiwangge": ["/", "/cases/tasks/", "/people/"],
@@ -86,8 +91,10 @@ PAGES = {
         STAFF_ACTIVITY,
         VENUE,
         "/activities/manage/new/",
+        "/compounds/",
+        COMPOUND,
     ],
-    "jiedao": ["/", "/cases/staff/queue/", "/cases/stats/", "/regions/map/"],
+    "jiedao": ["/", "/cases/staff/queue/", "/cases/stats/", "/regions/map/", "/compounds/"],
     "bumen": ["/", "/cases/staff/queue/", STAFF_CASE],
     "zhihui": ["/", "/cases/staff/queue/", STAFF_CASE, "/cases/staff/hotline/", "/cases/stats/", "/dashboard/"],
     "admin": ["/", "/cases/staff/queue/", "/people/", "/dashboard/"],

@@ -58,6 +58,16 @@ VOLUNTEERS = {
 }
 SERVICES_READ = {"services.view_servicelink"}
 SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_craftsman", "services.view_craftsmanorder"}
+# --- compounds --- 小区治理 (civicgrid/compounds/permissions.py): street staff and admins review rises.
+COMPOUNDS_REVIEW = {
+    "compounds.view_compoundclass",
+    "compounds.change_rectificationitem",
+    "compounds.add_starrise",
+    "compounds.change_party",
+    "compounds.change_renovationproject",
+    "compounds.change_starrise",
+    "compounds.change_streettarget",
+}
 
 
 @pytest.mark.parametrize(
@@ -91,7 +101,8 @@ SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_cra
             | CONSULT
             | SERVICES_KEEP
             | {"services.change_servicelink"}
-            | VOLUNTEERS,
+            | VOLUNTEERS
+            | COMPOUNDS_REVIEW,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
         (
@@ -100,7 +111,8 @@ SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_cra
             | CASE_WORK
             | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"}
             | {"suggest.view_suggestionrecord", "suggest.view_categorycorrection"}
-            | CONSULT,
+            | CONSULT
+            | COMPOUNDS_REVIEW,
         ),
         (Role.INTEGRATION, {"regions.view_region", "cases.view_case", "cases.add_case"}),
         (Role.HOTLINE_INTEGRATION, VIEW_TREE | CASE_WORK),
@@ -141,6 +153,7 @@ def test_each_app_registers_its_part_of_the_table():
         "consult",
         "notices",
         "services",
+        "compounds",
         "volunteers",
     ]
 

@@ -65,11 +65,13 @@ SERVICES_DISTRICT = [*SERVICES_COMMUNITY, "services:manage_links"]
 DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
+# --- volunteers --- and --- compounds --- (小区治理 sits between the consult entries and the notices).
 COMMUNITY = [
     "activities:manage",
-    "volunteers:manage",  # --- volunteers ---
+    "volunteers:manage",
     "consult:poll_list",
     "consult:meetings",
+    "compounds:list",
     "notices:staff_list",
 ]
 NOTICES = "notices:staff_list"
@@ -90,6 +92,7 @@ NOTICES = "notices:staff_list"
                 "consult:polls",
                 "volunteers:home",  # --- volunteers ---
                 "volunteers:wall",
+                "compounds:mine",
                 "notices:mine",
                 "notifications:inbox",
             ],

@@ -925,3 +925,92 @@ URLS.update(
         ),
     }
 )
+
+
+# --- compounds ---
+# 小区治理 (civicgrid/compounds/permissions.py): community staff keep their compounds' ledgers and
+# renovation projects and request class rises; street staff do the same and review rises and set the
+# street's target; the command centre reads; system admins hold everything in their subtree. Residents
+# see only their own compound, found in base data: the walking resident is in no base-data record, so
+# A's renovation ledger answers them 404 like B's (test_pages covers a resident of record). Everyone
+# else gets 404.
+
+
+def compound_obj(attr, via="pk"):
+    def target(w, side, role):
+        return {"pk": getattr(getattr(w.sides[side].compounds, attr), via)}, ""
+
+    return target
+
+
+COMPOUND_READ = E("404 404", community="200 404", street="200 404", operator="200 404", admin="200 404")
+COMPOUND_READ_LIST = E("404", community="200", street="200", operator="200", admin="200")
+COMPOUND_WRITE = E("404 404", community="302 404", street="302 404", admin="302 404")
+# Refused on the page (one project per compound; A's rise already waits): redirects, changes nothing.
+COMPOUND_REFUSED = E("404 404", community="302= 404", street="302= 404", admin="302= 404")
+
+
+def compound_item_form(w, side, role):
+    return {"problem": "新问题", "measure": "措施", "owner": "物业", "due_date": "2030-01-01"}
+
+
+URLS.update(
+    {
+        "compounds:list": View(get=COMPOUND_READ_LIST, marker=lambda w, s: f"{s}小区"),
+        "compounds:detail": View(compound_obj("compound"), get=COMPOUND_READ, marker=lambda w, s: f"{s} 业主委员会"),
+        "compounds:item_add": View(compound_obj("compound"), post=COMPOUND_WRITE, data=compound_item_form),
+        "compounds:item_close": View(compound_obj("item"), post=COMPOUND_WRITE, data={"evidence": "已整改"}),
+        "compounds:party_add": View(
+            compound_obj("compound"), post=COMPOUND_WRITE, data={"kind": "social", "name": "社会组织"}
+        ),
+        "compounds:rise_request": View(
+            compound_obj("compound"),
+            post=COMPOUND_REFUSED,
+            data=lambda w, s, r: {"criteria": w.sides[s].compounds.criteria},
+        ),
+        # Reviewers are street staff (and admins); community staff read the rise but may not decide it.
+        "compounds:rise_review": View(
+            compound_obj("rise"),
+            post=E("404 404", street="302 404", admin="302 404"),
+            data={"decision": "refuse"},
+        ),
+        "compounds:target": View(
+            lambda w, s, r: ({}, ""),
+            post=E("404 404", street="302 404", admin="302 404"),
+            data=lambda w, s, r: {"street": w.sides[s].nodes.S.code, "year": "2030", "target": "8"},
+        ),
+        "compounds:project_new": View(compound_obj("compound"), post=COMPOUND_REFUSED, data={"title": "又一个项目"}),
+        "compounds:project": View(compound_obj("project"), get=COMPOUND_READ, marker=lambda w, s: f"{s} 改造项目"),
+        "compounds:project_edit": View(
+            compound_obj("project"), post=COMPOUND_WRITE, data={"title": "改名", "fund_target": "2000"}
+        ),
+        "compounds:member_add": View(compound_obj("project"), post=COMPOUND_WRITE, data={"name": "李", "duty": "委员"}),
+        "compounds:milestone_add": View(
+            compound_obj("project"), post=COMPOUND_WRITE, data={"title": "新节点", "due_date": "2030-02-01"}
+        ),
+        "compounds:milestone_done": View(compound_obj("milestone"), post=COMPOUND_WRITE, data={"note": "完成"}),
+        "compounds:file_add": View(
+            compound_obj("project"),
+            post=COMPOUND_WRITE,
+            data=lambda w, s, r: {"kind": "plan", "title": "图", "files": jpeg()},
+        ),
+        "compounds:poll_open": View(
+            compound_obj("project"),
+            post=COMPOUND_WRITE,
+            data={"title": "意见征集", "question": "同意吗？", "options": "同意\n不同意", "days": "7"},
+        ),
+        "compounds:pledge_set": View(
+            compound_obj("project"),
+            post=COMPOUND_WRITE,
+            data=lambda w, s, r: {"household": w.sides[s].compounds.pledge.household_id, "pledged": "600"},
+        ),
+        "compounds:payment": View(compound_obj("pledge"), post=COMPOUND_WRITE, data={"paid": "100"}),
+        "compounds:file": View(compound_obj("file"), get=COMPOUND_READ),
+        "compounds:file_thumb": View(compound_obj("file"), get=COMPOUND_READ),
+        "compounds:mine": View(get=EVERYONE),
+        "compounds:fund": View(compound_obj("project"), get=E("404 404")),
+        "compounds:supervise": View(
+            compound_obj("project"), post=E("404 404"), data={"kind": "safety", "description": "危险"}
+        ),
+    }
+)

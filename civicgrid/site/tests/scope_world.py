@@ -200,6 +200,11 @@ def _side(tree, cats, side, users, staff):
     # Community activities: a draft, a coming one, a running one the resident signed up for, a
     # finished one with a photo.
     o.activities = activity_objects(community, resident, n.C)
+    # --- compounds --- 小区治理: a party, a requested rise, an open rectification item, a renovation
+    # project with a milestone, a plan document and a household's pledge, for the side's compound.
+    from civicgrid.compounds.testing import scope_objects as compound_objects
+
+    o.compounds = compound_objects(community, o.compound, n.M, side)
     # Notices (civicgrid.notices) by the side's community staff for its community: one published
     # (with a picture), one draft, one waiting for approval.
     from civicgrid.notices import actions as notice_actions

@@ -42,6 +42,7 @@ SNAPSHOT_APPS = (
     "dashboard",
     "api",
     "activities",
+    "compounds",
     "notices",
     "consult",
     "services",
