@@ -9,7 +9,7 @@ def connect():
     from civicgrid.accounts import roles
     from civicgrid.accounts.models import Role
     from civicgrid.cases.events import CaseEventRecorded
-    from civicgrid.compounds import actions, demo, permissions
+    from civicgrid.compounds import actions, permissions
     from civicgrid.core import demo as demo_registry
     from civicgrid.core import events, navigation, tiles
 
@@ -18,7 +18,7 @@ def connect():
     # and a failure here never undoes a case. backfill() places whatever was missed.
     events.subscribe(CaseEventRecorded, actions.on_case_event, phase=events.ON_COMMIT)
     # After consult (60): the demo's renovation project opens a consult poll.
-    demo_registry.register(demo_registry.Seeder("compounds", demo.seed_demo, order=65))
+    demo_registry.register(demo_registry.Seeder("compounds", "civicgrid.compounds.demo.seed_demo", order=65))
     resident = frozenset({Role.RESIDENT})
     staff = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.COMMAND_OPERATOR})
     tiles.register(
