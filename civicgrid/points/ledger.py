@@ -50,9 +50,7 @@ def person_account(user, region_code=""):
         from civicgrid.points.selectors import home_community_code
 
         region_code = home_community_code(user)
-    account = account_for(
-        OwnerKind.PERSON, user.pk, region_code=region_code, name=user.name or "", user=user
-    )
+    account = account_for(OwnerKind.PERSON, user.pk, region_code=region_code, name=user.name or "", user=user)
     if not account.region_code and region_code:
         Account.objects.filter(pk=account.pk, region_code="").update(region_code=region_code)
         account.region_code = region_code

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from civicgrid.accounts.models import Role
 from civicgrid.points import actions, ledger
-from civicgrid.points.models import Item, Merchant
+from civicgrid.points.models import Item, Merchant, Rule
+from civicgrid.points.rules import load_defaults
 from civicgrid.regions import locator
 from civicgrid.testing import build_tree, make_user
 
@@ -22,6 +23,8 @@ def _fast(settings):
 
 
 def build_world():
+    # A transactional test's flush empties the rules the data migration loaded: load them again.
+    load_defaults(Rule)
     tree = build_tree()
     locator.invalidate()
     people = SimpleNamespace(

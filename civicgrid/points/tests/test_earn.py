@@ -36,7 +36,11 @@ def test_a_check_in_earns_once_however_often_replayed(world):
         publish(checked_in(world.people.resident, 11, region_code=code))
     assert balance(world.people.resident) == 2
     entry = Entry.objects.get()
-    assert (entry.source, entry.event, entry.rule) == ("activities.enrolment:11", "activities.CheckedIn", "activity-checkin")
+    assert (entry.source, entry.event, entry.rule) == (
+        "activities.enrolment:11",
+        "activities.CheckedIn",
+        "activity-checkin",
+    )
     assert Account.objects.get(owner_id=world.people.resident.pk).region_code == code
 
 
@@ -90,7 +94,15 @@ def test_corrected_hours_post_the_difference(world):
 
 def test_a_wish_earns_for_a_volunteer_or_an_enterprise(world):
     code = world.tree["S1C1"].code
-    publish(WishFulfilled(wish_id=1, region_code=code, claimer_kind="volunteer", claimer_id=3, claimer_user_id=world.people.resident.pk))
+    publish(
+        WishFulfilled(
+            wish_id=1,
+            region_code=code,
+            claimer_kind="volunteer",
+            claimer_id=3,
+            claimer_user_id=world.people.resident.pk,
+        )
+    )
     publish(WishFulfilled(wish_id=2, region_code=code, claimer_kind="enterprise", claimer_id=9))
     publish(WishFulfilled(wish_id=2, region_code=code, claimer_kind="enterprise", claimer_id=9))
     assert balance(world.people.resident, "youai") == 10

@@ -24,7 +24,9 @@ def test_a_post_moves_the_balance_and_a_replay_changes_nothing(world):
 def test_the_unique_constraint_backs_the_replay_check(world):
     account = credit(world.people.resident, 3, source="x:2")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Entry.objects.create(account=account, kind="hongde", amount=3, rule="test", source="x:2", event="e", at=account.created_at)
+        Entry.objects.create(
+            account=account, kind="hongde", amount=3, rule="test", source="x:2", event="e", at=account.created_at
+        )
 
 
 def test_an_overdraft_is_refused_and_the_database_refuses_it_too(world):

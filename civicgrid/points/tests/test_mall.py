@@ -55,7 +55,9 @@ def test_an_item_of_another_community_or_out_of_date_cannot_be_redeemed(world):
     with pytest.raises(Item.DoesNotExist):
         actions.redeem(world.people.outsider, item.pk)
     credit(world.people.resident, 100)
-    old = listed(world, valid_from=timezone.localdate() - timedelta(days=9), valid_until=timezone.localdate() - timedelta(days=1))
+    old = listed(
+        world, valid_from=timezone.localdate() - timedelta(days=9), valid_until=timezone.localdate() - timedelta(days=1)
+    )
     with pytest.raises(Item.DoesNotExist):
         actions.redeem(world.people.resident, old.pk)
     assert not Redemption.objects.exists()

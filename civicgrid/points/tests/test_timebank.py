@@ -15,7 +15,9 @@ def minutes(user):
 
 
 def test_help_moves_minutes_once_both_sides_confirm(world):
-    record = actions.record_help(world.people.resident, other_phone="13800000002", gave=True, hours="1.5", what="修水管")
+    record = actions.record_help(
+        world.people.resident, other_phone="13800000002", gave=True, hours="1.5", what="修水管"
+    )
     assert record.giver == world.people.resident and record.minutes == 90
     assert minutes(world.people.resident) == 0
     with pytest.raises(Help.DoesNotExist):
