@@ -109,7 +109,7 @@ def test_bad_item_input_gets_clear_errors(world):
     bad = item_fields(title="坏\x00字", price=0, stock=-1, kind="time", item_type="x")
     bad["valid_until"] = bad["valid_from"] - timedelta(days=1)
     with pytest.raises(ValidationError) as error:
-        listed(world, **{k: v for k, v in bad.items()})
+        listed(world, **bad)
     assert {"title", "price", "stock", "kind", "item_type", "valid_until"} <= set(error.value.message_dict)
     assert not Item.objects.exists()
 
