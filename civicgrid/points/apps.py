@@ -46,7 +46,7 @@ class PointsConfig(AppConfig):
                     "points:rules",
                     "points:account*",
                 ),
-                order=60,
+                order=640,
                 menu="community",
             ),
             navigation.NavItem(
@@ -63,7 +63,7 @@ class PointsConfig(AppConfig):
                     "points:timebank",
                     "points:board",
                 ),
-                order=60,
+                order=640,
                 menu="community",
             ),
         )

@@ -44,6 +44,19 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
 }
 SERVICES_READ = {"services.view_servicelink"}
 SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_craftsman", "services.view_craftsmanorder"}
+# --- points --- (civicgrid/points/permissions.py): street and community staff manage the mall and awards.
+POINTS = {
+    "points.view_merchant",
+    "points.add_merchant",
+    "points.change_merchant",
+    "points.view_item",
+    "points.change_item",
+    "points.view_account",
+    "points.view_entry",
+    "points.view_award",
+    "points.add_award",
+    "points.change_award",
+}
 
 
 @pytest.mark.parametrize(
@@ -76,7 +89,8 @@ SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_cra
             | NOTICES_WRITE
             | CONSULT
             | SERVICES_KEEP
-            | {"services.change_servicelink"},
+            | {"services.change_servicelink"}
+            | POINTS,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
         (
@@ -125,6 +139,7 @@ def test_each_app_registers_its_part_of_the_table():
         "consult",
         "notices",
         "services",
+        "points",
     ]
 
 

@@ -67,6 +67,8 @@ INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
 COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings", "notices:staff_list"]
 NOTICES = "notices:staff_list"
+# --- points --- the points mall's staff page closes the 社区服务 menu of street and community staff.
+POINTS_STAFF = ["points:manage"]
 
 
 @pytest.mark.parametrize(
@@ -83,6 +85,7 @@ NOTICES = "notices:staff_list"
                 "activities:list",
                 "consult:polls",
                 "notices:mine",
+                "points:mine",  # --- points ---
                 "notifications:inbox",
             ],
         ),
@@ -117,6 +120,7 @@ NOTICES = "notices:staff_list"
                 "accounts:registrations",
                 *COMMUNITY,
                 *SERVICES_COMMUNITY,
+                *POINTS_STAFF,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -133,6 +137,7 @@ NOTICES = "notices:staff_list"
                 *TREE_AND_MAP,
                 *COMMUNITY,
                 *SERVICES_DISTRICT,
+                *POINTS_STAFF,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
