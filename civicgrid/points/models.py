@@ -146,7 +146,11 @@ class Entry(ScopedModel):
             models.UniqueConstraint(fields=["source", "account", "rule"], name="points_entry_once"),
             models.CheckConstraint(condition=~Q(amount=0), name="points_entry_not_zero"),
         ]
-        indexes = [models.Index(fields=["account", "rule", "at"], name="points_entry_account_rule")]
+        indexes = [
+            models.Index(fields=["account", "rule", "at"], name="points_entry_account_rule"),
+            # A person's page: their latest entries, and this month's earnings (honours).
+            models.Index(fields=["account", "-at", "-id"], name="points_entry_account_at"),
+        ]
 
     def __str__(self):
         return f"{self.account_id} {self.kind} {self.amount:+d}"
