@@ -20,7 +20,7 @@ import time
 from bench.common import Result, benchmark, percentile, setup_django
 
 WORKERS = 4
-EVENTS, QUICK_EVENTS = 20_000, 4_000
+EVENTS, QUICK_EVENTS = 20_000, 2_000
 USERS = 2_000
 ENTRIES = int(os.environ.get("BENCH_POINTS_ENTRIES", "10000000"))
 QUICK_ENTRIES = 200_000
