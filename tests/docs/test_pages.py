@@ -117,6 +117,18 @@ NOT_PAGES = {
     "compounds:supervise": "the 提交反映 form's POST target on the renovation page",
     "compounds:file": "a plan document or photo, served to staff in scope and the compound's residents",
     "compounds:file_thumb": "a plan document's or photo's thumbnail",
+    # --- points ---
+    "points:redeem": "the 立即兑换 button's POST target",
+    "points:cancel_redemption": "the 取消兑换 button's POST target",
+    "points:help_confirm": "the time bank's 确认 button's POST target",
+    "points:help_decline": "the time bank's 拒绝 button's POST target",
+    "points:board_visibility": "the leaderboard's show/hide-me button's POST target",
+    "points:merchant_staff": "the merchant page's add/remove clerk POST target",
+    "points:award_create": "the 奖励 form's POST target on the awards page",
+    "points:award_approve": "the 批准 button's POST target",
+    "points:award_reject": "the 驳回 button's POST target",
+    "points:record_rule": "the 按规则记录 form's POST target",
+    "points:reverse_entry": "the 冲正 button's POST target on an account page",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

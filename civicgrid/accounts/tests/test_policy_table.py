@@ -68,6 +68,19 @@ COMPOUNDS_REVIEW = {
     "compounds.change_starrise",
     "compounds.change_streettarget",
 }
+# --- points --- (civicgrid/points/permissions.py): street and community staff manage the mall and awards.
+POINTS = {
+    "points.view_merchant",
+    "points.add_merchant",
+    "points.change_merchant",
+    "points.view_item",
+    "points.change_item",
+    "points.view_account",
+    "points.view_entry",
+    "points.view_award",
+    "points.add_award",
+    "points.change_award",
+}
 
 
 @pytest.mark.parametrize(
@@ -102,7 +115,8 @@ COMPOUNDS_REVIEW = {
             | SERVICES_KEEP
             | {"services.change_servicelink"}
             | VOLUNTEERS
-            | COMPOUNDS_REVIEW,
+            | COMPOUNDS_REVIEW
+            | POINTS,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
         (
@@ -155,6 +169,7 @@ def test_each_app_registers_its_part_of_the_table():
         "services",
         "compounds",
         "volunteers",
+        "points",
     ]
 
 

@@ -75,6 +75,8 @@ COMMUNITY = [
     "notices:staff_list",
 ]
 NOTICES = "notices:staff_list"
+# --- points --- the points mall's staff page closes the 社区服务 menu of street and community staff.
+POINTS_STAFF = ["points:manage"]
 
 
 @pytest.mark.parametrize(
@@ -94,6 +96,7 @@ NOTICES = "notices:staff_list"
                 "volunteers:wall",
                 "compounds:mine",
                 "notices:mine",
+                "points:mine",  # --- points ---
                 "notifications:inbox",
             ],
         ),
@@ -128,6 +131,7 @@ NOTICES = "notices:staff_list"
                 "accounts:registrations",
                 *COMMUNITY,
                 *SERVICES_COMMUNITY,
+                *POINTS_STAFF,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -144,6 +148,7 @@ NOTICES = "notices:staff_list"
                 *TREE_AND_MAP,
                 *COMMUNITY,
                 *SERVICES_DISTRICT,
+                *POINTS_STAFF,
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",

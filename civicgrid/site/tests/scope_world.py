@@ -205,6 +205,11 @@ def _side(tree, cats, side, users, staff):
     from civicgrid.compounds.testing import scope_objects as compound_objects
 
     o.compounds = compound_objects(community, o.compound, n.M, side)
+    # --- points --- a merchant with an item, the resident's account, redemption and a help record
+    # waiting for them, an award waiting for a second approver (civicgrid.points.testing).
+    from civicgrid.points.testing import scope_objects as points_objects
+
+    o.points = points_objects(community, street, resident, n.C, side)
     # Notices (civicgrid.notices) by the side's community staff for its community: one published
     # (with a picture), one draft, one waiting for approval.
     from civicgrid.notices import actions as notice_actions

@@ -47,6 +47,7 @@ SNAPSHOT_APPS = (
     "consult",
     "services",
     "volunteers",  # --- volunteers ---
+    "points",  # --- points ---
 )
 # Bookkeeping of the request itself, not of its object: when a key was last used, a user last signed in.
 IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}, "accounts.User": {"last_login"}}
@@ -187,6 +188,12 @@ ROW_MODELS = (
     "services.ServiceLink",
     "services.Craftsman",
     "services.CraftsmanOrder",
+    # --- points --- (balances, awards, items, redemptions and help records change in place)
+    "points.Account",
+    "points.Award",
+    "points.Item",
+    "points.Redemption",
+    "points.Help",
 )
 
 

@@ -1,0 +1,43 @@
+"""The admin site shows the ledger read-only (entries are never edited: a correction is a reversing
+entry, on the account page) and lets system admins change the rules through actions.save_rule."""
+
+from django.contrib import admin
+
+from civicgrid.points import actions
+from civicgrid.points.models import Account, Entry, Rule
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "trigger", "kind", "points", "daily_cap", "monthly_cap", "active")
+    readonly_fields = ("code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        actions.save_rule(request.user, obj)
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnly):
+    list_display = ("pk", "owner_kind", "owner_id", "name", "hongde", "youai", "shanzhi", "time_minutes")
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnly):
+    list_display = ("pk", "account", "kind", "amount", "rule", "source", "event", "at")
