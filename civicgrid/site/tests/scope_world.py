@@ -200,6 +200,10 @@ def _side(tree, cats, side, users, staff):
     # Community activities: a draft, a coming one, a running one the resident signed up for, a
     # finished one with a photo.
     o.activities = activity_objects(community, resident, n.C)
+    # --- scoring --- the side's grid worker scored for a patrol, its department for a case.
+    from civicgrid.scoring.testing import scope_objects as scoring_objects
+
+    o.scoring = scoring_objects(staff["grid"], department, n.G, 1 if side == "A" else 2)
     # Notices (civicgrid.notices) by the side's community staff for its community: one published
     # (with a picture), one draft, one waiting for approval.
     from civicgrid.notices import actions as notice_actions
