@@ -20,9 +20,7 @@ from .conftest import DESKTOP, PHONE, open_nav, snap
 def _work(district):
     now = timezone.now().replace(microsecond=0)
     with transaction.atomic():
-        for i, (worker, grid, hours) in enumerate(
-            [("worker", "S1C1G1", 24), ("neighbour", "S1C1G2", 6)], start=1
-        ):
+        for i, (worker, grid, hours) in enumerate([("worker", "S1C1G1", 24), ("neighbour", "S1C1G2", 6)], start=1):
             events.publish(
                 PatrolEnded(
                     patrol_id=i,
@@ -35,7 +33,9 @@ def _work(district):
                     checkins=2,
                 )
             )
-            events.publish(VisitLogged(visit_id=i, user_id=district[worker].pk, region_code=district[grid].code, at=now))
+            events.publish(
+                VisitLogged(visit_id=i, user_id=district[worker].pk, region_code=district[grid].code, at=now)
+            )
 
 
 def test_grid_worker_sees_own_score_on_a_phone(new_page, login, district, settings):

@@ -44,6 +44,10 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
 }
 SERVICES_READ = {"services.view_servicelink"}
 SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_craftsman", "services.view_craftsmanorder"}
+# --- scoring --- (civicgrid/scoring/permissions.py): staff read scores of their subtree; street staff
+# and system admins edit the rules; departments read the departments' ranking.
+SCORES_READ = {"scoring.view_monthlyscore", "scoring.view_scoreentry", "scoring.view_department_ranking"}
+SCORE_RULES = {"scoring.view_scorerule", "scoring.change_scorerule", "scoring.change_medalrule"}
 
 
 @pytest.mark.parametrize(
@@ -76,16 +80,20 @@ SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_cra
             | NOTICES_WRITE
             | CONSULT
             | SERVICES_KEEP
-            | {"services.change_servicelink"},
+            | {"services.change_servicelink"}
+            | SCORES_READ
+            | SCORE_RULES,
         ),
-        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
+        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ | {"scoring.view_department_ranking"}),
         (
             Role.SYSTEM_ADMIN,
             VIEW_TREE
             | CASE_WORK
             | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"}
             | {"suggest.view_suggestionrecord", "suggest.view_categorycorrection"}
-            | CONSULT,
+            | CONSULT
+            | SCORES_READ
+            | SCORE_RULES,
         ),
         (Role.INTEGRATION, {"regions.view_region", "cases.view_case", "cases.add_case"}),
         (Role.HOTLINE_INTEGRATION, VIEW_TREE | CASE_WORK),
@@ -125,6 +133,7 @@ def test_each_app_registers_its_part_of_the_table():
         "consult",
         "notices",
         "services",
+        "scoring",  # --- scoring --- (order 90)
     ]
 
 

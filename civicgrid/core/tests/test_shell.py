@@ -67,6 +67,9 @@ INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
 COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings", "notices:staff_list"]
 NOTICES = "notices:staff_list"
+# --- scoring --- the 网格工作 menu (civicgrid.core.navigation.GRIDWORK_MENU): scoring's entries.
+GRIDWORK_WORKER = ["scoring:mine"]
+GRIDWORK_STAFF = ["scoring:ranking"]
 
 
 @pytest.mark.parametrize(
@@ -99,6 +102,7 @@ NOTICES = "notices:staff_list"
                 "cases:quick_report",
                 "cases:tasks",
                 "cases:staff_entry",
+                *GRIDWORK_WORKER,
                 *TREE_AND_MAP,
                 NOTICES,
                 "people:index",
@@ -113,6 +117,7 @@ NOTICES = "notices:staff_list"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
                 "accounts:registrations",
                 *COMMUNITY,
@@ -130,6 +135,7 @@ NOTICES = "notices:staff_list"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
                 *COMMUNITY,
                 *SERVICES_DISTRICT,
@@ -147,6 +153,7 @@ NOTICES = "notices:staff_list"
                 *DISPATCH,
                 "cases:staff_hotline",
                 "cases:staff_entry",
+                *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
                 *COMMUNITY[1:],  # no activities: organising them is the community's and street's
                 "people:index",
