@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from civicgrid.regions.codes import ancestor_codes
 from civicgrid.regions.models import Level, Region
+from civicgrid.scoring import metrics
 from civicgrid.scoring.models import Kind, MonthlyScore, MonthlyTally, ScoreEntry, ScoreRule
 
 CENT = Decimal("0.01")
@@ -49,12 +50,17 @@ def _regions_above(code):
 
 
 def record(*, kind, metric, source, source_id, at, region_code, quantity=1.0, user_id=None, department_id=None):
-    """Score one source for one subject under `metric`'s rule; returns the entry, or None when the
-    rule is off or missing, or the source was scored already."""
+    """Score one source for one subject under `metric`'s rule (its default when the rule has no
+    row); returns the entry, or None when the rule is off, or the source was scored already."""
     if (kind == Kind.WORKER and not user_id) or (kind == Kind.DEPARTMENT and not department_id):
         return None
-    rule = ScoreRule.objects.filter(metric=metric, is_active=True).first()
-    if rule is None:
+    rule = ScoreRule.objects.filter(metric=metric).first()
+    if rule is None:  # no row (yet): the metric's default rule (civicgrid.scoring.metrics)
+        spec = metrics.BY_CODE.get(metric)
+        if spec is None:
+            return None
+        rule = ScoreRule(metric=metric, points=spec.points, monthly_cap=spec.cap)
+    if not rule.is_active:
         return None
     subject = _subject(kind, user_id, department_id)
     source_id = str(source_id)

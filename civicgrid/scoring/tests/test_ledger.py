@@ -123,3 +123,9 @@ def test_medal_rule_input(world):
     assert snapshot() == before
     rule = actions.update_medal_rule(world.people.street, per_street="2", min_points="10", min_patrol_hours="1.5")
     assert (rule.per_street, rule.min_points, rule.min_patrol_hours) == (2, Decimal("10.00"), Decimal("1.50"))
+
+
+def test_a_metric_without_a_rule_row_scores_its_default(world):
+    ScoreRule.objects.filter(metric="visit").delete()
+    visit(world.people.grid, world.tree["S1C1G1"], visit_id=1)
+    assert ScoreEntry.objects.get().points == Decimal("1.00")
