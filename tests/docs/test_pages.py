@@ -57,6 +57,8 @@ NOT_PAGES = {
     "people:import_errors": "a rejected import's error list download (Excel)",
     "dashboard:acknowledge": "the wall screen's acknowledge button (POST)",
     "dashboard:task_done": "the wall screen's task button (POST)",
+    # --- scoring ---
+    "scoring:medal_rule": "the 金牌网格员 rule form's POST target on 考核规则",
     "activities:sign_up": "the 报名参加 button's POST target on an activity page",
     "activities:cancel_sign_up": "the 取消报名 button's POST target",
     "activities:enter_code": "the venue code form's POST target on an activity page",

@@ -81,6 +81,10 @@ POINTS = {
     "points.add_award",
     "points.change_award",
 }
+# --- scoring --- (civicgrid/scoring/permissions.py): staff read scores of their subtree; street staff
+# and system admins edit the rules; departments read the departments' ranking.
+SCORES_READ = {"scoring.view_monthlyscore", "scoring.view_scoreentry", "scoring.view_department_ranking"}
+SCORE_RULES = {"scoring.view_scorerule", "scoring.change_scorerule", "scoring.change_medalrule"}
 
 
 @pytest.mark.parametrize(
@@ -116,9 +120,11 @@ POINTS = {
             | {"services.change_servicelink"}
             | VOLUNTEERS
             | COMPOUNDS_REVIEW
-            | POINTS,
+            | POINTS
+            | SCORES_READ
+            | SCORE_RULES,
         ),
-        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
+        (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ | {"scoring.view_department_ranking"}),
         (
             Role.SYSTEM_ADMIN,
             VIEW_TREE
@@ -126,7 +132,9 @@ POINTS = {
             | {"regions.change_region", "regions.change_department", "accounts.change_user", "cases.change_category"}
             | {"suggest.view_suggestionrecord", "suggest.view_categorycorrection"}
             | CONSULT
-            | COMPOUNDS_REVIEW,
+            | COMPOUNDS_REVIEW
+            | SCORES_READ
+            | SCORE_RULES,
         ),
         (Role.INTEGRATION, {"regions.view_region", "cases.view_case", "cases.add_case"}),
         (Role.HOTLINE_INTEGRATION, VIEW_TREE | CASE_WORK),
@@ -170,6 +178,7 @@ def test_each_app_registers_its_part_of_the_table():
         "compounds",
         "volunteers",
         "points",
+        "scoring",  # --- scoring --- (order 90)
     ]
 
 

@@ -77,6 +77,9 @@ COMMUNITY = [
 NOTICES = "notices:staff_list"
 # --- points --- the points mall's staff page closes the 社区服务 menu of street and community staff.
 POINTS_STAFF = ["points:manage"]
+# --- scoring --- the 网格工作 menu (civicgrid.core.navigation.GRIDWORK_MENU): scoring's entries.
+GRIDWORK_WORKER = ["scoring:mine"]
+GRIDWORK_STAFF = ["scoring:ranking"]
 
 
 @pytest.mark.parametrize(
@@ -113,6 +116,7 @@ POINTS_STAFF = ["points:manage"]
                 "cases:quick_report",
                 "cases:tasks",
                 "cases:staff_entry",
+                *GRIDWORK_WORKER,
                 *TREE_AND_MAP,
                 NOTICES,
                 "people:index",
@@ -127,6 +131,7 @@ POINTS_STAFF = ["points:manage"]
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
                 "accounts:registrations",
                 *COMMUNITY,
@@ -145,6 +150,7 @@ POINTS_STAFF = ["points:manage"]
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
                 *COMMUNITY,
                 *SERVICES_DISTRICT,
@@ -163,6 +169,7 @@ POINTS_STAFF = ["points:manage"]
                 *DISPATCH,
                 "cases:staff_hotline",
                 "cases:staff_entry",
+                *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
                 *COMMUNITY[2:],  # no activities or volunteers: those are the community's and street's
                 "people:index",

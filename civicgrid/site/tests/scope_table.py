@@ -1119,3 +1119,53 @@ URLS.update(
         "points:rules": View(get=POINTS_STAFF_LIST),
     }
 )
+
+
+# --- scoring ---
+# A grid worker sees their own score (every user has a page, maybe empty) and the public ranking
+# and 金牌网格员 of their street; community and street staff, the command centre and system admins
+# see rankings, workload and a worker's entries in their subtree; department staff see the
+# departments' ranking of their region. The rules are shown to all of them and edited by street
+# staff and system admins only (install-wide: no side).
+
+
+def scored_worker(w, side, role):
+    return {"pk": w.sides[side].scoring.worker.pk}, ""
+
+
+def scored_department(w, side, role):
+    return {"pk": w.sides[side].scoring.department.pk}, ""
+
+
+SCORE_READERS = E("404", grid="200", community="200", street="200", operator="200", admin="200")
+SCORE_STAFF = E("404", community="200", street="200", operator="200", admin="200")
+DEPARTMENT_READERS = E("404", community="200", street="200", dept="200", operator="200", admin="200")
+RULE_EDITORS = E("404", street="302", admin="302")
+
+URLS.update(
+    {
+        "scoring:mine": View(get=EVERYONE),
+        "scoring:ranking": View(get=SCORE_READERS),
+        "scoring:gold": View(get=SCORE_READERS),
+        "scoring:workload": View(get=SCORE_STAFF),
+        "scoring:worker": View(
+            scored_worker, get=E("404 404", community="200 404", street="200 404", operator="200 404", admin="200 404")
+        ),
+        "scoring:departments": View(get=DEPARTMENT_READERS),
+        "scoring:department": View(
+            scored_department,
+            get=E(
+                "404 404", community="200 404", street="200 404", dept="200 404", operator="200 404", admin="200 404"
+            ),
+        ),
+        "scoring:rules": View(
+            get=E("404", grid="200", community="200", street="200", dept="200", operator="200", admin="200"),
+            post=RULE_EDITORS,
+            data=lambda w, s, r: {"metric": "visit", "points": "1.5", "monthly_cap": "", "is_active": "on"},
+        ),
+        "scoring:medal_rule": View(
+            post=RULE_EDITORS,
+            data=lambda w, s, r: {"per_street": "2", "min_points": "30", "min_patrol_hours": "10"},
+        ),
+    }
+)

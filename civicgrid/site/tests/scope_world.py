@@ -210,6 +210,10 @@ def _side(tree, cats, side, users, staff):
     from civicgrid.points.testing import scope_objects as points_objects
 
     o.points = points_objects(community, street, resident, n.C, side)
+    # --- scoring --- the side's grid worker scored for a patrol, its department for a case.
+    from civicgrid.scoring.testing import scope_objects as scoring_objects
+
+    o.scoring = scoring_objects(staff["grid"], department, n.G, 1 if side == "A" else 2)
     # Notices (civicgrid.notices) by the side's community staff for its community: one published
     # (with a picture), one draft, one waiting for approval.
     from civicgrid.notices import actions as notice_actions

@@ -48,6 +48,7 @@ SNAPSHOT_APPS = (
     "services",
     "volunteers",  # --- volunteers ---
     "points",  # --- points ---
+    "scoring",
 )
 # Bookkeeping of the request itself, not of its object: when a key was last used, a user last signed in.
 IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}, "accounts.User": {"last_login"}}
