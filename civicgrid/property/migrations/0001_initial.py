@@ -8,163 +8,420 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0012_alter_category_default_department_kind'),
-        ('people', '0005_canonical_sealed_values'),
-        ('regions', '0003_alter_department_kind'),
+        ("cases", "0012_alter_category_default_department_kind"),
+        ("people", "0005_canonical_sealed_values"),
+        ("regions", "0003_alter_department_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CompanyDepartment',
+            name="CompanyDepartment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('company', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.propertycompany', verbose_name='物业公司')),
-                ('department', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.department', verbose_name='报修受理部门')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "company",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.propertycompany",
+                        verbose_name="物业公司",
+                    ),
+                ),
+                (
+                    "department",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.department",
+                        verbose_name="报修受理部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物业公司受理部门',
-                'verbose_name_plural': '物业公司受理部门',
+                "verbose_name": "物业公司受理部门",
+                "verbose_name_plural": "物业公司受理部门",
             },
         ),
         migrations.CreateModel(
-            name='RatingPeriod',
+            name="RatingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('region_code', models.CharField(db_index=True, max_length=24, verbose_name='区域编码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('street_weight', models.PositiveSmallIntegerField(default=50, verbose_name='街道考核权重（%）')),
-                ('survey_weight', models.PositiveSmallIntegerField(default=30, verbose_name='居民满意度权重（%）')),
-                ('expert_weight', models.PositiveSmallIntegerField(default=20, verbose_name='专家评审权重（%）')),
-                ('red_at', models.DecimalField(decimal_places=1, default=Decimal('90'), max_digits=5, verbose_name='红榜分数线')),
-                ('black_below', models.DecimalField(decimal_places=1, default=Decimal('60'), max_digits=5, verbose_name='黑榜分数线（低于）')),
-                ('status', models.CharField(choices=[('open', '评分中'), ('published', '已发布')], default='open', max_length=16, verbose_name='状态')),
-                ('survey_open', models.BooleanField(default=True, verbose_name='接受居民问卷')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='街道')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("region_code", models.CharField(db_index=True, max_length=24, verbose_name="区域编码")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("street_weight", models.PositiveSmallIntegerField(default=50, verbose_name="街道考核权重（%）")),
+                ("survey_weight", models.PositiveSmallIntegerField(default=30, verbose_name="居民满意度权重（%）")),
+                ("expert_weight", models.PositiveSmallIntegerField(default=20, verbose_name="专家评审权重（%）")),
+                (
+                    "red_at",
+                    models.DecimalField(
+                        decimal_places=1, default=Decimal("90"), max_digits=5, verbose_name="红榜分数线"
+                    ),
+                ),
+                (
+                    "black_below",
+                    models.DecimalField(
+                        decimal_places=1, default=Decimal("60"), max_digits=5, verbose_name="黑榜分数线（低于）"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "评分中"), ("published", "已发布")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("survey_open", models.BooleanField(default=True, verbose_name="接受居民问卷")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="街道",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物业考评期',
-                'verbose_name_plural': '物业考评期',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "物业考评期",
+                "verbose_name_plural": "物业考评期",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CompanyRating',
+            name="CompanyRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('street_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='街道考核分')),
-                ('expert_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='专家评审分')),
-                ('survey_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='居民满意度分')),
-                ('survey_count', models.PositiveIntegerField(default=0, verbose_name='问卷户数')),
-                ('total', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='综合得分')),
-                ('rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='排名')),
-                ('mark', models.CharField(blank=True, choices=[('', '未上榜'), ('red', '红榜'), ('black', '黑榜')], default='', max_length=8, verbose_name='榜单')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='上榜理由')),
-                ('repairs', models.PositiveIntegerField(default=0, verbose_name='报修件数')),
-                ('on_time_rate', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='按时办结率')),
-                ('satisfaction_rate', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='满意率')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.propertycompany', verbose_name='物业公司')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='property.ratingperiod', verbose_name='考评期')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "street_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="街道考核分"
+                    ),
+                ),
+                (
+                    "expert_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="专家评审分"
+                    ),
+                ),
+                (
+                    "survey_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="居民满意度分"
+                    ),
+                ),
+                ("survey_count", models.PositiveIntegerField(default=0, verbose_name="问卷户数")),
+                (
+                    "total",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="综合得分"),
+                ),
+                ("rank", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="排名")),
+                (
+                    "mark",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "未上榜"), ("red", "红榜"), ("black", "黑榜")],
+                        default="",
+                        max_length=8,
+                        verbose_name="榜单",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="上榜理由")),
+                ("repairs", models.PositiveIntegerField(default=0, verbose_name="报修件数")),
+                (
+                    "on_time_rate",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="按时办结率"
+                    ),
+                ),
+                (
+                    "satisfaction_rate",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="满意率"),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.propertycompany",
+                        verbose_name="物业公司",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="property.ratingperiod",
+                        verbose_name="考评期",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物业公司考评',
-                'verbose_name_plural': '物业公司考评',
-                'ordering': ['period', 'rank', 'company__name'],
+                "verbose_name": "物业公司考评",
+                "verbose_name_plural": "物业公司考评",
+                "ordering": ["period", "rank", "company__name"],
             },
         ),
         migrations.CreateModel(
-            name='Repair',
+            name="Repair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('region_code', models.CharField(db_index=True, max_length=24, verbose_name='区域编码')),
-                ('place', models.CharField(choices=[('house', '自家房屋'), ('common', '公共区域')], default='house', max_length=8, verbose_name='报修位置')),
-                ('spot', models.CharField(blank=True, max_length=100, verbose_name='公共区域位置')),
-                ('reported_at', models.DateTimeField(db_index=True, verbose_name='报修时间')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='案件')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.propertycompany', verbose_name='物业公司')),
-                ('compound', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.compound', verbose_name='小区')),
-                ('house', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.house', verbose_name='房屋')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报修人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("region_code", models.CharField(db_index=True, max_length=24, verbose_name="区域编码")),
+                (
+                    "place",
+                    models.CharField(
+                        choices=[("house", "自家房屋"), ("common", "公共区域")],
+                        default="house",
+                        max_length=8,
+                        verbose_name="报修位置",
+                    ),
+                ),
+                ("spot", models.CharField(blank=True, max_length=100, verbose_name="公共区域位置")),
+                ("reported_at", models.DateTimeField(db_index=True, verbose_name="报修时间")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="案件",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.propertycompany",
+                        verbose_name="物业公司",
+                    ),
+                ),
+                (
+                    "compound",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.compound",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "house",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.house",
+                        verbose_name="房屋",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报修人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物业报修',
-                'verbose_name_plural': '物业报修',
-                'ordering': ['-reported_at', '-id'],
+                "verbose_name": "物业报修",
+                "verbose_name_plural": "物业报修",
+                "ordering": ["-reported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyAnswer',
+            name="SurveyAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('household_id', models.PositiveBigIntegerField(verbose_name='户')),
-                ('service', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='服务态度')),
-                ('cleanliness', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='环境卫生')),
-                ('repairs', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='维修及时')),
-                ('safety', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='安全秩序')),
-                ('comment', models.CharField(blank=True, max_length=300, verbose_name='意见建议')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.propertycompany', verbose_name='物业公司')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='property.ratingperiod', verbose_name='考评期')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("household_id", models.PositiveBigIntegerField(verbose_name="户")),
+                (
+                    "service",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="服务态度",
+                    ),
+                ),
+                (
+                    "cleanliness",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="环境卫生",
+                    ),
+                ),
+                (
+                    "repairs",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="维修及时",
+                    ),
+                ),
+                (
+                    "safety",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="安全秩序",
+                    ),
+                ),
+                ("comment", models.CharField(blank=True, max_length=300, verbose_name="意见建议")),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.propertycompany",
+                        verbose_name="物业公司",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="property.ratingperiod",
+                        verbose_name="考评期",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物业满意度问卷',
-                'verbose_name_plural': '物业满意度问卷',
+                "verbose_name": "物业满意度问卷",
+                "verbose_name_plural": "物业满意度问卷",
             },
         ),
         migrations.CreateModel(
-            name='Bill',
+            name="Bill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('region_code', models.CharField(db_index=True, max_length=24, verbose_name='区域编码')),
-                ('kind', models.CharField(choices=[('property', '物业费'), ('parking', '停车费')], max_length=16, verbose_name='费用类型')),
-                ('period', models.CharField(help_text='如 2026 或 2026-11', max_length=7, verbose_name='账期')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1000000'))], verbose_name='应缴金额（元）')),
-                ('status', models.CharField(choices=[('unpaid', '未缴'), ('paid', '已缴'), ('disputed', '有争议')], db_index=True, default='unpaid', max_length=16, verbose_name='状态')),
-                ('paid_at', models.DateField(blank=True, null=True, verbose_name='缴费日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('compound', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.compound', verbose_name='小区')),
-                ('house', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.house', verbose_name='房屋')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='最近修改人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("region_code", models.CharField(db_index=True, max_length=24, verbose_name="区域编码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("property", "物业费"), ("parking", "停车费")], max_length=16, verbose_name="费用类型"
+                    ),
+                ),
+                ("period", models.CharField(help_text="如 2026 或 2026-11", max_length=7, verbose_name="账期")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("1000000")),
+                        ],
+                        verbose_name="应缴金额（元）",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("unpaid", "未缴"), ("paid", "已缴"), ("disputed", "有争议")],
+                        db_index=True,
+                        default="unpaid",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("paid_at", models.DateField(blank=True, null=True, verbose_name="缴费日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "compound",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.compound",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "house",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.house",
+                        verbose_name="房屋",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="最近修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物业账单',
-                'verbose_name_plural': '物业账单',
-                'ordering': ['compound', 'house', 'kind', '-period'],
-                'indexes': [models.Index(fields=['compound', 'status'], name='property_bi_compoun_93219c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('house', 'kind', 'period'), name='property_bill_unique')],
+                "verbose_name": "物业账单",
+                "verbose_name_plural": "物业账单",
+                "ordering": ["compound", "house", "kind", "-period"],
+                "indexes": [models.Index(fields=["compound", "status"], name="property_bi_compoun_93219c_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("house", "kind", "period"), name="property_bill_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='ratingperiod',
-            constraint=models.UniqueConstraint(fields=('street', 'name'), name='property_period_unique'),
+            model_name="ratingperiod",
+            constraint=models.UniqueConstraint(fields=("street", "name"), name="property_period_unique"),
         ),
         migrations.AddConstraint(
-            model_name='companyrating',
-            constraint=models.UniqueConstraint(fields=('period', 'company'), name='property_rating_unique'),
+            model_name="companyrating",
+            constraint=models.UniqueConstraint(fields=("period", "company"), name="property_rating_unique"),
         ),
         migrations.AddIndex(
-            model_name='repair',
-            index=models.Index(fields=['company', 'reported_at'], name='property_re_company_17a92b_idx'),
+            model_name="repair",
+            index=models.Index(fields=["company", "reported_at"], name="property_re_company_17a92b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='surveyanswer',
-            constraint=models.UniqueConstraint(fields=('period', 'household_id'), name='property_survey_one_per_household'),
+            model_name="surveyanswer",
+            constraint=models.UniqueConstraint(
+                fields=("period", "household_id"), name="property_survey_one_per_household"
+            ),
         ),
     ]

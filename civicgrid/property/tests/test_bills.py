@@ -82,7 +82,9 @@ def test_staff_of_company_b_cannot_import_company_as_houses(world):
 
 
 def test_status_changes_and_scope(world):
-    bill = actions.save_bill(world.people.community, house=world.houses_a[0], kind="property", period="2026-11", amount="100")
+    bill = actions.save_bill(
+        world.people.community, house=world.houses_a[0], kind="property", period="2026-11", amount="100"
+    )
     with pytest.raises(ValidationError):
         actions.set_bill_status(world.people.staff_a, bill.pk, BillStatus.DISPUTED)  # needs a reason
     actions.set_bill_status(world.people.staff_a, bill.pk, BillStatus.DISPUTED, note="面积有误")
@@ -129,6 +131,7 @@ def test_two_imports_of_the_same_file_at_once_leave_one_bill_per_key(monkeypatch
         linger=(bills_module, "_upsert"),
     )
     assert Bill.objects.count() == 2
-    assert sum(r.created for r in results if hasattr(r, "created")) + sum(
-        1 for r in results if isinstance(r, Exception)
-    ) >= 2, results
+    assert (
+        sum(r.created for r in results if hasattr(r, "created")) + sum(1 for r in results if isinstance(r, Exception))
+        >= 2
+    ), results

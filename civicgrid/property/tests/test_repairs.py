@@ -129,9 +129,7 @@ def test_property_staff_may_dispatch_only_to_their_own_department(world):
     case_actions.accept_case(case.pk, world.people.staff_a, version=case.version)
     case = fresh(repair)
     with pytest.raises(ActionNotAllowed):
-        case_actions.dispatch_case(
-            case.pk, world.people.staff_a, version=case.version, level=HandlingLevel.COMMUNITY
-        )
+        case_actions.dispatch_case(case.pk, world.people.staff_a, version=case.version, level=HandlingLevel.COMMUNITY)
     assert fresh(repair).status == Status.REGISTERED
 
 

@@ -103,8 +103,15 @@ def test_rating_pages(world, as_user):
     assert street.get(reverse("property:ratings")).status_code == 200
     response = street.post(
         reverse("property:ratings"),
-        {"street": world.tree["S1"].pk, "name": "2026 年度", "street_weight": 50, "survey_weight": 30,
-         "expert_weight": 20, "red_at": 90, "black_below": 60},
+        {
+            "street": world.tree["S1"].pk,
+            "name": "2026 年度",
+            "street_weight": 50,
+            "survey_weight": 30,
+            "expert_weight": 20,
+            "red_at": 90,
+            "black_below": 60,
+        },
     )
     period = RatingPeriod.objects.get()
     assert response.status_code == 302
