@@ -92,6 +92,14 @@ NOT_PAGES = {
     "services:order_rate": "the rating form's POST target on an order page",
     "services:job_step": "the craftsman's 接单/婉拒/已完成 buttons' POST target",
     "services:craftsman_status": "the 核实/暂停 buttons' POST target on 能工巧匠管理",
+    # --- property ---
+    "property:take": "the 受理并上门处置 button's POST target on a repair page",
+    "property:feedback": "the 反馈处置结果 form's POST target on a repair page",
+    "property:rate": "the rating form's POST target on a repair page",
+    "property:fee_import": "the bill import form's POST target on 物业收费",
+    "property:fee_template": "the bill import template (Excel)",
+    "property:bill_status": "a bill's 保存 (status) form's POST target on 物业收费",
+    "property:publish": "the 计算并发布红黑榜 button's POST target on a rating period",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

@@ -44,6 +44,12 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
 }
 SERVICES_READ = {"services.view_servicelink"}
 SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_craftsman", "services.view_craftsmanorder"}
+# --- property --- (civicgrid/property/permissions.py): street staff rate the property companies.
+PROPERTY_RATE = {"property.view_repair", "property.view_bill"} | {
+    "property.view_ratingperiod",
+    "property.add_ratingperiod",
+    "property.change_ratingperiod",
+}
 
 
 @pytest.mark.parametrize(
@@ -76,9 +82,12 @@ SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_cra
             | NOTICES_WRITE
             | CONSULT
             | SERVICES_KEEP
-            | {"services.change_servicelink"},
+            | {"services.change_servicelink"}
+            | PROPERTY_RATE,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
+        # --- property --- a company's staff: their company's repairs (cases' department rule) only.
+        (Role.PROPERTY_STAFF, {"cases.view_case"}),
         (
             Role.SYSTEM_ADMIN,
             VIEW_TREE
@@ -125,6 +134,7 @@ def test_each_app_registers_its_part_of_the_table():
         "consult",
         "notices",
         "services",
+        "property",  # --- property ---
     ]
 
 

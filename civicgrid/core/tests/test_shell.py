@@ -66,6 +66,9 @@ DISPATCH = ["cases:staff_queue"]
 INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
 COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings", "notices:staff_list"]
+# --- property --- the 社区服务 menu's property entries: fees for community staff, ratings for the street.
+PROPERTY_FEES = "property:fees"
+PROPERTY_RATINGS = "property:ratings"
 NOTICES = "notices:staff_list"
 
 
@@ -81,6 +84,7 @@ NOTICES = "notices:staff_list"
                 "cases:my_reports",
                 "cases:board_home",
                 "activities:list",
+                "property:home",  # --- property ---
                 "consult:polls",
                 "notices:mine",
                 "notifications:inbox",
@@ -115,7 +119,9 @@ NOTICES = "notices:staff_list"
                 "cases:staff_entry",
                 *TREE_AND_MAP,
                 "accounts:registrations",
-                *COMMUNITY,
+                COMMUNITY[0],
+                PROPERTY_FEES,  # --- property ---
+                *COMMUNITY[1:],
                 *SERVICES_COMMUNITY,
                 "people:index",
                 "cases:stats",
@@ -131,7 +137,9 @@ NOTICES = "notices:staff_list"
                 *DISPATCH,
                 "cases:staff_entry",
                 *TREE_AND_MAP,
-                *COMMUNITY,
+                COMMUNITY[0],
+                PROPERTY_RATINGS,  # --- property ---
+                *COMMUNITY[1:],
                 *SERVICES_DISTRICT,
                 "people:index",
                 "cases:stats",
