@@ -11,10 +11,12 @@ class PropertyConfig(AppConfig):
         from civicgrid.accounts import roles
         from civicgrid.accounts.models import Role
         from civicgrid.core import demo as demo_registry
-        from civicgrid.core import navigation, panels, tiles
+        from civicgrid.core import jobs, navigation, panels, tiles
         from civicgrid.property import demo, permissions
 
         roles.register(permissions.PERMISSIONS)
+        # Repairs past their time limit at the company go to the community.
+        jobs.register(jobs.Job("escalate_overdue_repairs", "civicgrid.property.actions.escalate_overdue_repairs", 600))
         # After the cases seeder (40): it makes the demo's residents, staff and categories.
         demo_registry.register(demo_registry.Seeder("property", demo.seed_demo, order=55))
         panels.register(

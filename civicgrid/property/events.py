@@ -17,6 +17,16 @@ class RepairReported(DomainEvent):
 
 
 @dataclass(frozen=True)
+class RepairOverdue(DomainEvent):
+    """A repair ran over its step's time limit at the property company: the community is told and
+    takes it on as an ordinary case (its dispatchers may accept, dispatch or supervise it)."""
+
+    repair_id: int = field(metadata={"doc": "the repair (property.Repair)"})
+    case_id: int = field(metadata={"doc": "its case (cases.Case)"})
+    community_code: str = field(metadata={"doc": "the community told"})
+
+
+@dataclass(frozen=True)
 class BillsImported(DomainEvent):
     """Fee records written from an Excel file or a form (created and updated rows)."""
 

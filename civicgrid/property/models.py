@@ -63,6 +63,8 @@ class Repair(ScopedModel, TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("报修人"), on_delete=models.PROTECT, related_name="+"
     )
     reported_at = models.DateTimeField(_("报修时间"), db_index=True)
+    # When the community was told the repair ran over its time limit (escalate_overdue_repairs).
+    escalated_at = models.DateTimeField(_("超时转社区时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at", "-id"]

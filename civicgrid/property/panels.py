@@ -4,6 +4,7 @@ nothing (None) to someone who may not see it."""
 
 from civicgrid.people.models import Compound
 from civicgrid.property import selectors
+from civicgrid.property.models import Repair
 
 
 def _visible(user, compound):
@@ -14,8 +15,17 @@ def _visible(user, compound):
     return Compound.objects.restrict(user, "view").filter(pk=compound.pk).exists()
 
 
+def _lives_in(user, compound):
+    house = selectors.home_of(user) if user.is_authenticated else None
+    return house is not None and house.building.compound_id == compound.pk
+
+
 def compound_repairs(request, compound):
     if not _visible(request.user, compound):
+        if _lives_in(request.user, compound):
+            # A resident of the compound sees its public figures, not the repairs themselves.
+            figures = selectors.repair_figures(Repair.objects.filter(compound=compound))
+            return {"compound": compound, "figures": figures, "open_repairs": []}
         return None
     repairs = selectors.repairs_for(request.user).filter(compound=compound)
     figures = selectors.repair_figures(repairs)

@@ -9,6 +9,7 @@ from civicgrid.property.actions.ratings import answer_survey, create_period, pub
 from civicgrid.property.actions.repairs import (
     REPAIR_EDITION,
     ensure_repair_categories,
+    escalate_overdue_repairs,
     feedback_repair,
     link_company,
     rate_repair,
@@ -23,6 +24,7 @@ __all__ = [
     "answer_survey",
     "create_period",
     "ensure_repair_categories",
+    "escalate_overdue_repairs",
     "feedback_repair",
     "import_bills",
     "link_company",

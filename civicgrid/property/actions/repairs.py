@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civicgrid.accounts.models import Role
@@ -18,7 +19,7 @@ from civicgrid.core import clock, events
 from civicgrid.core.text import has_forbidden
 from civicgrid.people.models import PropertyCompany
 from civicgrid.property import selectors
-from civicgrid.property.events import RepairReported
+from civicgrid.property.events import RepairOverdue, RepairReported
 from civicgrid.property.models import CompanyDepartment, Repair, RepairPlace
 from civicgrid.regions.actions import save_department
 from civicgrid.regions.codes import ancestor_codes
@@ -231,5 +232,50 @@ def rate_repair(user, pk, *, version, score, comment=""):
     return repair
 
 
-def overdue_open(repairs):
-    return repairs.filter(case__status__in=OPEN_STATUSES, case__step_red_at__lte=clock.now())
+def escalate_overdue_repairs():
+    """Job: every open repair still with its property company past its step's red light is handed
+    to the community — its community staff are told (the case is in their queue already, where
+    they accept, dispatch or supervise it as any case); each repair once. Returns how many."""
+    from civicgrid.accounts.models import RoleAssignment
+    from civicgrid.core.events import MessageSent
+
+    now = clock.now()
+    due = Repair.objects.filter(
+        escalated_at__isnull=True,
+        case__status__in=OPEN_STATUSES,
+        case__handling_level=HandlingLevel.DEPARTMENT,
+        case__step_red_at__lte=now,
+    ).values_list("pk", flat=True)
+    done = 0
+    for pk in list(due[:500]):
+        with transaction.atomic():
+            repair = (
+                Repair.objects.select_for_update(of=("self",))
+                .select_related("case__community")
+                .filter(pk=pk, escalated_at__isnull=True)
+                .first()
+            )
+            if repair is None or repair.case.community_id is None:
+                continue
+            repair.escalated_at = now
+            repair.save(update_fields=["escalated_at", "updated_at"])
+            staff = tuple(
+                RoleAssignment.objects.active()
+                .filter(role=Role.COMMUNITY_STAFF, region_id=repair.case.community_id)
+                .values_list("user_id", flat=True)
+            )
+            events.publish(
+                RepairOverdue(repair_id=repair.pk, case_id=repair.case_id, community_code=repair.case.community.code)
+            )
+            if staff:
+                events.publish(
+                    MessageSent(
+                        user_ids=staff,
+                        title=_("物业报修超时：%(title)s") % {"title": repair.case.title},
+                        body=_("物业公司未在时限内办理，请按普通案件跟进。"),
+                        url=reverse("cases:staff_detail", args=[repair.case.number]),
+                        topic="property",
+                    )
+                )
+            done += 1
+    return done

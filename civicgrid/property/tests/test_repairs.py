@@ -182,3 +182,31 @@ def test_category_helpers_are_idempotent(world):
     actions.ensure_repair_categories()
     assert len(actions.repair_categories()) == before == 5
     assert category().parent.default_department_kind == "property"
+
+
+def test_overdue_repairs_go_to_the_community_once(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civicgrid.core import events
+    from civicgrid.core.events import MessageSent
+
+    repair = report(world)
+    assert actions.escalate_overdue_repairs() == 0  # not overdue yet
+    Case.objects.filter(pk=repair.case_id).update(step_red_at=timezone.now() - timedelta(minutes=1))
+    heard = []
+    events.subscribe(MessageSent, heard.append, phase="in_transaction")
+    try:
+        assert actions.escalate_overdue_repairs() == 1
+        assert actions.escalate_overdue_repairs() == 0  # once
+    finally:
+        events.unsubscribe(MessageSent, heard.append, phase="in_transaction")
+    assert heard and heard[0].user_ids == (world.people.community.pk,)
+    assert Repair.objects.get().escalated_at is not None
+    # The community's dispatchers take it over as any case.
+    case = fresh(repair)
+    case_actions.accept_case(case.pk, world.people.community, version=case.version)
+    case = fresh(repair)
+    case_actions.dispatch_case(case.pk, world.people.community, version=case.version, level=HandlingLevel.GRID)
+    assert fresh(repair).handling_level == HandlingLevel.GRID

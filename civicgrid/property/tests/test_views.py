@@ -135,7 +135,8 @@ def test_compound_panels_apply_scope(world, rf):
         (world.people.community, {"property.repairs", "property.fees"}),
         (world.people.staff_b, set()),
         (world.people.community_b, set()),
-        (world.people.resident, set()),
+        (world.people.resident, {"property.repairs"}),  # figures only: a resident of the compound
+        (world.people.resident_b, set()),
     ):
         request = rf.get("/")
         request.user = user
