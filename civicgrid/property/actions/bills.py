@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from civicgrid.core import events
@@ -87,7 +87,7 @@ def _check_house(user, house):
 
 
 def _upsert(user, house, compound, kind, period, amount, status, paid_at, note):
-    bill = Bill.objects.select_for_update().filter(house=house, kind=kind, period=period).first()
+    bill = Bill.objects.select_for_update(of=("self",)).filter(house=house, kind=kind, period=period).order_by().first()
     created = bill is None
     if created:
         bill = Bill(house=house, kind=kind, period=period)
@@ -119,7 +119,7 @@ def set_bill_status(user, pk, status, *, paid_at=None, note=""):
     note = _note(note)
     if status == BillStatus.DISPUTED and not note:
         raise ValidationError(_("请填写争议原因。"))
-    bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    bill = Bill.objects.select_for_update(of=("self",)).order_by().get(pk=bill.pk)
     bill.status = status
     bill.paid_at = _paid_at(paid_at, status) if status == BillStatus.PAID else None
     if note:
@@ -223,14 +223,23 @@ def import_bills(user, data):
             report.errors.append({"row": number, "message": error.messages[0]})
     if report.errors:
         return report
-    with transaction.atomic():
-        for values in checked:
-            _bill, created = _upsert(user, *values)
-            if created:
-                report.created += 1
-            else:
-                report.updated += 1
-        events.publish(BillsImported(user_id=user.pk, created=report.created, updated=report.updated))
+    # Two imports of the same bills at once: the one that inserts second meets the unique key, rolls
+    # back whole, and runs again — now updating what the first wrote.
+    for attempt in range(2):
+        report.created = report.updated = 0
+        try:
+            with transaction.atomic():
+                for values in checked:
+                    _bill, created = _upsert(user, *values)
+                    if created:
+                        report.created += 1
+                    else:
+                        report.updated += 1
+                events.publish(BillsImported(user_id=user.pk, created=report.created, updated=report.updated))
+            return report
+        except IntegrityError:
+            if attempt:
+                raise
     return report
 
 

@@ -93,7 +93,12 @@ def _open_period(user, pk):
 def set_marks(user, period_pk, company_id, *, street_score=None, expert_score=None, reason=""):
     """Record the street's assessment and the experts' mark (0–100) of one company."""
     period = _open_period(user, period_pk)
-    rating = CompanyRating.objects.select_for_update().filter(period=period, company_id=company_id).first()
+    rating = (
+        CompanyRating.objects.select_for_update(of=("self",))
+        .filter(period=period, company_id=company_id)
+        .order_by()
+        .first()
+    )
     if rating is None:
         raise CompanyRating.DoesNotExist
     reason = (reason or "").strip()
@@ -163,7 +168,9 @@ def publish_period(user, period_pk):
     red line on the red list and those below the black line on the black list (each with its reason:
     the street's note or the scores), freeze the repairs' figures, and publish to the residents."""
     period = _open_period(user, period_pk)
-    ratings = list(CompanyRating.objects.select_for_update().filter(period=period).select_related("company"))
+    ratings = list(
+        CompanyRating.objects.select_for_update(of=("self",)).filter(period=period).select_related("company").order_by()
+    )
     if not ratings:
         raise ValidationError(_("本期没有需要考评的物业公司。"))
     if any(r.street_score is None for r in ratings):
