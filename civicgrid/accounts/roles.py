@@ -131,6 +131,10 @@ ROLE_LEVELS = {
     Role.HOTLINE_INTEGRATION: set(),
 }
 
+# Roles held on a department rather than a region node: their holders work the cases their
+# department handles (a government department's staff, a property company's staff).
+DEPARTMENT_ROLES = frozenset(role for role, levels in ROLE_LEVELS.items() if levels is None)
+
 
 def validate_assignment_target(role, region, department):
     if role in APPLICATION_ROLES:

@@ -19,6 +19,9 @@ PERMISSIONS = Permissions(
         Role.COMMUNITY_STAFF: CASE_WORK,
         Role.STREET_STAFF: CASE_WORK,
         Role.DEPARTMENT_STAFF: CASE_WORK,
+        # A property company's staff read the repairs routed to their company (cases' restrict()
+        # gives a department-held role its department's cases only); they file none.
+        Role.PROPERTY_STAFF: {"cases.view_case"},
         Role.COMMAND_OPERATOR: CASE_WORK,
         Role.SYSTEM_ADMIN: CASE_WORK | {"cases.change_category"},
         # Applications (API keys): an intake integration (Open311 clients, mini-programs) files cases

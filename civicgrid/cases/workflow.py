@@ -23,6 +23,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.accounts.models import Role
+from civicgrid.accounts.roles import DEPARTMENT_ROLES
 from civicgrid.accounts.scopes import active_assignments
 from civicgrid.cases.models import CaseParticipant, HandlingLevel, Source, Status
 from civicgrid.core import clock
@@ -105,6 +106,11 @@ HANDLER = Rule(Relation.HANDLER)
 UNIT = Rule(Relation.HANDLING_UNIT)
 CO_HANDLER = Rule(Relation.CO_HANDLER)
 HIGHER_LEVEL = Rule(Relation.ABOVE_HANDLER, DISPATCHERS)
+# Units that take their work straight from the reporter, with no dispatcher in between: a property
+# company registers the repairs routed to it and dispatches them to itself (civicgrid.property).
+# A HANDLING_UNIT rule naming roles grants only to unit members holding one of them.
+SELF_INTAKE_ROLES = frozenset({Role.PROPERTY_STAFF})
+SELF_INTAKE = Rule(Relation.HANDLING_UNIT, SELF_INTAKE_ROLES)
 REPORTER = Rule(Relation.REPORTER)
 ANYONE = Rule(Relation.ANYONE)
 
@@ -114,10 +120,10 @@ VOIDABLE = (S.REGISTERED, S.DISPATCHED, S.HANDLING, S.PROJECT, S.HANDLED, S.VERI
 
 # (action, from statuses, to status, who). Order follows the procedure.
 SPEC = (
-    (Action.ACCEPT, (S.REPORTED,), S.REGISTERED, (DISPATCHER,)),
+    (Action.ACCEPT, (S.REPORTED,), S.REGISTERED, (DISPATCHER, SELF_INTAKE)),
     (Action.REJECT, (S.REPORTED,), S.REJECTED, (DISPATCHER,)),
     # Re-dispatching a case nobody has signed for yet is allowed (wrong unit, no answer).
-    (Action.DISPATCH, (S.REGISTERED, S.DISPATCHED), S.DISPATCHED, (DISPATCHER,)),
+    (Action.DISPATCH, (S.REGISTERED, S.DISPATCHED), S.DISPATCHED, (DISPATCHER, SELF_INTAKE)),
     (Action.SIGN, (S.DISPATCHED,), S.HANDLING, (HANDLER,)),
     (Action.PROGRESS, (S.HANDLING, S.PROJECT), SAME, (HANDLER, CO_HANDLER)),
     (Action.FEEDBACK, (S.HANDLING, S.PROJECT), S.HANDLED, (HANDLER,)),
@@ -256,12 +262,12 @@ def unit_grant(user, case, level=None, department_id=None):
         return None
     department_id = department_id if department_id is not None else case.handling_department_id
     for a in active_assignments(user):
-        if a.role != role:
-            continue
         if level == HandlingLevel.DEPARTMENT:
-            if department_id and a.department_id == department_id:
-                return Grant(role)
-        elif _covers(a, case.region_code) and a.region.level >= HANDLING_RANK[level]:
+            # Any role held on the department works its cases (its staff, a property company's staff).
+            if a.role in DEPARTMENT_ROLES and department_id and a.department_id == department_id:
+                return Grant(a.role)
+            continue
+        if a.role == role and _covers(a, case.region_code) and a.region.level >= HANDLING_RANK[level]:
             return Grant(role, a.region.level)
     return None
 
@@ -287,7 +293,8 @@ def _rule_grant(user, case, rule):
     if user.is_superuser:
         return SUPERUSER_GRANT
     if relation == Relation.HANDLING_UNIT:
-        return unit_grant(user, case)
+        grant = unit_grant(user, case)
+        return grant if grant is not None and (not rule.roles or grant.role in rule.roles) else None
     if relation == Relation.HANDLER:
         if case.assignee_id is not None and case.assignee_id != user.pk:
             return None
@@ -295,7 +302,7 @@ def _rule_grant(user, case, rule):
     if relation == Relation.CO_HANDLER:
         co = _co_departments(case)
         for a in active_assignments(user):
-            if a.role == Role.DEPARTMENT_STAFF and a.department_id in co:
+            if a.role in DEPARTMENT_ROLES and a.department_id in co:
                 return Grant(a.role)
         return None
     best = None
@@ -387,6 +394,8 @@ def offerable(case, action, grant):
 def can_dispatch_to(grant, level):
     """A dispatcher sends work at or below their own level: a community to its grids or itself,
     a street also to itself and to departments, the district to anyone."""
+    if grant.role in SELF_INTAKE_ROLES:
+        return level == HandlingLevel.DEPARTMENT  # to its own department only (dispatch_case checks which)
     if grant.level is None:
         return False
     return HANDLING_RANK[level] >= grant.level

@@ -475,6 +475,29 @@ def home_of(phone, community_code):
     return {"lon": building.lon, "lat": building.lat, "address": " ".join(p for p in parts if p)}
 
 
+def resident_house(user, community_code):
+    """The current house (with its building and compound) of the person in `community_code`'s
+    subtree whose phone (by its keyed hash) is the account's, or None: where a resident's own
+    property repairs and bills belong (civicgrid.property). Nothing about the person is returned."""
+    phone = getattr(user, "phone", None)
+    digest = rules.phone_hash(phone) if phone else ""
+    if not digest or not community_code:
+        return None
+    person = (
+        Person.objects.filter(phone_hash=digest, house__isnull=False, moved_out_at__isnull=True)
+        .filter(subtree_q("region_code", [community_code]))
+        .select_related("house__building__compound", "house__unit")
+        .order_by("pk")
+        .only("pk", "household_id", "house")
+        .first()
+    )
+    if person is None:
+        return None
+    house = person.house
+    house.resident_household_id = person.household_id
+    return house
+
+
 def public_enterprises_in_box(west, south, east, north, kind="", limit=2000):
     """The merchants and enterprises whose building stands inside the box, as a resident's
     convenience circle shows them (services app): name, kind, industry, address and position only,

@@ -131,6 +131,14 @@ NOT_PAGES = {
     "points:award_reject": "the 驳回 button's POST target",
     "points:record_rule": "the 按规则记录 form's POST target",
     "points:reverse_entry": "the 冲正 button's POST target on an account page",
+    # --- property ---
+    "property:take": "the 受理并上门处置 button's POST target on a repair page",
+    "property:feedback": "the 反馈处置结果 form's POST target on a repair page",
+    "property:rate": "the rating form's POST target on a repair page",
+    "property:fee_import": "the bill import form's POST target on 物业收费",
+    "property:fee_template": "the bill import template (Excel)",
+    "property:bill_status": "a bill's 保存 (status) form's POST target on 物业收费",
+    "property:publish": "the 计算并发布红黑榜 button's POST target on a rating period",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

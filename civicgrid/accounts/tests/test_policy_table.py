@@ -85,6 +85,12 @@ POINTS = {
 # and system admins edit the rules; departments read the departments' ranking.
 SCORES_READ = {"scoring.view_monthlyscore", "scoring.view_scoreentry", "scoring.view_department_ranking"}
 SCORE_RULES = {"scoring.view_scorerule", "scoring.change_scorerule", "scoring.change_medalrule"}
+# --- property --- (civicgrid/property/permissions.py): street staff rate the property companies.
+PROPERTY_RATE = {"property.view_repair", "property.view_bill"} | {
+    "property.view_ratingperiod",
+    "property.add_ratingperiod",
+    "property.change_ratingperiod",
+}
 
 
 @pytest.mark.parametrize(
@@ -122,9 +128,12 @@ SCORE_RULES = {"scoring.view_scorerule", "scoring.change_scorerule", "scoring.ch
             | COMPOUNDS_REVIEW
             | POINTS
             | SCORES_READ
-            | SCORE_RULES,
+            | SCORE_RULES
+            | PROPERTY_RATE,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ | {"scoring.view_department_ranking"}),
+        # --- property --- a company's staff: their company's repairs (cases' department rule) only.
+        (Role.PROPERTY_STAFF, {"cases.view_case"}),
         (
             Role.SYSTEM_ADMIN,
             VIEW_TREE
@@ -176,6 +185,7 @@ def test_each_app_registers_its_part_of_the_table():
         "notices",
         "services",
         "compounds",
+        "property",  # --- property ---
         "volunteers",
         "points",
         "scoring",  # --- scoring --- (order 90)

@@ -101,6 +101,8 @@ def dispatch_case(case, user, *, version, level, assignee=None, department=None,
     if level == HandlingLevel.DEPARTMENT:
         if department is None:
             raise CaseInputError(_("请选择主办部门。"))
+        if grant.role in workflow.SELF_INTAKE_ROLES and department.pk != case.handling_department_id:
+            raise ActionNotAllowed(_("您只能派遣给本单位。"))
         _check_serves(department, case)
     else:
         department = None

@@ -26,7 +26,16 @@ from civicgrid.cases.actions.common import (
     _start_step,
 )
 from civicgrid.cases.errors import ActionNotAllowed, CaseInputError, RateLimited
-from civicgrid.cases.models import Case, CaseEvent, CaseNumberSequence, EventType, Source, Status, Step
+from civicgrid.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberSequence,
+    EventType,
+    HandlingLevel,
+    Source,
+    Status,
+    Step,
+)
 from civicgrid.cases.notifications import Kind, dispatcher_notice
 from civicgrid.core import clock
 
@@ -144,6 +153,13 @@ def _give_back_number(at):
     CaseNumberSequence.objects.filter(year=timezone.localtime(at).year).update(last=F("last") - 1)
 
 
+def _chosen_route(category, department, place):
+    kind = category.effective_department_kind
+    if not kind or department.kind != kind or not routing.serves(department, place.region_code):
+        raise CaseInputError(_("该部门不能办理此类案件。"))
+    return routing.Route(HandlingLevel.DEPARTMENT, department)
+
+
 def _default_title(category, address):
     address = (address or "").strip()
     return f"{category.name}（{address[:40]}）" if address else category.name
@@ -167,6 +183,7 @@ def report_case(
     external_order_no="",
     reporter=None,
     submission_key="",
+    department=None,
 ):
     """上报: file a case and route it automatically.
 
@@ -195,6 +212,7 @@ def report_case(
         external_order_no=external_order_no,
         reporter=reporter,
         submission_key=submission_key,
+        department=department,
     )
 
 
@@ -215,9 +233,15 @@ def file_case(
     external_order_no="",
     reporter=None,
     submission_key="",
+    department=None,
 ):
     """report_case inside the caller's transaction (which must be open): for an action that files a
-    case together with more rows (cases.uploads.report_with_attachments), without a savepoint."""
+    case together with more rows (cases.uploads.report_with_attachments), without a savepoint.
+
+    `department` routes the case to a department the calling app chose where the category only
+    names a department kind (a property repair: the compound's property company). It must be
+    active, of the category's department kind, and serve the place; the category need not be one
+    residents pick themselves (the calling app's own form chose it)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("file_case() runs inside a transaction; call report_case()")
     if user is None or not user.is_authenticated or not user.is_active:
@@ -228,7 +252,7 @@ def file_case(
         source = Source(source)
     except ValueError:
         raise CaseInputError(_("来源不正确。")) from None
-    category = _resolve_category(category, for_resident=source == Source.RESIDENT)
+    category = _resolve_category(category, for_resident=source == Source.RESIDENT and department is None)
     description = _required(description, _("请描述问题。"), MAX_DESCRIPTION)
     coords = _coordinates(lon, lat)
     place = _place(coords, region)
@@ -255,6 +279,8 @@ def file_case(
     text = f"{title or ''} {description}"
     duplicates = routing.duplicates_among(seen.nearby, category, *coords, text=text) if coords else []
     route = routing.default_route(category, place)
+    if department is not None:
+        route = _chosen_route(category, department, place)
     case = Case(
         pk=case_id,
         number=number,

@@ -44,7 +44,7 @@ class CaseQuerySet(RestrictedQuerySet):
         """Cases `user` may `action`.
 
         Staff see the subtrees of the regions their roles are on (by the indexed `region_code`).
-        Department staff do not see their department's whole service area, only the cases it
+        Department-held roles (DEPARTMENT_ROLES) do not see their department's whole service area, only the cases it
         handles or co-handles. Everyone sees the cases they reported (unless `as_reporter` is
         False: then only what they read in full as staff) or are assigned. Following a case (关注,
         or being made a follower by a merge) and having supervised it grant nothing here: a
@@ -55,8 +55,7 @@ class CaseQuerySet(RestrictedQuerySet):
         than around it: PostgreSQL and SQLite then seek each branch's index on region and status
         together, instead of fetching a street's whole history and filtering it afterwards.
         """
-        from civicgrid.accounts.models import Role
-        from civicgrid.accounts.roles import role_has_permission
+        from civicgrid.accounts.roles import DEPARTMENT_ROLES, role_has_permission
         from civicgrid.accounts.scopes import active_assignments
 
         if user is None or not user.is_authenticated or not user.is_active:
@@ -69,7 +68,7 @@ class CaseQuerySet(RestrictedQuerySet):
             if not role_has_permission(assignment.role, permission):
                 continue
             if assignment.department_id:
-                if assignment.role == Role.DEPARTMENT_STAFF:
+                if assignment.role in DEPARTMENT_ROLES:
                     departments.append(assignment.department_id)
             else:
                 codes.append(assignment.region.code)

@@ -74,6 +74,9 @@ COMMUNITY = [
     "compounds:list",
     "notices:staff_list",
 ]
+# --- property --- the 社区服务 menu's property entries: fees for community staff, ratings for the street.
+PROPERTY_FEES = "property:fees"
+PROPERTY_RATINGS = "property:ratings"
 NOTICES = "notices:staff_list"
 # --- points --- the points mall's staff page closes the 社区服务 menu of street and community staff.
 POINTS_STAFF = ["points:manage"]
@@ -94,6 +97,7 @@ GRIDWORK_STAFF = ["scoring:ranking"]
                 "cases:my_reports",
                 "cases:board_home",
                 "activities:list",
+                "property:home",  # --- property ---
                 "consult:polls",
                 "volunteers:home",  # --- volunteers ---
                 "volunteers:wall",
@@ -134,7 +138,9 @@ GRIDWORK_STAFF = ["scoring:ranking"]
                 *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
                 "accounts:registrations",
-                *COMMUNITY,
+                COMMUNITY[0],
+                PROPERTY_FEES,  # --- property ---
+                *COMMUNITY[1:],
                 *SERVICES_COMMUNITY,
                 *POINTS_STAFF,
                 "people:index",
@@ -152,7 +158,9 @@ GRIDWORK_STAFF = ["scoring:ranking"]
                 "cases:staff_entry",
                 *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
-                *COMMUNITY,
+                COMMUNITY[0],
+                PROPERTY_RATINGS,  # --- property ---
+                *COMMUNITY[1:],
                 *SERVICES_DISTRICT,
                 *POINTS_STAFF,
                 "people:index",

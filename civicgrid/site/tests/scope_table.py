@@ -1169,3 +1169,56 @@ URLS.update(
         ),
     }
 )
+
+
+# --- property --- (civicgrid.property)
+# Residents: their own pages (home, report, survey while a period is open; the list only once
+# published: none is, so 404). A repair is read by its reporter and by region staff holding
+# property.view_repair (community, street, admin on A); taking and feeding back are property
+# staff's only (none walks here: 404 for all). Fees: community staff, street staff and admins; a bill's
+# status is changed by those holding property.change_bill (community, admin). Ratings: the street's
+# staff and admins on A; publishing with marks missing is refused with a message (302=).
+
+
+def prop(attr):
+    def target(w, side, role):
+        return {"pk": getattr(w.sides[side].property, attr).pk}, ""
+
+    return target
+
+
+def prop_version(w, side, role):
+    from civicgrid.cases.models import Case
+
+    repair = w.sides[side].property.repair
+    return {"version": Case.objects.get(pk=repair.case_id).version, "note": "好", "score": "5"}
+
+
+PROPERTY_READ = E("404 404", resident="200 404", community="200 404", street="200 404", admin="200 404")
+PROPERTY_FEES = E("404", community="200", street="200", admin="200")
+PROPERTY_RATERS = E("404 404", street="200 404", admin="200 404")
+
+URLS.update(
+    {
+        "property:home": View(get=E("404", resident="200")),
+        "property:repair_new": View(get=E("404", resident="200")),
+        "property:repair": View(prop("repair"), get=PROPERTY_READ),
+        "property:take": View(prop("repair"), post=E("404 404"), data=prop_version),
+        "property:feedback": View(prop("repair"), post=E("404 404"), data=prop_version),
+        "property:rate": View(prop("repair"), post=E("404 404", resident="302= 404"), data=prop_version),
+        "property:tasks": View(get=E("404")),
+        "property:survey": View(get=E("404", resident="200")),
+        "property:board": View(get=E("404")),
+        "property:fees": View(get=PROPERTY_FEES),
+        "property:fee_import": View(post=E("404", community="302=", street="302=", admin="302=")),
+        "property:fee_template": View(get=PROPERTY_FEES),
+        "property:bill_status": View(
+            prop("bill"),
+            post=E("404 404", community="302? 404", admin="302? 404"),
+            data=lambda w, s, r: {"status": "paid"},
+        ),
+        "property:ratings": View(get=E("404", street="200", admin="200")),
+        "property:rating": View(prop("period"), get=PROPERTY_RATERS),
+        "property:publish": View(prop("period"), post=E("404 404", street="302= 404", admin="302= 404")),
+    }
+)

@@ -236,6 +236,21 @@ def _side(tree, cats, side, users, staff):
     o.volunteers = volunteer_objects(community, resident, n, side)
     # 议事协商: a draft, an open poll with an opinion, a closed poll, a meeting with a task decision.
     _consult(o, n, side, community)
+    # --- property --- the compound served by the side's company: a repair of the side's resident,
+    # a bill of their house, an open rating period of the street.
+    from civicgrid.property.testing import scope_objects as property_objects
+
+    o.property = property_objects(
+        side,
+        admin=staff["admin"],
+        community=community,
+        street=street,
+        resident=resident,
+        compound=o.compound,
+        company=o.company,
+        building=o.building,
+        street_node=n.S,
+    )
     return o
 
 
