@@ -19,6 +19,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from civicgrid.core import clock, events
+from civicgrid.core.changelog import record_change
+from civicgrid.core.models import ObjectChange
 from civicgrid.gridwork import conf, geo
 from civicgrid.gridwork.actions.common import client_key, coordinate, text, timestamp, worker_grids
 from civicgrid.gridwork.events import PatrolEnded
@@ -201,7 +203,10 @@ def end_patrol(user, patrol_id):
     patrol = own_patrol(user, patrol_id)
     if patrol.status == PatrolStatus.ENDED:
         return patrol
-    return _close(patrol, clock.now())
+    _close(patrol, clock.now())
+    after = {"status": patrol.status, "seconds": patrol.seconds, "coverage": patrol.coverage}
+    record_change(user, patrol, ObjectChange.Action.UPDATE, {"status": PatrolStatus.ACTIVE}, after)
+    return patrol
 
 
 def close_stale_patrols():

@@ -241,8 +241,11 @@ def submit_form(user, target_id, answers, photos=None, key=""):
             uploaded_at=now,
         )
     first = target.filled_at is None
+    before = {"answers": target.answers} if not first else None
     target.answers, target.filled_by, target.filled_at, target.client_key = cleaned, user, now, key
     target.save(update_fields=["answers", "filled_by", "filled_at", "client_key"])
+    action = ObjectChange.Action.CREATE if first else ObjectChange.Action.UPDATE
+    record_change(user, target, action, before, {"answers": cleaned})
     if first:
         Task.objects.filter(pk=task.pk).update(done=F("done") + 1)
         events.publish(

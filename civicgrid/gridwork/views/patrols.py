@@ -77,6 +77,7 @@ def patrol(request):
 @login_required
 @require_POST
 def patrol_start(request):
+    holds(request, "gridwork.add_patrol")
     try:
         data = json_body(request)
         grid = data.get("grid")
@@ -170,7 +171,12 @@ def finding(request, pk):
         else:
             messages.success(request, _("已上报，案件已关联本次巡格。"))
             return redirect("gridwork:patrol")
-    return render(request, "gridwork/finding.html", {"patrol": patrol, "categories": categories, "error": error})
+    return render(
+        request,
+        "gridwork/finding.html",
+        {"patrol": patrol, "categories": categories, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required

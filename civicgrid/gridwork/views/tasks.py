@@ -51,6 +51,7 @@ def target_form(request, pk):
     except Target.DoesNotExist:
         raise Http404 from None
     task = target.task
+    failed = False
     if request.method == "POST":
         is_json = request.content_type == "application/json"
         try:
@@ -70,13 +71,19 @@ def target_form(request, pk):
             if is_json:
                 return error_json(exc)
             messages.error(request, _messages(exc))
+            failed = True
         else:
             if is_json:
                 return JsonResponse({"ok": True})
             messages.success(request, _("已填报。"))
             return redirect("gridwork:task_targets", task.pk)
     fields = [{**f, "value": target.answers.get(f["key"], "")} for f in task.fields]
-    return render(request, "gridwork/target_form.html", {"target": target, "task": task, "fields": fields})
+    return render(
+        request,
+        "gridwork/target_form.html",
+        {"target": target, "task": task, "fields": fields},
+        status=400 if failed else 200,
+    )
 
 
 # --- Staff ----------------------------------------------------------------------------------
@@ -151,6 +158,7 @@ def task_new(request):
             "error": error,
             "post": post or {},
         },
+        status=400 if error else 200,
     )
 
 

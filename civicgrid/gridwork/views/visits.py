@@ -80,6 +80,7 @@ def visit_house_page(request, house_id):
             "log": selectors.visits_of_house(request.user, house),
             "categories": Category.objects.selectable().order_by("code")[:400],
         },
+        status=400 if error else 200,
     )
 
 
@@ -97,7 +98,8 @@ def plans(request):
     if codes is not None:
         regions = regions.filter(subtree_q("code", codes))
     error = None
-    if request.method == "POST" and codes != []:
+    if request.method == "POST":
+        holds(request, "gridwork.add_visitplan")
         region = regions.filter(pk=request.POST.get("region") or 0).first()
         try:
             days = request.POST.get("every_days", "")
@@ -129,4 +131,5 @@ def plans(request):
             "error": error,
             "due": selectors.due_visits(request.user, limit=100),
         },
+        status=400 if error else 200,
     )

@@ -200,6 +200,11 @@ def _side(tree, cats, side, users, staff):
     # Community activities: a draft, a coming one, a running one the resident signed up for, a
     # finished one with a photo.
     o.activities = activity_objects(community, resident, n.C)
+    # --- gridwork --- Grid work: the grid worker's open patrol (with a key place), a visit to the
+    # side's house, the community's visit plan, the street's door-to-door task (its target: the house).
+    from civicgrid.gridwork.testing import scope_objects as gridwork_objects
+
+    o.gridwork = gridwork_objects(staff, n, o.house)
     # Notices (civicgrid.notices) by the side's community staff for its community: one published
     # (with a picture), one draft, one waiting for approval.
     from civicgrid.notices import actions as notice_actions
