@@ -38,6 +38,9 @@ class PeopleConfig(AppConfig):
                 labels.NAV_DESCRIPTION,
                 active_for=("people:*",),
                 order=130,
+                # In the 辖区 menu beside the tree and the map: with the 网格工作 menu (gridwork) the
+                # bar of grid workers and community/street staff would pass TOP_LEVEL_LIMIT.
+                menu="regions",
             )
         )
         demo_registry.register(demo_registry.Seeder("people", demo.seed_demo, order=50))

@@ -67,6 +67,9 @@ INBOX = "notifications:inbox"
 # The 社区服务 menu (community-life apps), for street and community staff.
 COMMUNITY = ["activities:manage", "consult:poll_list", "consult:meetings", "notices:staff_list"]
 NOTICES = "notices:staff_list"
+# --- gridwork --- The 网格工作 menu (civicgrid.gridwork): the grid worker's day, and its supervision.
+GRIDWORK_WORKER = ["gridwork:patrol", "gridwork:visits", "gridwork:tasks"]
+GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage"]
 
 
 @pytest.mark.parametrize(
@@ -99,9 +102,10 @@ NOTICES = "notices:staff_list"
                 "cases:quick_report",
                 "cases:tasks",
                 "cases:staff_entry",
+                *GRIDWORK_WORKER,
                 *TREE_AND_MAP,
-                NOTICES,
                 "people:index",
+                NOTICES,
                 "dashboard:screen",
                 INBOX,
             ],
@@ -113,11 +117,12 @@ NOTICES = "notices:staff_list"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
+                "people:index",
                 "accounts:registrations",
                 *COMMUNITY,
                 *SERVICES_COMMUNITY,
-                "people:index",
                 "cases:stats",
                 "dashboard:screen",
                 INBOX,
@@ -130,10 +135,11 @@ NOTICES = "notices:staff_list"
                 HOME_ENTRY,
                 *DISPATCH,
                 "cases:staff_entry",
+                *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
+                "people:index",
                 *COMMUNITY,
                 *SERVICES_DISTRICT,
-                "people:index",
                 "cases:stats",
                 "dashboard:screen",
                 INBOX,
@@ -148,8 +154,8 @@ NOTICES = "notices:staff_list"
                 "cases:staff_hotline",
                 "cases:staff_entry",
                 *TREE_AND_MAP,
-                *COMMUNITY[1:],  # no activities: organising them is the community's and street's
                 "people:index",
+                *COMMUNITY[1:],  # no activities: organising them is the community's and street's
                 "cases:stats",
                 "dashboard:screen",
                 "intake:accuracy",
@@ -414,7 +420,7 @@ def test_bar_groups_menus_and_flattens_a_menu_of_one(tree):
     menus = {entry.menu.key: [item.url_name for item in entry.items] for entry in bar if isinstance(entry, MenuEntry)}
     assert menus == {
         "cases": ["cases:staff_queue", "cases:staff_hotline", "cases:staff_entry"],
-        "regions": ["regions:tree", "regions:map"],
+        "regions": ["regions:tree", "regions:map", "people:index"],
         "analysis": ["cases:stats", "dashboard:screen", "intake:accuracy"],
         "community": COMMUNITY[1:],
     }
