@@ -44,6 +44,33 @@ CONSULT = {"consult.view_poll", "consult.add_poll", "consult.change_poll"} | {
 }
 SERVICES_READ = {"services.view_servicelink"}
 SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_craftsman", "services.view_craftsmanorder"}
+# --- gridwork --- Grid work (civicgrid/gridwork/permissions.py): grid workers patrol, visit and fill
+# task forms; community and street staff supervise, keep key places and plans, and run tasks.
+GRIDWORK_WORKER = {
+    "gridwork.view_patrol",
+    "gridwork.add_patrol",
+    "gridwork.view_keyplace",
+    "gridwork.view_visit",
+    "gridwork.add_visit",
+    "gridwork.view_visitplan",
+    "gridwork.view_task",
+    "gridwork.view_target",
+    "gridwork.change_target",
+}
+GRIDWORK_SUPERVISOR = {
+    "gridwork.view_patrol",
+    "gridwork.view_keyplace",
+    "gridwork.add_keyplace",
+    "gridwork.change_keyplace",
+    "gridwork.view_visit",
+    "gridwork.view_visitplan",
+    "gridwork.add_visitplan",
+    "gridwork.change_visitplan",
+    "gridwork.view_task",
+    "gridwork.add_task",
+    "gridwork.change_task",
+    "gridwork.view_target",
+}
 
 
 @pytest.mark.parametrize(
@@ -63,7 +90,8 @@ SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_cra
             | PEOPLE_VIEW
             | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"}
             | NOTICES_WRITE
-            | SERVICES_READ,
+            | SERVICES_READ
+            | GRIDWORK_WORKER,
         ),
         (
             Role.STREET_STAFF,
@@ -76,7 +104,8 @@ SERVICES_KEEP = SERVICES_READ | {"services.view_craftsman", "services.change_cra
             | NOTICES_WRITE
             | CONSULT
             | SERVICES_KEEP
-            | {"services.change_servicelink"},
+            | {"services.change_servicelink"}
+            | GRIDWORK_SUPERVISOR,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ),
         (
@@ -125,6 +154,7 @@ def test_each_app_registers_its_part_of_the_table():
         "consult",
         "notices",
         "services",
+        "gridwork",
     ]
 
 
