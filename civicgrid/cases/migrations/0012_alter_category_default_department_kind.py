@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_board_setting'),
+        ("cases", "0011_board_setting"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='category',
-            name='default_department_kind',
-            field=models.CharField(blank=True, choices=[('urban_management', '城市管理'), ('landscaping', '园林绿化'), ('housing', '住房建设'), ('water', '供水排水'), ('transport', '交通运输'), ('environment', '生态环境'), ('market', '市场监管'), ('public_security', '公安'), ('civil_affairs', '民政'), ('health', '卫生健康'), ('emergency', '应急管理'), ('utility', '公用事业'), ('property', '物业服务企业'), ('other', '其他')], max_length=32, verbose_name='默认部门类别'),
+            model_name="category",
+            name="default_department_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("urban_management", "城市管理"),
+                    ("landscaping", "园林绿化"),
+                    ("housing", "住房建设"),
+                    ("water", "供水排水"),
+                    ("transport", "交通运输"),
+                    ("environment", "生态环境"),
+                    ("market", "市场监管"),
+                    ("public_security", "公安"),
+                    ("civil_affairs", "民政"),
+                    ("health", "卫生健康"),
+                    ("emergency", "应急管理"),
+                    ("utility", "公用事业"),
+                    ("property", "物业服务企业"),
+                    ("other", "其他"),
+                ],
+                max_length=32,
+                verbose_name="默认部门类别",
+            ),
         ),
     ]
