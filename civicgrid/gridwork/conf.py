@@ -17,6 +17,8 @@ DEFAULTS = {
     "GRIDWORK_PATROL_MAX_HOURS": 12,
     # A supervisor's live map counts a patrol as live while its last point is this fresh (seconds).
     "GRIDWORK_LIVE_SECONDS": 600,
+    # The patrol page asks for the position at least this often (besides the browser's own updates).
+    "GRIDWORK_POSITION_SECONDS": 10,
     "GRIDWORK_TEXT_MAX": 2000,
     "GRIDWORK_TASK_MAX_FIELDS": 30,
     "GRIDWORK_TASK_MAX_TARGETS": 20000,

@@ -51,6 +51,7 @@ def patrol(request):
             "finding": reverse("gridwork:finding", args=[0]),
         },
         "batch": 50,
+        "every": conf.get("GRIDWORK_POSITION_SECONDS") * 1000,
         "strings": {
             "queued": _("离线暂存 %(n)s 个位置"),
             "synced": _("轨迹已同步"),

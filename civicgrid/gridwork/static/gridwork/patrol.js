@@ -52,6 +52,11 @@
   var inFlight = false;
   function flush() {
     if (!state || inFlight) return Promise.resolve();
+    if (!navigator.onLine) {
+      say(S.offline + " · " + S.queued.replace("%(n)s", state.queue.length));
+      box.setAttribute("data-synced", "false");
+      return Promise.resolve();
+    }
     if (!state.queue.length) return state.ending ? finish() : Promise.resolve();
     inFlight = true;
     var batch = state.queue.slice(0, config.batch || 50);

@@ -21,7 +21,7 @@
   function flush() {
     if (busy) return;
     var items = queue();
-    if (!items.length) return;
+    if (!items.length || !navigator.onLine) return;
     busy = true;
     send(items[0]).then(function (r) {
       busy = false;
@@ -51,6 +51,12 @@
       if (el.name && /^f\d+$/.test(el.name) && el.type !== "file") answers[el.name] = el.value;
     });
     var item = { url: form.getAttribute("data-json-url"), answers: answers, key: keyInput.value };
+    if (!navigator.onLine) {
+      store(queue().concat([item]));
+      status.textContent = form.getAttribute("data-offline");
+      form.setAttribute("data-queued", "true");
+      return;
+    }
     send(item).then(function (r) { return r.json().then(function (d) { return [r, d]; }); }).then(function (pair) {
       if (pair[1].ok) window.location.assign(form.getAttribute("data-back"));
       else status.textContent = pair[1].error;
