@@ -32,7 +32,7 @@ class GridworkConfig(AppConfig):
                 "pin",
                 _("开始巡格，记录轨迹，重点部位打卡，随手拍"),
                 active_for=("gridwork:patrol_detail", "gridwork:finding"),
-                order=10,
+                order=31,
                 menu="gridwork",
             ),
             navigation.NavItem(
@@ -42,7 +42,7 @@ class GridworkConfig(AppConfig):
                 "house",
                 _("入户走访，记录诉求，查看到期的走访对象"),
                 active_for=("gridwork:visit_house",),
-                order=20,
+                order=32,
                 menu="gridwork",
             ),
             navigation.NavItem(
@@ -52,7 +52,7 @@ class GridworkConfig(AppConfig):
                 "layers",
                 _("逐户填报摸排表单，离线也能先保存"),
                 active_for=("gridwork:task_targets", "gridwork:target_form"),
-                order=30,
+                order=33,
                 menu="gridwork",
             ),
             navigation.NavItem(
@@ -62,7 +62,7 @@ class GridworkConfig(AppConfig):
                 "pin",
                 _("今日巡格实时地图、巡格时长与覆盖率"),
                 active_for=("gridwork:patrol_detail", "gridwork:key_places"),
-                order=10,
+                order=31,
                 menu="gridwork",
             ),
             navigation.NavItem(
@@ -71,7 +71,7 @@ class GridworkConfig(AppConfig):
                 staff,
                 "people",
                 _("特殊人群定期走访计划与到期名单"),
-                order=20,
+                order=32,
                 menu="gridwork",
             ),
             navigation.NavItem(
@@ -81,7 +81,7 @@ class GridworkConfig(AppConfig):
                 "layers",
                 _("发布摸排任务，查看进度，导出结果"),
                 active_for=("gridwork:task_new", "gridwork:task_progress"),
-                order=30,
+                order=33,
                 menu="gridwork",
             ),
         )
