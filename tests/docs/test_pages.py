@@ -139,6 +139,14 @@ NOT_PAGES = {
     "property:fee_template": "the bill import template (Excel)",
     "property:bill_status": "a bill's 保存 (status) form's POST target on 物业收费",
     "property:publish": "the 计算并发布红黑榜 button's POST target on a rating period",
+    # --- gridwork ---
+    "gridwork:patrol_start": "the 开始巡格 button's JSON target on the patrol page",
+    "gridwork:patrol_points": "the patrol page's track upload (JSON batches from the phone's queue)",
+    "gridwork:patrol_end": "the 结束巡格 button's target on the patrol page",
+    "gridwork:patrol_checkin": "the 打卡 buttons' JSON target on the patrol page",
+    "gridwork:supervise_data": "the supervisor map's JSON feed (today's patrols and tracks)",
+    "gridwork:task_close": "the 结束任务 button's POST target on a task's progress page",
+    "gridwork:task_export": "a task's results download (Excel)",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

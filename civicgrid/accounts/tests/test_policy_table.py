@@ -91,6 +91,33 @@ PROPERTY_RATE = {"property.view_repair", "property.view_bill"} | {
     "property.add_ratingperiod",
     "property.change_ratingperiod",
 }
+# --- gridwork --- Grid work (civicgrid/gridwork/permissions.py): grid workers patrol, visit and fill
+# task forms; community and street staff supervise, keep key places and plans, and run tasks.
+GRIDWORK_WORKER = {
+    "gridwork.view_patrol",
+    "gridwork.add_patrol",
+    "gridwork.view_keyplace",
+    "gridwork.view_visit",
+    "gridwork.add_visit",
+    "gridwork.view_visitplan",
+    "gridwork.view_task",
+    "gridwork.view_target",
+    "gridwork.change_target",
+}
+GRIDWORK_SUPERVISOR = {
+    "gridwork.view_patrol",
+    "gridwork.view_keyplace",
+    "gridwork.add_keyplace",
+    "gridwork.change_keyplace",
+    "gridwork.view_visit",
+    "gridwork.view_visitplan",
+    "gridwork.add_visitplan",
+    "gridwork.change_visitplan",
+    "gridwork.view_task",
+    "gridwork.add_task",
+    "gridwork.change_task",
+    "gridwork.view_target",
+}
 
 
 @pytest.mark.parametrize(
@@ -110,7 +137,8 @@ PROPERTY_RATE = {"property.view_repair", "property.view_bill"} | {
             | PEOPLE_VIEW
             | {"people.change_house", "people.change_household", "people.change_person", "people.view_sensitive_tag"}
             | NOTICES_WRITE
-            | SERVICES_READ,
+            | SERVICES_READ
+            | GRIDWORK_WORKER,
         ),
         (
             Role.STREET_STAFF,
@@ -129,7 +157,8 @@ PROPERTY_RATE = {"property.view_repair", "property.view_bill"} | {
             | POINTS
             | SCORES_READ
             | SCORE_RULES
-            | PROPERTY_RATE,
+            | PROPERTY_RATE
+            | GRIDWORK_SUPERVISOR,
         ),
         (Role.DEPARTMENT_STAFF, VIEW_TREE | CASE_WORK | SERVICES_READ | {"scoring.view_department_ranking"}),
         # --- property --- a company's staff: their company's repairs (cases' department rule) only.
@@ -185,6 +214,7 @@ def test_each_app_registers_its_part_of_the_table():
         "notices",
         "services",
         "compounds",
+        "gridwork",
         "property",  # --- property ---
         "volunteers",
         "points",

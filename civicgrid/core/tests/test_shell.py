@@ -81,8 +81,9 @@ NOTICES = "notices:staff_list"
 # --- points --- the points mall's staff page closes the 社区服务 menu of street and community staff.
 POINTS_STAFF = ["points:manage"]
 # --- scoring --- the 网格工作 menu (civicgrid.core.navigation.GRIDWORK_MENU): scoring's entries.
-GRIDWORK_WORKER = ["scoring:mine"]
-GRIDWORK_STAFF = ["scoring:ranking"]
+# --- gridwork --- the grid worker's day and its supervision, in the same menu.
+GRIDWORK_WORKER = ["gridwork:patrol", "gridwork:visits", "gridwork:tasks", "scoring:mine"]
+GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "scoring:ranking"]
 
 
 @pytest.mark.parametrize(

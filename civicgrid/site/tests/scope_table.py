@@ -1222,3 +1222,132 @@ URLS.update(
         "property:publish": View(prop("period"), post=E("404 404", street="302= 404", admin="302= 404")),
     }
 )
+
+
+# --- gridwork ---
+# Grid work (civicgrid.gridwork). Grid workers hold the worker's permissions on their grid (patrol,
+# visit, fill task forms); community and street staff supervise (patrols, plans, tasks) in their
+# subtree; the system admin holds everything in its subtree but has no grid of its own to patrol.
+# A patrol's own endpoints (points, end, check-in, finding) answer only its grid worker. The walk's
+# task belongs to the street (community staff of its communities do not see the street's task).
+
+
+def gridwork(attr):
+    def target(w, side, role):
+        return {"pk": getattr(w.sides[side].gridwork, attr).pk}, ""
+
+    return target
+
+
+def gridwork_house(w, side, role):
+    return {"house_id": w.sides[side].gridwork.house.pk}, ""
+
+
+def gridwork_points(w, side, role):
+    from django.utils import timezone
+
+    grid = w.sides[side].nodes.G
+    seq = int(timezone.now().timestamp() * 1000) % 9_000_000
+    at = timezone.now().isoformat()
+    return {"points": [{"seq": seq, "at": at, "lat": grid.centroid_lat, "lng": grid.centroid_lon}]}
+
+
+def gridwork_checkin(w, side, role):
+    place = w.sides[side].gridwork.place
+    return {"place": place.pk, "lat": place.lat, "lng": place.lng}
+
+
+def gridwork_finding(w, side, role):
+    grid = w.sides[side].nodes.G
+    return {
+        "category": w.sides[side].category.pk,
+        "description": "巡格发现井盖缺失",
+        "lat": grid.centroid_lat,
+        "lng": grid.centroid_lon,
+    }
+
+
+def gridwork_plan(w, side, role):
+    return {"name": "空巢老人走访", "region": w.sides[side].nodes.C.pk, "tag_code": "empty_nest", "every_days": "14"}
+
+
+def gridwork_task(w, side, role):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {
+        "title": "人口排查",
+        "region": w.sides[side].nodes.C.pk,
+        "target_kind": "houses",
+        "deadline": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "label0": "常住人数",
+        "type0": "number",
+    }
+
+
+GRIDWORK_WORKER_PAGE = E("404", grid="200", admin="200")
+GRIDWORK_SUPERVISOR_PAGE = E("404", grid="200", community="200", street="200", admin="200")
+GRIDWORK_STAFF_PAGE = E("404", community="200", street="200", admin="200")
+GRIDWORK_OWN = E("404 404", grid="200 404")
+GRIDWORK_WORKER_OBJECT = E("404 404", grid="200 404", admin="200 404")
+GRIDWORK_STREET_TASK = E("404 404", street="200 404", admin="200 404")
+
+URLS.update(
+    {
+        "gridwork:patrol": View(get=GRIDWORK_WORKER_PAGE),
+        # The grid worker's patrol is open already: start returns it (nothing new); the admin has no grid.
+        "gridwork:patrol_start": View(
+            lambda w, s, r: ({}, ""), post=E("404 -", grid="200? -", admin="400 -"), json=True, data={"key": "again"}
+        ),
+        "gridwork:patrol_detail": View(
+            gridwork("patrol"),
+            get=E("404 404", grid="200 404", community="200 404", street="200 404", admin="200 404"),
+        ),
+        "gridwork:patrol_checkin": View(
+            gridwork("patrol"), post=E("404 404", grid="200 404"), json=True, data=gridwork_checkin
+        ),
+        "gridwork:patrol_end": View(gridwork("patrol"), post=E("404 404", grid="302 404")),
+        # After the end: a late point within a minute of it is still taken.
+        "gridwork:patrol_points": View(
+            gridwork("patrol"), post=E("404 404", grid="200? 404"), json=True, data=gridwork_points
+        ),
+        "gridwork:finding": View(
+            gridwork("patrol"), get=GRIDWORK_OWN, post=E("404 404", grid="302 404"), data=gridwork_finding
+        ),
+        "gridwork:supervise": View(get=GRIDWORK_SUPERVISOR_PAGE),
+        "gridwork:supervise_data": View(get=GRIDWORK_SUPERVISOR_PAGE),
+        "gridwork:visits": View(get=GRIDWORK_WORKER_PAGE),
+        "gridwork:visit_house": View(
+            gridwork_house,
+            get=GRIDWORK_WORKER_OBJECT,
+            post=E("404 404", grid="302 404", admin="302 404"),
+            data=lambda w, s, r: {"purpose": "care", "notes": "回访"},
+        ),
+        "gridwork:plans": View(
+            lambda w, s, r: ({}, ""),
+            get=GRIDWORK_SUPERVISOR_PAGE,
+            post=E("404 -", community="302 400", street="302 400", admin="302 400"),
+            data=gridwork_plan,
+        ),
+        "gridwork:tasks": View(get=GRIDWORK_WORKER_PAGE),
+        "gridwork:task_targets": View(gridwork("task"), get=GRIDWORK_WORKER_OBJECT),
+        "gridwork:target_form": View(
+            gridwork("target"),
+            get=GRIDWORK_WORKER_OBJECT,
+            post=E("404 404", grid="302 404", admin="302 404"),
+            data=lambda w, s, r: {"f1": "3"},
+        ),
+        "gridwork:manage": View(get=GRIDWORK_SUPERVISOR_PAGE),
+        "gridwork:task_new": View(
+            lambda w, s, r: ({}, ""),
+            get=GRIDWORK_STAFF_PAGE,
+            post=E("404 -", community="302 400", street="302 400", admin="302 400"),
+            data=gridwork_task,
+        ),
+        "gridwork:task_progress": View(gridwork("task"), get=GRIDWORK_STREET_TASK),
+        # The street closes its task; the admin, walking after, finds it closed (nothing to do).
+        "gridwork:task_close": View(gridwork("task"), post=E("404 404", street="302 404", admin="302? 404")),
+        "gridwork:task_export": View(gridwork("task"), get=GRIDWORK_STREET_TASK),
+    }
+)

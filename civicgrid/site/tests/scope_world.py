@@ -214,6 +214,11 @@ def _side(tree, cats, side, users, staff):
     from civicgrid.scoring.testing import scope_objects as scoring_objects
 
     o.scoring = scoring_objects(staff["grid"], department, n.G, 1 if side == "A" else 2)
+    # --- gridwork --- Grid work: the grid worker's open patrol (with a key place), a visit to the
+    # side's house, the community's visit plan, the street's door-to-door task (its target: the house).
+    from civicgrid.gridwork.testing import scope_objects as gridwork_objects
+
+    o.gridwork = gridwork_objects(staff, n, o.house)
     # Notices (civicgrid.notices) by the side's community staff for its community: one published
     # (with a picture), one draft, one waiting for approval.
     from civicgrid.notices import actions as notice_actions

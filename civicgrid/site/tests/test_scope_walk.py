@@ -50,6 +50,7 @@ SNAPSHOT_APPS = (
     "points",  # --- points ---
     "scoring",
     "property",  # --- property ---
+    "gridwork",
 )
 # Bookkeeping of the request itself, not of its object: when a key was last used, a user last signed in.
 IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}, "accounts.User": {"last_login"}}
