@@ -101,8 +101,8 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "sc
                 "property:home",  # --- property ---
                 "consult:polls",
                 "volunteers:home",  # --- volunteers ---
-                "volunteers:wall",
                 "compounds:mine",
+                "volunteers:wall",
                 "notices:mine",
                 "points:mine",  # --- points ---
                 "notifications:inbox",
@@ -139,9 +139,9 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "sc
                 *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
                 "accounts:registrations",
-                COMMUNITY[0],
+                *COMMUNITY[:2],
                 PROPERTY_FEES,  # --- property ---
-                *COMMUNITY[1:],
+                *COMMUNITY[2:],
                 *SERVICES_COMMUNITY,
                 *POINTS_STAFF,
                 "people:index",
@@ -159,9 +159,9 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "sc
                 "cases:staff_entry",
                 *GRIDWORK_STAFF,
                 *TREE_AND_MAP,
-                COMMUNITY[0],
+                *COMMUNITY[:2],
                 PROPERTY_RATINGS,  # --- property ---
-                *COMMUNITY[1:],
+                *COMMUNITY[2:],
                 *SERVICES_DISTRICT,
                 *POINTS_STAFF,
                 "people:index",
@@ -178,7 +178,7 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "sc
                 *DISPATCH,
                 "cases:staff_hotline",
                 "cases:staff_entry",
-                *GRIDWORK_STAFF,
+                "scoring:ranking",  # the command centre reads the rankings; it runs no grid work
                 *TREE_AND_MAP,
                 *COMMUNITY[2:],  # no activities or volunteers: those are the community's and street's
                 "people:index",
@@ -253,7 +253,7 @@ def test_department_staff_uses_the_region_pages(client, tree):
     user = make_user("d", Role.DEPARTMENT_STAFF, department=dept)
     client.force_login(user)
     html = client.get(HOME).content.decode()
-    assert nav_links(html) == [HOME_ENTRY, "cases:tasks", *TREE_AND_MAP, "cases:stats", INBOX]
+    assert nav_links(html) == [HOME_ENTRY, "cases:tasks", "scoring:departments", *TREE_AND_MAP, "cases:stats", INBOX]
     assert "城管执法中队" in html  # on the duty card and in the user menu
 
 
