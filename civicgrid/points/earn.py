@@ -39,33 +39,42 @@ def _capped(account, rule, amount, at):
     return amount
 
 
-def earn(account, rule, source, event, *, units=1, actor=None, memo="", at=None):
+def earn(account, rule, source, event, *, units=1, actor=None, memo="", at=None, locked=False):
     """Post what `rule` pays for `units` (hours for the hour rules) to `account`, within its caps.
-    None when the caps are reached or the source was posted before."""
+    None when the caps are reached or the source was posted before. `locked`: the caller holds the
+    account's row lock (`account` was read with it)."""
     at = at or clock.now()
     amount = int((Decimal(rule.points) * Decimal(str(units))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    account = ledger.lock(account.pk)
+    if not locked:
+        account = ledger.lock(account.pk)
     if Entry.objects.filter(source=source, account=account, rule=rule.code).exists():
         return None
     amount = _capped(account, rule, amount, at)
     if amount <= 0:
         return None
     return ledger.post(
-        account, rule.kind, amount, rule.code, source, event, actor=actor, memo=memo or rule.name, at=at, locked=True
+        account,
+        rule.kind,
+        amount,
+        rule.code,
+        source,
+        event,
+        actor=actor,
+        memo=memo or rule.name,
+        at=at,
+        locked=True,
+        fresh=True,
     )
 
 
 def _earn_person(trigger, user_id, source, event, region_code="", units=1, at=None):
-    from django.contrib.auth import get_user_model
-
     rules = rules_for(trigger)
     if not rules or not user_id:
         return []
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None:
+    account = ledger.locked_person_account(user_id, _community(region_code))
+    if account is None:
         return []
-    account = ledger.person_account(user, _community(region_code))
-    return [earn(account, rule, source, event, units=units, at=at) for rule in rules]
+    return [earn(account, rule, source, event, units=units, at=at, locked=True) for rule in rules]
 
 
 def _community(region_code):

@@ -61,6 +61,23 @@ def lock(account_id):
     return Account.objects.select_for_update().get(pk=account_id)
 
 
+def locked_person_account(user_id, region_code=""):
+    """The person's account, locked (one query when it exists: the listeners' path); created first
+    when it does not. None when there is no such user."""
+    account = Account.objects.select_for_update().filter(owner_kind=OwnerKind.PERSON, owner_id=user_id).first()
+    if account is None:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is None:
+            return None
+        return lock(person_account(user, region_code).pk)
+    if not account.region_code and region_code:
+        Account.objects.filter(pk=account.pk, region_code="").update(region_code=region_code)
+        account.region_code = region_code
+    return account
+
+
 def _floor(account, kind):
     if kind == Kind.TIME:
         from civicgrid.points import conf
@@ -69,7 +86,21 @@ def _floor(account, kind):
     return 0
 
 
-def post(account, kind, amount, rule, source, event, *, actor=None, memo="", at=None, reverses=None, locked=False):
+def post(
+    account,
+    kind,
+    amount,
+    rule,
+    source,
+    event,
+    *,
+    actor=None,
+    memo="",
+    at=None,
+    reverses=None,
+    locked=False,
+    fresh=False,
+):
     """Write one entry and move `account`'s balance by `amount` (the row locked here unless
     `locked`). None when (source, account, rule) was posted before (a replay: nothing changes).
     Raises Overdraft when the balance would go below its floor."""
@@ -81,7 +112,9 @@ def post(account, kind, amount, rule, source, event, *, actor=None, memo="", at=
         return None
     if not locked:
         account = lock(account.pk)
-    if Entry.objects.filter(source=source, account=account, rule=rule).exists():
+    # `fresh`: the caller holds the lock and found no entry of this source (earn()); the unique
+    # (source, account, rule) still stands behind both.
+    if not fresh and Entry.objects.filter(source=source, account=account, rule=rule).exists():
         return None
     field = BALANCE_FIELD[kind]
     floor = _floor(account, kind)
