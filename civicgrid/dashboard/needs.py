@@ -19,6 +19,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from civicgrid.core import background
 from civicgrid.core.scoping import subtree_q
 from civicgrid.dashboard import hotwords
 from civicgrid.dashboard.models import DayRollup, NeedsSnapshot
@@ -192,6 +193,36 @@ def compute(node, now=None):
     }
 
 
+PENDING_SECONDS = 300  # a missing snapshot handed to the worker is not handed over again for this long
+
+
+def for_screen(node):
+    """The node's stored snapshot for a screen's request, or None while the worker computes it.
+
+    Computing one segments thousands of texts with jieba's part-of-speech dictionary (about 130 MB
+    the first time in a process): with a broker that belongs on the worker, never in a web worker,
+    so a missing snapshot is handed over (once per PENDING_SECONDS) and the screen shows it at its
+    next refresh. Without a broker (the embedded default) it is computed here, as before."""
+    from django.core.cache import cache
+
+    stored = NeedsSnapshot.objects.filter(region_code=node.code).first()
+    if stored is not None or not background.broker_configured():
+        return stored or snapshot(node)
+    if cache.add(f"dashboard:needs-pending:{node.code}", 1, PENDING_SECONDS):
+        background.after_commit("civicgrid.dashboard.needs.compute_missing", node.code)
+    return None
+
+
+@background.task
+def compute_missing(code):
+    """The worker's side of for_screen(): the node's snapshot, unless one appeared meanwhile."""
+    from civicgrid.regions.models import Region
+
+    node = Region.objects.filter(code=code).defer("boundary").first()
+    if node is not None:
+        snapshot(node)
+
+
 def snapshot(node, now=None, refresh=False):
     """The node's analytics: the stored snapshot, computed now if missing (or `refresh`)."""
     now = now or timezone.now()
@@ -208,7 +239,8 @@ def snapshot(node, now=None, refresh=False):
 
 
 def refresh_stale(now=None):
-    """The periodic job: recompute the snapshots older than settings.DASHBOARD_NEEDS_TTL seconds."""
+    """The periodic job: recompute the snapshots older than settings.DASHBOARD_NEEDS_TTL seconds, and
+    make those the district, its streets and communities lack."""
     from civicgrid.regions.models import Region
 
     now = now or timezone.now()
@@ -221,4 +253,13 @@ def refresh_stale(now=None):
             continue
         snapshot(node, now, refresh=True)
         done += 1
-    return {"refreshed": done}
+    # The screens' usual nodes (district, streets, communities) get theirs before anyone asks, so a
+    # screen's request finds one ready.
+    from civicgrid.regions.models import Level
+
+    known = NeedsSnapshot.objects.values_list("region_code", flat=True)
+    made = 0
+    for node in Region.objects.filter(level__lte=Level.COMMUNITY).exclude(code__in=known).defer("boundary"):
+        snapshot(node, now)
+        made += 1
+    return {"refreshed": done, "made": made}

@@ -112,6 +112,7 @@ def screen(request):
             "rising": _("上升"),
             "falling": _("下降"),
             "updated": _("更新于"),
+            "computing": _("正在计算，稍后自动显示"),
             "drill": _("点击下钻"),
         },
     }
@@ -225,7 +226,9 @@ def warnings_data(request, node, period):
 
 @endpoint
 def needs_data(request, node, period):
-    stored = needs.snapshot(node)
+    stored = needs.for_screen(node)
+    if stored is None:
+        return {"pending": True}  # the worker is computing it: the screen shows it at its next refresh
     labels = {"spring": _("春"), "summer": _("夏"), "autumn": _("秋"), "winter": _("冬")}
     seasons = dict(stored.data.get("seasons") or {})
     seasons["seasons"] = [labels.get(key, key) for key in seasons.get("seasons", [])]

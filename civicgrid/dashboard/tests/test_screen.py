@@ -2,6 +2,7 @@
 district is not shown to a street), bad input (a clear 400), the people panel without the base-data
 app, and the counters."""
 
+import pytest
 from django.urls import reverse
 
 from civicgrid.dashboard.models import NeedsSnapshot
@@ -95,3 +96,56 @@ def test_needs_analytics(cases, client):
     assert data["seasons"]["series"] and data["areas"]["series"]
     assert data["profile"][0]["posts"] >= 1
     assert NeedsSnapshot.objects.filter(region_code=cases.tree["S1"].code).exists()
+
+
+@pytest.fixture
+def redis_broker():
+    """The machine's real Redis as the Celery broker (a district's set-up), on a database of its own."""
+    import redis
+
+    from civicgrid.celery import app
+
+    url = "redis://127.0.0.1:6379/13"
+    redis.Redis.from_url(url).flushdb()
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=url)
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield redis.Redis.from_url(url)
+    redis.Redis.from_url(url).flushdb()
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_with_a_worker_a_missing_needs_snapshot_is_computed_there_not_in_the_request(
+    cases, client, redis_broker, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from civicgrid.dashboard import needs
+
+    cache.clear()
+    client.force_login(cases.people.street)
+    code = cases.tree["S1"].code
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(reverse("dashboard:needs")).json()
+        again = client.get(reverse("dashboard:needs")).json()
+    assert first["pending"] is again["pending"] is True and "topics" not in first
+    assert not NeedsSnapshot.objects.filter(region_code=code).exists()
+    assert redis_broker.llen("celery") == 1  # handed over once, not once per refresh
+    needs.compute_missing(code)  # what the worker does with the message
+    data = client.get(reverse("dashboard:needs")).json()
+    assert "pending" not in data and data["topics"]["top"]
+
+
+def test_the_job_makes_the_snapshots_the_screens_will_ask_for(cases):
+    from civicgrid.dashboard import needs
+    from civicgrid.regions.models import Level, Region
+
+    assert not NeedsSnapshot.objects.exists()
+    result = needs.refresh_stale()
+    expected = set(Region.objects.filter(level__lte=Level.COMMUNITY).values_list("code", flat=True))
+    assert set(NeedsSnapshot.objects.values_list("region_code", flat=True)) == expected
+    assert result == {"refreshed": 0, "made": len(expected)}
+    assert needs.refresh_stale() == {"refreshed": 0, "made": 0}

@@ -288,6 +288,11 @@
   }
 
   function drawNeeds(data) {
+    if (data.pending) {
+      // Being computed on the worker (a node nobody asked for before): shown at the next refresh.
+      document.getElementById("needs-computed").textContent = text.computing;
+      return;
+    }
     document.getElementById("needs-computed").textContent = text.updated + " " + data.computed_at;
     var terms = document.getElementById("needs-terms");
     var items = data.topics.top.slice(0, 20).map(function (t) {
