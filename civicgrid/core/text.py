@@ -79,3 +79,13 @@ def first_unclean(data):
         if has_forbidden(name) or has_forbidden(values):
             return name
     return None
+
+
+def object_id(value):
+    """A row id from a form or query value: a positive whole number of at most 18 digits (it fits a
+    bigint), else None — never an exception, whatever was sent (huge numbers, "nan", dates, NUL)."""
+    value = str(value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    number = int(value)
+    return number or None

@@ -2,6 +2,7 @@
 entry, on the account page) and lets system admins change the rules through actions.save_rule."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from civicgrid.points import actions
 from civicgrid.points.models import Account, Entry, Rule
@@ -23,6 +24,10 @@ class RuleAdmin(admin.ModelAdmin):
 
 
 class ReadOnly(admin.ModelAdmin):
+    @admin.display(description=_("编号"), ordering="pk")
+    def number(self, obj):
+        return obj.pk
+
     def has_add_permission(self, request):
         return False
 
@@ -35,9 +40,9 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(Account)
 class AccountAdmin(ReadOnly):
-    list_display = ("pk", "owner_kind", "owner_id", "name", "hongde", "youai", "shanzhi", "time_minutes")
+    list_display = ("number", "owner_kind", "owner_id", "name", "hongde", "youai", "shanzhi", "time_minutes")
 
 
 @admin.register(Entry)
 class EntryAdmin(ReadOnly):
-    list_display = ("pk", "account", "kind", "amount", "rule", "source", "event", "at")
+    list_display = ("number", "account", "kind", "amount", "rule", "source", "event", "at")

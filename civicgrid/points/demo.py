@@ -22,6 +22,11 @@ ITEMS = [
 
 
 def seed_demo(run):
+    from civicgrid.points.models import Rule
+    from civicgrid.points.rules import load_defaults
+
+    # The rules come with a data migration; a database flushed since (the browser tests') has none.
+    load_defaults(Rule)
     district = run.made.get("district")
     communities = Region.objects.filter(level=Level.COMMUNITY, is_active=True)
     if district is not None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicgrid.activities.models import EnrolmentStatus, Status
+from civicgrid.core.text import object_id
 from civicgrid.volunteers import actions, selectors
 from civicgrid.volunteers.models import AVAILABILITY, SKILLS, Wish, WishStatus
 
@@ -59,14 +60,14 @@ def register(request):
             "intro": request.POST.get("intro", ""),
             "team": request.POST.get("team", ""),
         }
-        team_id = values["team"] if values["team"].isdigit() else None
+        team_id = object_id(values["team"])
         try:
             actions.register(
                 request.user,
                 skills=values["skills"],
                 availability=values["availability"],
                 intro=values["intro"],
-                team_id=int(team_id) if team_id else None,
+                team_id=team_id,
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):

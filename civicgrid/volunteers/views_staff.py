@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from civicgrid.activities import actions as activity_actions
 from civicgrid.activities.models import Activity, Enrolment
+from civicgrid.core.text import object_id
 from civicgrid.volunteers import actions, selectors
 from civicgrid.volunteers.models import (
     SHIFT_KIND,
@@ -49,9 +50,7 @@ def _when(value):
     return None
 
 
-def _int(value):
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 9 else None
+_int = object_id
 
 
 # --- Volunteers --------------------------------------------------------------------------------

@@ -33,6 +33,9 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # Chrome reports every HTTP error status as a console error; the tests check statuses themselves.
 HTTP_STATUS_CONSOLE_MESSAGE = "Failed to load resource: the server responded with a status of"
+# What the browser logs for a request made while a test has switched the network off (the grid
+# worker's offline tests): the test's own doing, not the page's fault.
+OFFLINE_CONSOLE_MESSAGE = "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"
 # Runs in every page before its own scripts: hands each CSP violation to the test.
 CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", function (event) {
@@ -73,7 +76,9 @@ def new_page(browser, live_server):
             route.abort()
 
     def on_console(message):
-        if message.type == "error" and not message.text.startswith(HTTP_STATUS_CONSOLE_MESSAGE):
+        if message.type == "error" and not message.text.startswith(
+            (HTTP_STATUS_CONSOLE_MESSAGE, OFFLINE_CONSOLE_MESSAGE)
+        ):
             problems.append(f"console error: {message.text}")
 
     def _new_page(viewport=DESKTOP, locale="zh-CN", service_workers="block"):

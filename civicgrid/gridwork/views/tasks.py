@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicgrid.core.text import object_id
 from civicgrid.gridwork import actions, selectors
 from civicgrid.gridwork.actions.tasks import FIELD_TYPES
 from civicgrid.gridwork.models import Target, TargetKind, Task
@@ -135,7 +136,7 @@ def task_new(request):
                 request.user,
                 title=post.get("title", ""),
                 description=post.get("description", ""),
-                region=regions.filter(pk=post.get("region") or 0).first(),
+                region=regions.filter(pk=object_id(post.get("region")) or 0).first(),
                 fields=fields,
                 target_kind=post.get("target_kind", ""),
                 tag_code=post.get("tag_code", ""),

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from civicgrid.core.text import object_id
 from civicgrid.gridwork import actions, selectors
 from civicgrid.gridwork.actions.visits import visit_house
 from civicgrid.gridwork.models import Purpose, VisitPlan
@@ -100,7 +101,7 @@ def plans(request):
     error = None
     if request.method == "POST":
         holds(request, "gridwork.add_visitplan")
-        region = regions.filter(pk=request.POST.get("region") or 0).first()
+        region = regions.filter(pk=object_id(request.POST.get("region")) or 0).first()
         try:
             days = request.POST.get("every_days", "")
             actions.save_plan(

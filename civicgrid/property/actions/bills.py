@@ -246,11 +246,13 @@ def import_bills(user, data):
 def template_bytes():
     from openpyxl import Workbook
 
+    from civicgrid.core import xlsx
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "bills"
-    sheet.append([f"{c}*" if i < 6 else c for i, c in enumerate(COLUMNS)])
-    sheet.append(["B-001", "1", "101", "物业费", "2026", "1200.00", "未缴", "", ""])
+    xlsx.append(sheet, [f"{c}*" if i < 6 else c for i, c in enumerate(COLUMNS)])
+    xlsx.append(sheet, ["B-001", "1", "101", "物业费", "2026", "1200.00", "未缴", "", ""])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -107,19 +107,28 @@ def test_closing_a_case_takes_it_off_the_open_count(client, world):
 
 def test_an_app_fills_a_slot_by_registering_a_tile_of_its_name(client, world, monkeypatch):
     tree, users, case = world
+    # Two slots of a later wave; one app arrives and fills its own.
+    slots = tiles.Registry("home tile slot")
+    for slot in tiles.SLOTS:
+        slots.register(slot)
+    slots.register(
+        tiles.Slot("party", "党建", icon="star", roles=frozenset({"resident"}), order=140),
+        tiles.Slot("patrol", "巡查", icon="pin", roles=frozenset({"resident"}), order=150),
+    )
     registry = tiles.Registry("home tile")
     for tile in tiles.REGISTRY:
         registry.register(tile)
     registry.register(
-        tiles.Tile("points", "积分超市", "resident:me", icon="star", badge=f"{__name__}.forty_two", order=130)
+        tiles.Tile("party", "党建园地", "resident:me", icon="star", badge=f"{__name__}.forty_two", order=140)
     )
+    monkeypatch.setattr(tiles, "SLOTS", slots)
     monkeypatch.setattr(tiles, "REGISTRY", registry)
     client.force_login(users["resident"])
     html = client.get(HOME).content.decode()
-    assert 'data-tile="points" data-coming-soon' not in html
-    assert re.search(r'<a class="resident-tile" href="/resident/me/" data-tile="points"', html)
-    assert "积分超市" in html and "data-badge>42<" in html
-    assert 'data-tile="volunteering" data-coming-soon' in html  # the other slots wait
+    assert 'data-tile="party" data-coming-soon' not in html
+    assert re.search(r'<a class="resident-tile" href="/resident/me/" data-tile="party"', html)
+    assert "党建园地" in html and "data-badge>42<" in html
+    assert 'data-tile="patrol" data-coming-soon' in html  # the other slot waits
 
 
 def test_the_tab_bar_is_for_residents_and_marks_the_current_tab(client, world):

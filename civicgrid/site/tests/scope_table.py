@@ -879,8 +879,11 @@ VOLUNTEER_STAFF_NEW = E("404 -", community="302 400", street="302 400", admin="3
 URLS.update(
     {
         "volunteers:home": View(get=EVERYONE),
-        # Nobody walking is known to base data by phone (A's resident has no phone): refused, 400.
-        "volunteers:register": View(get=EVERYONE, post=E("400"), data=lambda w, s, r: {"availability": ["weekday_am"]}),
+        # Only A's resident is known to base data by phone (scope_world gives them one): they register;
+        # everyone else walking is refused, 400.
+        "volunteers:register": View(
+            get=EVERYONE, post=E("400", resident="302"), data=lambda w, s, r: {"availability": ["weekday_am"]}
+        ),
         "volunteers:shift": View(volunteer_shift, get=RESIDENT_READ),
         "volunteers:shift_sign_up": View(volunteer_shift, post=E("404 404", resident="302= 404")),
         "volunteers:shift_cancel": View(volunteer_shift, post=E("404 404", resident="302= 404")),
@@ -946,6 +949,9 @@ def compound_obj(attr, via="pk"):
 COMPOUND_READ = E("404 404", community="200 404", street="200 404", operator="200 404", admin="200 404")
 COMPOUND_READ_LIST = E("404", community="200", street="200", operator="200", admin="200")
 COMPOUND_WRITE = E("404 404", community="302 404", street="302 404", admin="302 404")
+COMPOUND_RESIDENT_READ = E(
+    "404 404", resident="200 404", community="200 404", street="200 404", operator="200 404", admin="200 404"
+)
 # Refused on the page (one project per compound; A's rise already waits): redirects, changes nothing.
 COMPOUND_REFUSED = E("404 404", community="302= 404", street="302= 404", admin="302= 404")
 
@@ -1005,12 +1011,16 @@ URLS.update(
             data=lambda w, s, r: {"household": w.sides[s].compounds.pledge.household_id, "pledged": "600"},
         ),
         "compounds:payment": View(compound_obj("pledge"), post=COMPOUND_WRITE, data={"paid": "100"}),
-        "compounds:file": View(compound_obj("file"), get=COMPOUND_READ),
-        "compounds:file_thumb": View(compound_obj("file"), get=COMPOUND_READ),
+        # A's resident is a resident of record (scope_world gives them a phone base data knows): they
+        # see their own compound's renovation files and ledger and may report on its works; B's is 404.
+        "compounds:file": View(compound_obj("file"), get=COMPOUND_RESIDENT_READ),
+        "compounds:file_thumb": View(compound_obj("file"), get=COMPOUND_RESIDENT_READ),
         "compounds:mine": View(get=EVERYONE),
-        "compounds:fund": View(compound_obj("project"), get=E("404 404")),
+        "compounds:fund": View(compound_obj("project"), get=E("404 404", resident="200 404")),
         "compounds:supervise": View(
-            compound_obj("project"), post=E("404 404"), data={"kind": "safety", "description": "危险"}
+            compound_obj("project"),
+            post=E("404 404", resident="302 404"),
+            data={"kind": "safety", "description": "危险"},
         ),
     }
 )
