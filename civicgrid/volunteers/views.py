@@ -223,7 +223,7 @@ STEPS = {
     "feedback": lambda r, pk: actions.give_feedback(
         r.user,
         pk,
-        stars=int(r.POST["stars"]) if r.POST.get("stars", "").isdigit() else 0,
+        stars=object_id(r.POST.get("stars")) or 0,
         comment=r.POST.get("comment", ""),
     ),
 }

@@ -60,7 +60,7 @@ def visit_house_page(request, house_id):
                 purpose=request.POST.get("purpose", ""),
                 notes=request.POST.get("notes", ""),
                 needs=request.POST.get("needs", ""),
-                person_id=int(person) if person and person.isdigit() else None,
+                person_id=object_id(person),
                 make_case=request.POST.get("make_case") == "1",
                 category=category,
                 key=request.POST.get("key", ""),
@@ -110,7 +110,7 @@ def plans(request):
                 name=request.POST.get("name", ""),
                 region=region,
                 tag_code=request.POST.get("tag_code", ""),
-                every_days=int(days) if days.isdigit() else 0,
+                every_days=object_id(days) or 0,
             )
         except ValidationError as exc:
             error = " ".join(m for values in getattr(exc, "message_dict", {"": exc.messages}).values() for m in values)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from civicgrid.accounts.scopes import scope_codes
 from civicgrid.core.forms import add_errors
+from civicgrid.core.text import object_id
 from civicgrid.points import actions, conf, selectors
 from civicgrid.points.forms import AwardForm, ItemForm, MerchantForm, RuleRecordForm, StaffMemberForm
 from civicgrid.points.models import Account, Award, Entry, Item, Merchant, MerchantStaff
@@ -102,7 +103,7 @@ def merchant_staff(request, pk):
     form = StaffMemberForm(request.POST)
     try:
         if request.POST.get("remove"):
-            actions.remove_merchant_staff(request.user, shop.pk, int(request.POST["remove"]))
+            actions.remove_merchant_staff(request.user, shop.pk, object_id(request.POST["remove"]) or 0)
         elif form.is_valid():
             actions.add_merchant_staff(request.user, shop.pk, form.cleaned_data["phone"])
             messages.success(request, _("店员已添加。"))
