@@ -35,15 +35,16 @@ def _demo_repair():
         return
 
 
-def _staff_for(company, department, password, first):
-    username = "wuye" if first else f"wuye_{company.pk}"
+def _staff_for(company, department, password, number):
+    # Named by the company's place in the demo, never by its id (ids differ between databases).
+    username = "wuye" if number == 0 else f"wuye_{number + 1}"
     user = User.objects.filter(username=username).first()
     if user is None:
         from civicgrid.accounts.actions import create_user
 
-        # A phone of its own (demo logins sign in by phone): 1390009 + the company's id.
+        # A phone of its own (demo logins sign in by phone): 1390009 + the company's place.
         user = create_user(
-            username=username, password=password, name=f"{company.name[:10]}物业员", phone=f"1390009{company.pk:04d}"
+            username=username, password=password, name=f"{company.name[:10]}物业员", phone=f"1390009{number:04d}"
         )
     if not RoleAssignment.objects.active().filter(user=user, role=Role.PROPERTY_STAFF).exists():
         grant_role(user, Role.PROPERTY_STAFF, department=department)
@@ -61,7 +62,7 @@ def seed_demo(run):
         companies = PropertyCompany.objects.filter(compounds__isnull=False).distinct().order_by("pk")[:10]
         for company in companies:
             department = actions.link_company(admin, company)
-            _staff_for(company, department, password, first=made == 0)
+            _staff_for(company, department, password, made)
             made += 1
         _demo_repair()
         for compound in Compound.objects.filter(property_company__isnull=False).order_by("pk")[:5]:
