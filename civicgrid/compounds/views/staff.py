@@ -71,6 +71,14 @@ def detail(request, pk):
     )
 
 
+def _visible(model, pk, user):
+    """The row of `model` (one with a region_code) the user may see, or 404 like a missing one."""
+    row = model.objects.filter(pk=pk).first()
+    if row is None or not selectors.may(user, selectors.VIEW, row.region_code):
+        raise Http404()
+    return row
+
+
 def _compound_back(request, pk):
     compound = selectors.staff_compound(request.user, pk)
     return compound, reverse("compounds:detail", args=[compound.pk])
@@ -98,9 +106,7 @@ def item_add(request, pk):
 @require_POST
 @staff_page
 def item_close(request, pk):
-    item = RectificationItem.objects.filter(pk=pk).first()
-    if item is None or not selectors.may(request.user, selectors.VIEW, item.region_code):
-        raise Http404()
+    item = _visible(RectificationItem, pk, request.user)
     back = reverse("compounds:detail", args=[item.compound_id])
     return run(
         request,
@@ -150,9 +156,7 @@ def rise_request(request, pk):
 @require_POST
 @staff_page
 def rise_review(request, pk):
-    rise = StarRise.objects.filter(pk=pk).first()
-    if rise is None or not selectors.may(request.user, selectors.VIEW, rise.region_code):
-        raise Http404()
+    rise = _visible(StarRise, pk, request.user)
     back = reverse("compounds:detail", args=[rise.compound_id])
     confirm = request.POST.get("decision") == "confirm"
     return run(request, back, actions.review_rise, request.user, rise.pk, confirm=confirm, done=_("已处理提星申请。"))
@@ -278,9 +282,7 @@ def milestone_add(request, pk):
 @require_POST
 @staff_page
 def milestone_done(request, pk):
-    milestone = Milestone.objects.filter(pk=pk).first()
-    if milestone is None or not selectors.may(request.user, selectors.VIEW, milestone.region_code):
-        raise Http404()
+    milestone = _visible(Milestone, pk, request.user)
     back = reverse("compounds:project", args=[milestone.project_id])
     return run(
         request,
@@ -350,9 +352,7 @@ def pledge_set(request, pk):
 @require_POST
 @staff_page
 def payment(request, pk):
-    pledge = Pledge.objects.filter(pk=pk).first()
-    if pledge is None or not selectors.may(request.user, selectors.VIEW, pledge.region_code):
-        raise Http404()
+    pledge = _visible(Pledge, pk, request.user)
     back = reverse("compounds:project", args=[pledge.project_id])
     return run(
         request,
