@@ -52,15 +52,21 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fresh_locator():
     """Each test builds its own regions and categories; the process-wide spatial index (with its
-    region lineages) and the category copy (cases.category_cache) must not outlive them."""
+    region lineages), the category copies (cases.category_cache, the suggester's) and the suggester's
+    loaded model must not outlive them: a model trained by one test would pick another's category."""
     from civicgrid.cases import category_cache
     from civicgrid.regions import locator
+    from civicgrid.suggest import engine, selectors
 
-    locator.invalidate()
-    category_cache.forget()
+    def forget():
+        locator.invalidate()
+        category_cache.forget()
+        engine.forget()
+        selectors.forget_categories()
+
+    forget()
     yield
-    locator.invalidate()
-    category_cache.forget()
+    forget()
 
 
 @pytest.fixture(autouse=True)
