@@ -92,7 +92,11 @@ def test_the_home_screen_shows_the_report_button_open_cases_tiles_in_order_badge
         re.S,
     )
     # The wave-three apps have filled the slots: each is a link to its page, no "即将开通" card left.
-    for slot, url in (("volunteering", "/volunteers/"), ("micro_wishes", "/volunteers/wishes/"), ("points", "/points/")):
+    for slot, url in (
+        ("volunteering", "/volunteers/"),
+        ("micro_wishes", "/volunteers/wishes/"),
+        ("points", "/points/"),
+    ):
         assert f'data-tile="{slot}" data-coming-soon' not in html
         assert re.search(rf'<a class="resident-tile" href="{re.escape(url)}" data-tile="{slot}"', html), slot
 
