@@ -100,6 +100,12 @@ class CaseReturned(CaseEventRecorded):
 
 
 @dataclass(frozen=True)
+class CaseRecalled(CaseEventRecorded):
+    """超时收回: past its red light, a dispatcher above the handler took the case back to dispatch
+    it again (details: "recalled_from", the unit that held it)."""
+
+
+@dataclass(frozen=True)
 class ExtensionRequested(CaseEventRecorded):
     """申请延期: the handler asked for more time."""
 
@@ -214,6 +220,7 @@ BY_TYPE = {
     EventType.VOID_DENIED: VoidDenied,
     EventType.ESCALATED: CaseEscalated,
     EventType.SUPERVISED: CaseSupervised,
+    EventType.RECALLED: CaseRecalled,
     EventType.CONVERTED_TO_PROJECT: CaseConvertedToProject,
     EventType.MILESTONE_DONE: MilestoneDone,
     EventType.LOCATION_CORRECTED: LocationCorrected,

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     NEW_CASE = "new_case", _("新案件待受理")  # a case waits for intake in a unit's queue
     ASSIGNED = "assigned", _("案件派遣")  # dispatched, escalated or reopened to a handler
     RETURNED = "returned", _("案件退回")  # a handler sent a case back to the dispatchers
+    RECALLED = "recalled", _("超时案件已被收回")  # a dispatcher above took an overdue case back
     REWORK = "rework", _("核查不通过返工")
     AWAITING_VERIFICATION = "awaiting_verification", _("待核查")
     AWAITING_CLOSURE = "awaiting_closure", _("待结案")

@@ -6,7 +6,7 @@ pages ask it which buttons to show (`allowed_actions`). Read it top to bottom as
     上报 → 受理立案 (或不予立案) → 派遣 → 签收 → 处置 → 反馈 → 核查 (通过 → 待结案; 不通过 → 返工)
     → 结案 → 评价 (不满意可在期限内重办)
 
-with the side branches 退回, 延期 (申请/审批), 挂账/恢复, 作废 (申请/审批), 吹哨 (逐级上报), 督办,
+with the side branches 退回, 延期 (申请/审批), 挂账/恢复, 作废 (申请/审批), 吹哨 (逐级上报), 督办, 超时收回,
 议题转项目, 更正位置/类别, 合并重复件 and 关注.
 
 Who may act is a list of rules; any one grants. A rule names the roles and their relation to the
@@ -27,7 +27,7 @@ from civicgrid.accounts.roles import DEPARTMENT_ROLES
 from civicgrid.accounts.scopes import active_assignments
 from civicgrid.cases.models import CaseParticipant, HandlingLevel, Source, Status
 from civicgrid.core import clock
-from civicgrid.regions.models import Level
+from civicgrid.regions.models import DepartmentKind, Level
 
 
 class Action(models.TextChoices):
@@ -53,6 +53,7 @@ class Action(models.TextChoices):
     APPROVE_VOID = "approve_void", _("同意作废")
     DENY_VOID = "deny_void", _("驳回作废")
     ESCALATE = "escalate", _("吹哨上报")
+    RECALL = "recall", _("超时收回")
     SUPERVISE = "supervise", _("督办")
     CONVERT_TO_PROJECT = "convert_to_project", _("议题转项目")
     COMPLETE_MILESTONE = "complete_milestone", _("完成项目节点")
@@ -110,6 +111,9 @@ HIGHER_LEVEL = Rule(Relation.ABOVE_HANDLER, DISPATCHERS)
 # company registers the repairs routed to it and dispatches them to itself (civicgrid.property).
 # A HANDLING_UNIT rule naming roles grants only to unit members holding one of them.
 SELF_INTAKE_ROLES = frozenset({Role.PROPERTY_STAFF})
+# The kinds of department holding such units: no dispatcher of their own stands above them, so the
+# community (any dispatcher in scope) may take an overdue case back from them (超时收回).
+SELF_INTAKE_KINDS = frozenset({DepartmentKind.PROPERTY})
 SELF_INTAKE = Rule(Relation.HANDLING_UNIT, SELF_INTAKE_ROLES)
 REPORTER = Rule(Relation.REPORTER)
 ANYONE = Rule(Relation.ANYONE)
@@ -147,6 +151,9 @@ SPEC = (
     # 吹哨: the handler (or, before dispatch, the unit holding it) passes it one level up.
     (Action.ESCALATE, (S.REGISTERED,), S.DISPATCHED, (UNIT,)),
     (Action.ESCALATE, (S.DISPATCHED, S.HANDLING), S.DISPATCHED, (HANDLER,)),
+    # 超时收回: past its step's red light, a dispatcher above the handler (or, for a unit without a
+    # dispatcher of its own — a property company — the community) takes the case back to dispatch.
+    (Action.RECALL, (S.DISPATCHED, S.HANDLING), S.REGISTERED, (DISPATCHER,)),
     (
         Action.SUPERVISE,
         (S.REGISTERED, S.DISPATCHED, S.HANDLING, S.PROJECT, S.HANDLED, S.SUSPENDED),
@@ -388,7 +395,30 @@ def offerable(case, action, grant):
         if rating is None or rating.satisfied or case.closed_at is None:
             return False
         return clock.now() <= case.closed_at + timedelta(days=settings.CASES_REOPEN_WINDOW_DAYS)
+    if action == Action.RECALL:
+        return may_recall(case, grant)
     return True
+
+
+def is_red(case):
+    """The case's current step is past its red light (its time limit)."""
+    return case.step_red_at is not None and case.step_red_at <= clock.now()
+
+
+def may_recall(case, grant):
+    """超时收回: only a case past its red light, and only from above its handler — or, when a unit
+    that takes its work straight from the reporter (SELF_INTAKE_KINDS) holds it, by the community."""
+    if not is_red(case) or grant.level is None:
+        return False
+    if grant.level < HANDLING_RANK[case.handling_level]:
+        return True
+    department = case.handling_department if case.handling_department_id else None
+    return (
+        case.handling_level == HandlingLevel.DEPARTMENT
+        and department is not None
+        and department.kind in SELF_INTAKE_KINDS
+        and grant.level <= Level.COMMUNITY
+    )
 
 
 def can_dispatch_to(grant, level):

@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicgrid.accounts.models import Role, RoleAssignment
+from civicgrid.accounts.models import RoleAssignment
+from civicgrid.accounts.roles import DEPARTMENT_ROLES
 from civicgrid.cases import access
 from civicgrid.cases import notifications as case_notices
 from civicgrid.core import background
@@ -31,6 +32,7 @@ BODIES = {
     Kind.NEW_CASE: _("新案件待受理立案。"),
     Kind.ASSIGNED: _("案件已派遣给您或您的单位，请及时签收处置。"),
     Kind.RETURNED: _("处置单位退回了案件，请重新派遣。"),
+    Kind.RECALLED: _("案件超时未办结，已由上级收回重新派遣，您无需再处置。"),
     Kind.REWORK: _("核查未通过，请返工处置。"),
     Kind.AWAITING_VERIFICATION: _("案件已处置完毕，请现场核查。"),
     Kind.AWAITING_CLOSURE: _("案件已核查通过，请结案。"),
@@ -55,7 +57,8 @@ def recipients(notice, exclude=()):
     if notice.departments:
         condition |= Q(
             pk__in=RoleAssignment.objects.active()
-            .filter(role=Role.DEPARTMENT_STAFF, department_id__in=[d for d in notice.departments if d])
+            # Whoever works the department's cases: its staff, a property company's staff.
+            .filter(role__in=DEPARTMENT_ROLES, department_id__in=[d for d in notice.departments if d])
             .values("user_id")
         )
     for role, region_id in notice.units:

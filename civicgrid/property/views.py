@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import has_role, scope_codes
+from civicgrid.cases import access
 from civicgrid.cases.errors import CaseError, CaseNotFound
 from civicgrid.cases.selectors import timeline
 from civicgrid.property import actions, selectors
@@ -95,6 +96,7 @@ def repair_new(request):
             place=request.POST.get("place", ""),
             spot=request.POST.get("spot", ""),
             submission_key=request.POST.get("submission_key", "")[:64],
+            photos=request.FILES.getlist("photos"),
         )
         if repair is not None:
             messages.success(request, _("报修已提交，物业公司会尽快受理。"))
@@ -114,12 +116,19 @@ def repair(request, pk):
     case = repair.case
     staff = repair.company_id in selectors.staff_company_ids(request.user)
     mine = repair.reporter_id == request.user.pk
+    level = access.reading(request.user, case)
+    events = list(timeline(case, public=not staff))
+    by_event = {}
+    for attachment in access.visible_attachments(level, case.attachments.all(), request.user, case):
+        by_event.setdefault(attachment.event_id, []).append(attachment)
+    for event in events:
+        event.photos = [a for a in by_event.get(event.pk, []) if a.kind == "photo"]
     context = {
         "repair": repair,
         "case": case,
         "staff": staff,
         "mine": mine,
-        "events": timeline(case, public=not staff),
+        "events": events,
         "reporter_phone": repair.reporter.masked_phone if staff else "",
         "can_take": staff and case.status in ("reported", "registered", "dispatched"),
         "can_feedback": staff and case.status == "handling" and case.assignee_id == request.user.pk,
@@ -147,6 +156,7 @@ def feedback(request, pk):
         pk,
         version=request.POST.get("version"),
         note=request.POST.get("note", ""),
+        photos=request.FILES.getlist("photos"),
     )
     if done is not None:
         messages.success(request, _("已反馈处置结果，等待社区核查。"))

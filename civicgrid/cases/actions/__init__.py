@@ -25,7 +25,7 @@ One module per workflow step; callers use this package (`from civicgrid.cases im
 - `handling`: progress, 处置反馈, 挂账/恢复, 议题转项目 and its milestones;
 - `approvals`: 延期 and 作废 requests and their decisions;
 - `closing`: 核查, 结案, 评价, 重新办理;
-- `supervision`: 吹哨, 督办;
+- `supervision`: 吹哨, 督办, 超时收回;
 - `corrections`: 更正位置/类别, 合并重复件, 关注;
 - `priority`: 列为紧急 (the system raises a case whose words describe an emergency);
 - `common`: the plumbing they share (steps 1–7 above, deadlines, handling units).
@@ -53,7 +53,7 @@ from civicgrid.cases.actions.handling import (
 )
 from civicgrid.cases.actions.priority import raise_priority
 from civicgrid.cases.actions.report import ReportResult, report_case
-from civicgrid.cases.actions.supervision import escalate_case, supervise_case
+from civicgrid.cases.actions.supervision import escalate_case, recall_case, supervise_case
 
 __all__ = [
     "MAX_DESCRIPTION",
@@ -84,6 +84,7 @@ __all__ = [
     "request_extension",
     "request_void",
     "resume_case",
+    "recall_case",
     "return_case",
     "sign_case",
     "supervise_case",

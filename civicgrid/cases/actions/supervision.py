@@ -1,4 +1,4 @@
-"""From above: 吹哨 (escalation one level up, "街乡吹哨、部门报到") and 督办."""
+"""From above: 吹哨 (escalation one level up, "街乡吹哨、部门报到"), 督办 and 超时收回."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,14 +12,16 @@ from civicgrid.cases.actions.common import (
     _install_handlers,
     _required,
     _resolve_department,
+    _retire_handlers,
     _start_step,
     _transit,
 )
-from civicgrid.cases.errors import CaseInputError, InvalidTransition
+from civicgrid.cases.errors import ActionNotAllowed, CaseInputError, InvalidTransition
 from civicgrid.cases.models import CaseParticipant, EventType, HandlingLevel, Step
 from civicgrid.cases.notifications import Kind, handler_notice
 from civicgrid.cases.workflow import Action
 from civicgrid.core import clock
+from civicgrid.regions.models import Level
 
 # --- Escalation and supervision ---------------------------------------------------------------
 
@@ -82,4 +84,44 @@ def supervise_case(case, user, *, version, note):
         details={"supervise_count": case.supervise_count, "handler": _handling_details(case)},
         fields=["supervise_count"],
         notices=[handler_notice(Kind.SUPERVISED, case)],
+    )
+
+
+# Who holds a recalled case until it is dispatched again: the recalling dispatcher's own level.
+_RECALLED_TO = {Level.COMMUNITY: HandlingLevel.COMMUNITY, Level.STREET: HandlingLevel.STREET}
+
+
+@transaction.atomic
+def recall_case(case, user, *, version, reason):
+    """超时收回: a case past its step's red light is taken back from its handler by a dispatcher above
+    it (workflow.may_recall: the community for a property company's repair) and waits, registered,
+    at the dispatcher's level to be dispatched again. The former handler is told."""
+    case, step, grant = _begin(case, user, Action.RECALL, version)
+    if not workflow.may_recall(case, grant):
+        if not workflow.is_red(case):
+            raise InvalidTransition(_("案件尚未超时（红灯），不能收回。"))
+        raise ActionNotAllowed(_("您不在该案件承办单位之上，不能收回。"))
+    reason = _required(reason, _("请填写收回理由。"))
+    at = clock.now()
+    recalled_from = _handling_details(case)
+    notice = handler_notice(Kind.RECALLED, case)  # the unit that loses it, before it changes
+    level = _RECALLED_TO.get(grant.level, HandlingLevel.STREET)
+    if routing.unit_region(case, level) is None:
+        level = HandlingLevel.STREET
+    if routing.unit_region(case, level) is None:
+        raise CaseInputError(_("案件没有所在社区或街道，无法收回，请改用督办。"))
+    _retire_handlers(case, at)
+    case.handling_level, case.handling_department, case.assignee = level, None, None
+    _start_step(case, Step.DISPATCH, at)
+    return _transit(
+        case,
+        step,
+        grant,
+        user,
+        EventType.RECALLED,
+        at=at,
+        note=reason,
+        details={"recalled_from": recalled_from, "to": _handling_details(case)},
+        fields=["handling_level", "handling_department", "assignee", *STEP_FIELDS],
+        notices=[notice],
     )

@@ -276,6 +276,7 @@ RequestVoidForm = _simple(
 )
 ApproveVoidForm = _simple(Action.APPROVE_VOID, actions.approve_void, button="btn-danger")
 DenyVoidForm = _simple(Action.DENY_VOID, actions.deny_void, _("驳回理由"), True, button="btn-outline-secondary")
+RecallForm = _simple(Action.RECALL, actions.recall_case, _("收回理由"), True, "reason", "btn-outline-danger")
 SuperviseForm = _simple(Action.SUPERVISE, actions.supervise_case, _("督办意见"), True, button="btn-outline-warning")
 
 
@@ -568,6 +569,7 @@ ACTION_FORMS = {
         DenyVoidForm,
         EscalateForm,
         SuperviseForm,
+        RecallForm,
         ConvertToProjectForm,
         CompleteMilestoneForm,
         CorrectForm,

@@ -37,6 +37,7 @@ class EventType(models.TextChoices):
     VOID_DENIED = "void_denied", _("驳回作废申请")
     ESCALATED = "escalated", _("吹哨上报")
     SUPERVISED = "supervised", _("督办")
+    RECALLED = "recalled", _("超时收回")
     CONVERTED_TO_PROJECT = "converted_to_project", _("议题转项目")
     MILESTONE_DONE = "milestone_done", _("完成项目节点")
     LOCATION_CORRECTED = "location_corrected", _("更正位置")

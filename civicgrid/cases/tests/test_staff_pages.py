@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from civicgrid.cases import actions
 from civicgrid.cases.forms.staff import ACTION_FORMS
@@ -236,6 +237,7 @@ FLOWS = [
     ("request_void", Status.REGISTERED, "community", {"text": "重复登记"}, Status.REGISTERED, "resident"),
     ("escalate", Status.HANDLING, "grid", {"reason": "需社区协调"}, Status.DISPATCHED, "community"),
     ("supervise", Status.HANDLING, "street", {"text": "请加快"}, Status.HANDLING, "grid"),
+    ("recall", Status.HANDLING, "community", {"text": "超时未处置"}, Status.REGISTERED, "grid"),
     (
         "convert_to_project",
         Status.REGISTERED,
@@ -267,6 +269,9 @@ def test_action_forms(world, as_user, action, start, actor, data, after, refused
             case = actions.evaluate_case(case, world.people.community, version=case.version, score=2)
     else:
         case = make_case(world, start)
+    if action == "recall":  # only past the red light
+        Case.objects.filter(pk=case.pk).update(step_red_at=timezone.now() - timedelta(minutes=1))
+        case = fresh(case)
     data = dict(data)
     if data.get("category") == "S05001":
         other = next(c for code, c in world.cats.items() if c.parent_id and code != "S05001" and c.is_active)

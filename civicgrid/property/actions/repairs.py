@@ -1,7 +1,9 @@
 """物业报修 on the cases engine: the categories (a department kind of "property"), the company's
 department, a resident's report (a case routed to the compound's company), the company's intake
 (受理, 派遣 to itself, 签收 — the cases actions, in one transaction), its feedback, and the
-resident's rating (the cases evaluation)."""
+resident's rating (the cases evaluation). Photos go with the report and the feedback through the
+cases app's checks and storage (cases.uploads: content, size and pixels; nothing stored when one is
+refused)."""
 
 from decimal import Decimal
 
@@ -13,8 +15,18 @@ from django.utils.translation import gettext as _
 from civicgrid.accounts.models import Role
 from civicgrid.accounts.scopes import has_role
 from civicgrid.cases import actions as case_actions
+from civicgrid.cases import pending, uploads
 from civicgrid.cases.errors import CaseChanged
-from civicgrid.cases.models import OPEN_STATUSES, Case, Category, CategoryKind, HandlingLevel, Source, Status
+from civicgrid.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    Category,
+    CategoryKind,
+    EventType,
+    HandlingLevel,
+    Source,
+    Status,
+)
 from civicgrid.core import clock, events
 from civicgrid.core.text import has_forbidden
 from civicgrid.people.models import PropertyCompany
@@ -117,9 +129,10 @@ def _text(value, limit, message):
 
 
 @transaction.atomic
-def report_repair(user, *, category, description, place=RepairPlace.HOUSE, spot="", submission_key=""):
+def report_repair(user, *, category, description, place=RepairPlace.HOUSE, spot="", submission_key="", photos=()):
     """A resident reports a repair of their own house or a common area of their compound: a case
-    of a repair category, routed to the compound's property company's department."""
+    of a repair category, routed to the compound's property company's department, with its photos
+    (checked like any report's; one refused refuses the report)."""
     house = selectors.home_of(user)
     if house is None:
         raise ValidationError(_("未在基础数据中找到您的住房，请联系社区核实。"))
@@ -143,8 +156,9 @@ def report_repair(user, *, category, description, place=RepairPlace.HOUSE, spot=
     elif spot:
         spot = ""
     where = spot if place == RepairPlace.COMMON else house.label
-    result = case_actions.report_case(
+    result = uploads.report_with_attachments(
         user,
+        photos=photos,
         category=chosen,
         description=description,
         source=Source.RESIDENT,
@@ -215,10 +229,13 @@ def take_repair(user, pk, *, version, note=""):
 
 
 @transaction.atomic
-def feedback_repair(user, pk, *, version, note):
-    """处置反馈: the handler reports what was done; the community verifies (核查) as for any case."""
+def feedback_repair(user, pk, *, version, note, photos=()):
+    """处置反馈: the handler reports what was done, with photos of the result; the community
+    verifies (核查) as for any case."""
     repair = _staff_repair(user, pk)
-    case_actions.feedback_case(repair.case_id, user, version=version, note=note)
+    checked = uploads.check_uploads(photos=photos) if photos else []
+    case = case_actions.feedback_case(repair.case_id, user, version=version, note=note)
+    pending.file_with_event(case, user, EventType.FED_BACK, checked, ())
     return repair
 
 
@@ -234,8 +251,9 @@ def rate_repair(user, pk, *, version, score, comment=""):
 
 def escalate_overdue_repairs():
     """Job: every open repair still with its property company past its step's red light is handed
-    to the community — its community staff are told (the case is in their queue already, where
-    they accept, dispatch or supervise it as any case); each repair once. Returns how many."""
+    to the community — its community staff are told; each repair once. A repair nobody took is in
+    their queue already (they accept and dispatch it as any case); one the company took they take
+    back with the cases engine's 超时收回 (cases.actions.recall_case) and dispatch again. Returns how many."""
     from civicgrid.accounts.models import RoleAssignment
     from civicgrid.core.events import MessageSent
 
@@ -272,7 +290,9 @@ def escalate_overdue_repairs():
                     MessageSent(
                         user_ids=staff,
                         title=_("物业报修超时：%(title)s") % {"title": repair.case.title},
-                        body=_("物业公司未在时限内办理，请按普通案件跟进。"),
+                        body=_(
+                            "物业公司未在时限内办理，请按普通案件跟进：未受理的可直接受理派遣，已受理的可“超时收回”后重新派遣。"
+                        ),
                         url=reverse("cases:staff_detail", args=[repair.case.number]),
                         topic="property",
                     )

@@ -210,3 +210,45 @@ def test_overdue_repairs_go_to_the_community_once(world):
     case = fresh(repair)
     case_actions.dispatch_case(case.pk, world.people.community, version=case.version, level=HandlingLevel.GRID)
     assert fresh(repair).handling_level == HandlingLevel.GRID
+
+
+def test_an_overdue_repair_the_company_took_is_taken_back_by_the_community(world):
+    """超时收回: the company signed for it and let it run past its red light; the community takes it
+    back and dispatches it to its grid worker. The company's staff cannot recall, nor can another
+    community, and before the red light nobody can."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civicgrid.cases.errors import CaseNotFound, InvalidTransition
+    from civicgrid.cases.workflow import Action, allowed_actions
+
+    repair = report(world)
+    actions.take_repair(world.people.staff_a, repair.pk, version=fresh(repair).version)
+    case = fresh(repair)
+    assert case.status == Status.HANDLING and Action.RECALL not in allowed_actions(world.people.community, case)
+    with pytest.raises(InvalidTransition):
+        case_actions.recall_case(case.pk, world.people.community, version=case.version, reason="超时")
+    Case.objects.filter(pk=case.pk).update(step_red_at=timezone.now() - timedelta(minutes=1))
+    case = fresh(repair)
+    assert Action.RECALL in allowed_actions(world.people.community, case)
+    assert Action.RECALL not in allowed_actions(world.people.staff_a, case)
+    before = (case.version, case.status, case.assignee_id)
+    with pytest.raises(CaseNotFound):
+        case_actions.recall_case(case.pk, world.people.community_b, version=case.version, reason="超时")
+    assert (fresh(repair).version, fresh(repair).status, fresh(repair).assignee_id) == before
+    case_actions.recall_case(case.pk, world.people.community, version=case.version, reason="物业两天未处理")
+    case = fresh(repair)
+    assert (case.status, case.handling_level, case.handling_department_id, case.assignee_id) == (
+        Status.REGISTERED,
+        HandlingLevel.COMMUNITY,
+        None,
+        None,
+    )
+    event = case.events.order_by("-seq").first()
+    assert event.type == "recalled" and event.details["recalled_from"]["assignee"] == world.people.staff_a.pk
+    # The company no longer holds it: its staff cannot feed back; the community dispatches it.
+    with pytest.raises((InvalidTransition, CaseNotFound, Repair.DoesNotExist)):
+        actions.feedback_repair(world.people.staff_a, repair.pk, version=case.version, note="已修好")
+    case_actions.dispatch_case(case.pk, world.people.community, version=case.version, level=HandlingLevel.GRID)
+    assert fresh(repair).handling_level == HandlingLevel.GRID
