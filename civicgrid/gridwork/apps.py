@@ -61,8 +61,17 @@ class GridworkConfig(AppConfig):
                 staff,
                 "pin",
                 _("今日巡格实时地图、巡格时长与覆盖率"),
-                active_for=("gridwork:patrol_detail", "gridwork:key_places"),
+                active_for=("gridwork:patrol_detail",),
                 order=31,
+                menu="gridwork",
+            ),
+            navigation.NavItem(
+                _("重点部位"),
+                "gridwork:key_places",
+                staff,
+                "pin",
+                _("设置各网格的重点部位与打卡半径"),
+                order=34,
                 menu="gridwork",
             ),
             navigation.NavItem(

@@ -67,6 +67,27 @@ def key_places(grid):
     return list(KeyPlace.objects.filter(grid=grid, is_active=True).order_by("name"))
 
 
+def key_place_grids(user, permission):
+    """The active grids of the user's subtree for `permission` (all for system-wide roles)."""
+    from civicgrid.accounts.scopes import scope_codes
+    from civicgrid.regions.models import Level, Region
+
+    grids = Region.objects.filter(level=Level.GRID, is_active=True).defer("boundary").order_by("code")
+    codes = scope_codes(user, permission)
+    return grids if codes is None else grids.filter(subtree_q("code", codes))
+
+
+def key_places_of(user, grid):
+    """A grid's key places the user may see, switched-off ones last."""
+    return list(KeyPlace.objects.restrict(user, "view").filter(grid=grid).order_by("-is_active", "name"))
+
+
+def grid_boundary(grid):
+    from civicgrid.regions.models import Region
+
+    return Region.objects.filter(pk=grid.pk).values_list("boundary", flat=True).first()
+
+
 def visible_patrol(user, pk):
     """A patrol the user may see: their own, or one in their gridwork.view_patrol scope."""
     own = Patrol.objects.filter(user=user, pk=pk).select_related("grid", "user").first()

@@ -3,7 +3,7 @@ door-to-door tasks (workers' forms, staff under tasks/manage/)."""
 
 from django.urls import path
 
-from civicgrid.gridwork.views import patrols, tasks, visits
+from civicgrid.gridwork.views import patrols, places, tasks, visits
 
 app_name = "gridwork"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("patrols/<int:pk>/finding/", patrols.finding, name="finding"),
     path("supervise/", patrols.supervise, name="supervise"),
     path("supervise/live.json", patrols.supervise_data, name="supervise_data"),
+    path("places/", places.key_places, name="key_places"),
+    path("places/<int:pk>/switch/", places.switch, name="key_place_switch"),
     path("visits/", visits.visits, name="visits"),
     path("visits/house/<int:house_id>/", visits.visit_house_page, name="visit_house"),
     path("visits/plans/", visits.plans, name="plans"),

@@ -145,6 +145,7 @@ NOT_PAGES = {
     "gridwork:patrol_end": "the 结束巡格 button's target on the patrol page",
     "gridwork:patrol_checkin": "the 打卡 buttons' JSON target on the patrol page",
     "gridwork:supervise_data": "the supervisor map's JSON feed (today's patrols and tracks)",
+    "gridwork:key_place_switch": "the 停用/启用 buttons' POST target on the key places page",
     "gridwork:task_close": "the 结束任务 button's POST target on a task's progress page",
     "gridwork:task_export": "a task's results download (Excel)",
 }

@@ -6,6 +6,7 @@ place, reports a finding, visits a household and fills a door-to-door form; a su
 import time
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -179,3 +180,32 @@ def test_a_supervisor_sees_todays_patrol_on_the_map(new_page, login, district, s
     expect(page.locator("#supervise-map path.leaflet-interactive")).not_to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     snap(page, "gridwork-supervise-1280")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_staff_place_a_key_place_on_the_map_and_switch_one_off(new_page, login, district, settings, viewport):
+    grid, _house, _task = _world(district, settings)
+    page = new_page(viewport=viewport)
+    login(page, "13900002222")
+    page.goto(f"/gridwork/places/?grid={grid.pk}")
+    page.wait_for_selector('#places-map[data-state="ready"]')
+    expect(page.locator("#place-list [data-place]")).to_have_count(1)
+    page.locator("#places-map").scroll_into_view_if_needed()
+    box = page.locator("#places-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + 5, box["y"] + box["height"] / 2 + 5)
+    assert page.input_value("#place-lat") and page.input_value("#place-lng")
+    assert page.get_attribute("#places-map", "data-chosen")
+    page.get_by_label("部位名称").fill("幼儿园<b>门口</b>")
+    page.get_by_label("打卡半径（米）").fill("40")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    snap(page, f"gridwork-key-places-{viewport['width']}")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_contain_text("重点部位已保存")
+    expect(page.locator("#place-list [data-place]")).to_have_count(2)
+    expect(page.locator("#place-list")).to_contain_text("幼儿园<b>门口</b>")  # text, not markup
+    added = KeyPlace.objects.get(name="幼儿园<b>门口</b>")
+    assert added.radius_m == 40 and added.grid_id == grid.pk
+    old = page.locator("#place-list [data-place]", has_text="东门消防通道")
+    old.get_by_role("button", name="停用").click()
+    expect(page.locator("#place-list [data-place]", has_text="东门消防通道")).to_have_attribute("data-active", "0")
+    assert not KeyPlace.objects.get(name="东门消防通道").is_active

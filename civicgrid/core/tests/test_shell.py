@@ -83,7 +83,7 @@ POINTS_STAFF = ["points:manage"]
 # --- scoring --- the 网格工作 menu (civicgrid.core.navigation.GRIDWORK_MENU): scoring's entries.
 # --- gridwork --- the grid worker's day and its supervision, in the same menu.
 GRIDWORK_WORKER = ["gridwork:patrol", "gridwork:visits", "gridwork:tasks", "scoring:mine"]
-GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "scoring:ranking"]
+GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "gridwork:key_places", "scoring:ranking"]
 
 
 @pytest.mark.parametrize(

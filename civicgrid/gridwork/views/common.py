@@ -32,3 +32,10 @@ def holds(request, permission):
     codes = scope_codes(request.user, permission)
     if codes is not None and not codes:
         raise Http404
+
+
+def map_settings():
+    """The map's tile source (none on an intranet without a tile server: a plain background)."""
+    from django.conf import settings
+
+    return {"tileUrl": settings.MAP_TILE_URL, "tileAttribution": settings.MAP_TILE_ATTRIBUTION}

@@ -13,18 +13,12 @@ from django.views.decorators.http import require_POST
 from civicgrid.gridwork import actions, conf, selectors
 from civicgrid.gridwork.actions.common import worker_grids
 from civicgrid.gridwork.models import Patrol
-from civicgrid.gridwork.views.common import error_json, holds, json_body
+from civicgrid.gridwork.views.common import error_json, holds, json_body, map_settings
 from civicgrid.regions.models import Region
 
 
 def _boundary(grid_id):
     return Region.objects.filter(pk=grid_id).values_list("boundary", flat=True).first()
-
-
-def _map_settings():
-    from django.conf import settings
-
-    return {"tileUrl": settings.MAP_TILE_URL, "tileAttribution": settings.MAP_TILE_ATTRIBUTION}
 
 
 @login_required
@@ -34,7 +28,7 @@ def patrol(request):
     grids = list(worker_grids(request.user))
     grid = current.grid if current else (grids[0] if grids else None)
     config = {
-        **_map_settings(),
+        **map_settings(),
         "patrol": current.pk if current else None,
         "lastSeq": (current.points if current else 0),
         "outline": _boundary(grid.pk) if grid else None,
@@ -187,7 +181,7 @@ def patrol_detail(request, pk):
     except Patrol.DoesNotExist:
         raise Http404 from None
     config = {
-        **_map_settings(),
+        **map_settings(),
         "outline": _boundary(patrol.grid_id),
         "track": selectors.track(patrol),
         "places": [
@@ -212,7 +206,7 @@ def patrol_detail(request, pk):
 def supervise(request):
     holds(request, "gridwork.view_patrol")
     config = {
-        **_map_settings(),
+        **map_settings(),
         "data": reverse("gridwork:supervise_data"),
         "every": 15000,
         "strings": {"live": _("巡格中"), "ended": _("已结束"), "minutes": _("分钟"), "coverage": _("覆盖")},

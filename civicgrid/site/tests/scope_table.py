@@ -1277,6 +1277,15 @@ def gridwork_finding(w, side, role):
     }
 
 
+def gridwork_grid(w, side, role):
+    return {}, f"grid={w.sides[side].nodes.G.pk}"
+
+
+def gridwork_key_place(w, side, role):
+    grid = w.sides[side].nodes.G
+    return {"grid": grid.pk, "name": "巡查打卡点", "lat": grid.centroid_lat, "lng": grid.centroid_lon, "radius_m": "50"}
+
+
 def gridwork_plan(w, side, role):
     return {"name": "空巢老人走访", "region": w.sides[side].nodes.C.pk, "tag_code": "empty_nest", "every_days": "14"}
 
@@ -1327,6 +1336,20 @@ URLS.update(
         ),
         "gridwork:supervise": View(get=GRIDWORK_SUPERVISOR_PAGE),
         "gridwork:supervise_data": View(get=GRIDWORK_SUPERVISOR_PAGE),
+        # Key places: the staff of the side's subtree; another side's grid is not found (GET) or not
+        # one of theirs (POST: 400, nothing written).
+        "gridwork:key_places": View(
+            gridwork_grid,
+            get=E("404 404", community="200 404", street="200 404", admin="200 404"),
+            post=E("404 404", community="302 400", street="302 400", admin="302 400"),
+            data=gridwork_key_place,
+        ),
+        # Switching an active place on changes nothing (the patrol's check-in still finds it).
+        "gridwork:key_place_switch": View(
+            gridwork("place"),
+            post=E("404 404", community="302 404", street="302 404", admin="302 404"),
+            data=lambda w, s, r: {"active": "1"},
+        ),
         "gridwork:visits": View(get=GRIDWORK_WORKER_PAGE),
         "gridwork:visit_house": View(
             gridwork_house,
