@@ -1344,11 +1344,10 @@ URLS.update(
             post=E("404 404", community="302 400", street="302 400", admin="302 400"),
             data=gridwork_key_place,
         ),
-        # Switching an active place on changes nothing (the patrol's check-in still finds it).
         "gridwork:key_place_switch": View(
             gridwork("place"),
             post=E("404 404", community="302 404", street="302 404", admin="302 404"),
-            data=lambda w, s, r: {"active": "1"},
+            data=lambda w, s, r: {"active": "0"},
         ),
         "gridwork:visits": View(get=GRIDWORK_WORKER_PAGE),
         "gridwork:visit_house": View(
