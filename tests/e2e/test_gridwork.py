@@ -122,7 +122,8 @@ def test_a_grid_worker_patrols_offline_and_back_then_visits_and_fills_a_form(new
     assert Finding.objects.filter(patrol=patrol).count() == 1
 
     phone.get_by_role("button", name="结束巡格").click()
-    phone.wait_for_url(f"**/gridwork/patrols/{patrol.pk}/")
+    # The last positions go up first, then the patrol ends (a loaded CI machine can take a while).
+    phone.wait_for_url(f"**/gridwork/patrols/{patrol.pk}/", timeout=40_000)
     phone.wait_for_selector('#patrol-map[data-state="ready"]')
     patrol.refresh_from_db()
     assert patrol.status == "ended" and patrol.points == _stored(patrol.pk) and patrol.checkins == 1

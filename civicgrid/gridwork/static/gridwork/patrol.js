@@ -139,6 +139,9 @@
     if (!state) return;
     state.ending = true; save(); endBtn.disabled = true;
     flush();
+    // Until the patrol has ended: try every second (a batch in flight or a failed try would
+    // otherwise wait for the 4-second tick).
+    var ending = setInterval(function () { if (state) flush(); else clearInterval(ending); }, 1000);
   });
   document.querySelectorAll("[data-checkin]").forEach(function (button) {
     button.addEventListener("click", function () {
