@@ -52,9 +52,11 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fresh_locator():
     """Each test builds its own regions and categories; the process-wide spatial index (with its
-    region lineages), the category copies (cases.category_cache, the suggester's) and the suggester's
-    loaded model must not outlive them: a model trained by one test would pick another's category."""
+        region lineages), the category copies (cases.category_cache, the suggester's) and the suggester's
+        loaded model and the points rules must not outlive them: a model trained by one test would pick
+    another's category."""
     from civicgrid.cases import category_cache
+    from civicgrid.points import earn
     from civicgrid.regions import locator
     from civicgrid.suggest import engine, selectors
 
@@ -63,6 +65,7 @@ def _fresh_locator():
         category_cache.forget()
         engine.forget()
         selectors.forget_categories()
+        earn.forget_rules()
 
     forget()
     yield

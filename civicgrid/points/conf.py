@@ -11,6 +11,9 @@ DEFAULTS = {
     "POINTS_HONOUR_THRESHOLDS": {"hongde": 30, "youai": 30, "shanzhi": 30},
     # How many people a community's leaderboard shows.
     "POINTS_BOARD_SIZE": 20,
+    # How long a process keeps the earning rules it read (seconds): a rule changed in the admin
+    # applies to earnings within this time in every process (at once in the one that saved it).
+    "POINTS_RULES_RELOAD_SECONDS": 30,
 }
 
 

@@ -5,8 +5,15 @@ The listeners run IN_TRANSACTION (civicgrid.core.events): the points commit or r
 change that earned them. Each names its source ("activities.enrolment:12"), so a replayed event
 posts nothing a second time (the ledger's unique (source, account, rule)). The apps publishing these
 events import nothing from here.
+
+They run inside other apps' transactions, so they are kept cheap: each process keeps the rules it
+read for POINTS_RULES_RELOAD_SECONDS (save_rule forgets them at once), and a person's earning by
+rules without caps goes through ledger.post_new (two statements, no account lock); a rule with a
+cap locks the account first, so two earnings racing for the last points of a day cannot both win.
 """
 
+import threading
+import time
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,12 +21,38 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from civicgrid.core import clock
-from civicgrid.points import ledger
+from civicgrid.points import conf, ledger
 from civicgrid.points.models import Entry, OwnerKind, Rule, Trigger
+
+_rules = {}
+_rules_lock = threading.Lock()
 
 
 def rules_for(trigger):
-    return list(Rule.objects.filter(trigger=trigger, active=True).order_by("code"))
+    """The active rules of `trigger` (read again after POINTS_RULES_RELOAD_SECONDS; 0: every time)."""
+    ttl = conf.get("POINTS_RULES_RELOAD_SECONDS")
+    now = time.monotonic()
+    kept = _rules.get(trigger)
+    if kept is not None and now - kept[0] < ttl:
+        return kept[1]
+    rules = tuple(Rule.objects.filter(trigger=trigger, active=True).order_by("code"))
+    with _rules_lock:
+        _rules[trigger] = (now, rules)
+    return rules
+
+
+def forget_rules():
+    """Read the rules again at the next earning (after a rule is saved, and between tests)."""
+    with _rules_lock:
+        _rules.clear()
+
+
+def _uncapped(rule):
+    return rule.daily_cap is None and rule.monthly_cap is None and rule.points > 0
+
+
+def _amount(rule, units):
+    return int((Decimal(rule.points) * Decimal(str(units))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _capped(account, rule, amount, at):
@@ -44,7 +77,7 @@ def earn(account, rule, source, event, *, units=1, actor=None, memo="", at=None,
     None when the caps are reached or the source was posted before. `locked`: the caller holds the
     account's row lock (`account` was read with it)."""
     at = at or clock.now()
-    amount = int((Decimal(rule.points) * Decimal(str(units))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    amount = _amount(rule, units)
     if not locked:
         account = ledger.lock(account.pk)
     if Entry.objects.filter(source=source, account=account, rule=rule.code).exists():
@@ -71,7 +104,20 @@ def _earn_person(trigger, user_id, source, event, region_code="", units=1, at=No
     rules = rules_for(trigger)
     if not rules or not user_id:
         return []
-    account = ledger.locked_person_account(user_id, _community(region_code))
+    community = _community(region_code)
+    if all(_uncapped(rule) for rule in rules) and Decimal(str(units)) > 0:
+        found = ledger.person_account_ref(user_id)
+        # A new account, or one still without its community, goes the long way once (created, placed).
+        if found is not None and (found[1] or not community):
+            at = at or clock.now()
+            return [
+                ledger.post_new(
+                    found[0], found[1], rule.kind, _amount(rule, units), rule.code, source, event, memo=rule.name, at=at
+                )
+                for rule in rules
+                if _amount(rule, units) > 0
+            ]
+    account = ledger.locked_person_account(user_id, community)
     if account is None:
         return []
     return [earn(account, rule, source, event, units=units, at=at, locked=True) for rule in rules]

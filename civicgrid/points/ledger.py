@@ -9,10 +9,14 @@ account row's lock, inside the caller's transaction.
   locking both accounts in id order so two transfers cannot deadlock.
 - `reverse(entry, actor, memo)` posts the opposite of an entry (a correction; entries are never
   edited).
+- `post_new(...)` is the listeners' hot path for a positive earning without caps: one INSERT … ON
+  CONFLICT DO NOTHING and, when it wrote, one balance UPDATE (which takes the row lock) — no read of
+  the account row first. Two deliveries of one event cannot both write (the unique constraint), and
+  the balance moves in the same transaction as its entry, so reconcile_points stays exact.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -164,3 +168,57 @@ def reverse(entry, actor, memo=""):
         memo=memo or _("冲正"),
         reverses=entry,
     )
+
+
+def person_account_ref(user_id):
+    """(account id, region code) of a person's account, or None: one indexed read, no lock."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('id')}, {quote('region_code')} FROM {quote(Account._meta.db_table)} "
+            f"WHERE {quote('owner_kind')} = %s AND {quote('owner_id')} = %s",
+            [OwnerKind.PERSON.value, int(user_id)],
+        )
+        return cursor.fetchone()
+
+
+_ENTRY_COLUMNS = ("account_id", "region_code", "kind", "amount", "rule", "source", "event", "memo", "at")
+
+
+def post_new(account_id, region_code, kind, amount, rule, source, event, *, memo="", at=None):
+    """Write a positive entry once and move the balance (the listeners' path for rules without caps).
+    Returns the new entry's id, or None when (source, account, rule) was posted before (a replay)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger.post_new runs inside the caller's transaction")
+    amount = int(amount)
+    if amount <= 0:
+        raise ValueError("post_new posts positive amounts only")
+    field = BALANCE_FIELD[Kind(kind)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in _ENTRY_COLUMNS)
+    values = [
+        account_id,
+        region_code,
+        Kind(kind).value,
+        amount,
+        rule,
+        source[:80],
+        event[:60],
+        memo[:200],
+        connection.ops.adapt_datetimefield_value(at or clock.now()),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Entry._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
+            f"ON CONFLICT ({quote('source')}, {quote('account_id')}, {quote('rule')}) DO NOTHING "
+            f"RETURNING {quote('id')}",
+            values,
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(
+            f"UPDATE {quote(Account._meta.db_table)} SET {quote(field)} = {quote(field)} + %s WHERE {quote('id')} = %s",
+            [amount, account_id],
+        )
+    return row[0]

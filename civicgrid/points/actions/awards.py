@@ -173,4 +173,5 @@ def save_rule(user, rule):
         raise ValidationError(_("规则的积分类别或分值无效。"))
     Rule.objects.select_for_update().get(pk=rule.pk)
     rule.save(update_fields=["name", "kind", "points", "daily_cap", "monthly_cap", "active", "updated_at"])
+    transaction.on_commit(earn.forget_rules)  # this process at once; the others within the reload time
     return rule
