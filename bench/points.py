@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import time
 
-from bench.common import Result, benchmark, percentile, setup_django
+from bench.common import Result, benchmark, collect_static, percentile, setup_django
 
 WORKERS = 4
 EVENTS, QUICK_EVENTS = 20_000, 2_000
@@ -199,6 +199,7 @@ def balance_p95(quick=False):
     from civicgrid.points import ledger
     from civicgrid.testing import build_tree, make_user
 
+    collect_static()
     tree = build_tree(fanout=2)
     community = tree["S1C1"].code
     resident = make_user("bench_resident", Role.RESIDENT, tree["S1C1"], phone="13912345678")
@@ -206,7 +207,7 @@ def balance_p95(quick=False):
         account = ledger.person_account(resident)
         for n in range(30):
             ledger.post(account, "hongde", 2, "activity-checkin", f"bench:own:{n}", "activities.CheckedIn", memo="签到")
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(resident)
     _page_times(client, 20)
     empty = percentile(_page_times(client, REQUESTS), 0.95)
