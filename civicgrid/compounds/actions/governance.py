@@ -23,6 +23,7 @@ from civicgrid.compounds.models import (
 from civicgrid.core import clock, events
 from civicgrid.core.changelog import record_change, snapshot
 from civicgrid.core.models import ObjectChange
+from civicgrid.people import actions as people_actions
 from civicgrid.regions.models import Level, Region
 
 ITEM_LOGGED = ["problem", "measure", "owner", "due_date", "evidence", "status"]
@@ -186,6 +187,8 @@ def review_rise(user, rise_id, *, confirm):
             raise WrongState(_("还有未销号的整改事项，销号后才能确认提星。"))
         klass.star, klass.since = rise.to_star, at
         klass.save(update_fields=["star", "since"])
+        # Base data's star follows (people.Compound.star: the compound lists, the map, the big screen).
+        people_actions.record_compound_star(user, rise.compound_id, rise.to_star, note=_("转化提星确认"))
     rise.status = RiseStatus.CONFIRMED if confirm else RiseStatus.REFUSED
     rise.reviewed_by, rise.reviewed_at = user, at
     rise.save(update_fields=["status", "reviewed_by", "reviewed_at"])

@@ -125,6 +125,13 @@ def test_a_reviewer_confirms_and_the_class_rises(world, estate):
     confirmed = actions.review_rise(p.street, rise.pk, confirm=True)
     assert confirmed.status == RiseStatus.CONFIRMED and confirmed.reviewed_by == p.street
     assert CompoundClass.objects.get(compound=estate.a).star == 1
+    # Base data's star follows, logged under the reviewer's name.
+    from civicgrid.core.changelog import changes_for
+    from civicgrid.people.models import Compound
+
+    compound = Compound.objects.get(pk=estate.a.pk)
+    assert compound.star == 1
+    assert changes_for(compound).first().user == p.street
     with pytest.raises(WrongState):
         actions.review_rise(p.street2, rise.pk, confirm=True)
     progress = {s.code: (goal, done) for s, goal, done in selectors.street_progress(p.street)}

@@ -47,6 +47,7 @@ from civicgrid.people.actions.persons import (
 from civicgrid.people.actions.places import (
     TAG_FIELDS,
     delete_record,
+    record_compound_star,
     register_rental,
     save_compound,
     save_enterprise,
@@ -84,6 +85,7 @@ __all__ = [
     "register_rental",
     "reshape_building",
     "save_building",
+    "record_compound_star",
     "save_compound",
     "save_enterprise",
     "save_house",

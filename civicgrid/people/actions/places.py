@@ -129,6 +129,22 @@ def save_compound(user, compound, **fields):
 
 
 @transaction.atomic
+def record_compound_star(user, compound_id, star, note=""):
+    """A compound's star class as decided elsewhere (the compounds app's confirmed 转化提星): the
+    caller has checked the decider's right to decide it; the change is logged under their name."""
+    compound = Compound.objects.select_for_update().get(pk=compound_id)
+    if not 0 <= int(star) <= 5:
+        raise ValidationError({"star": _("星级应在 0 到 5 之间（0 表示未评定）。")})
+    if compound.star == int(star):
+        return compound
+    before = snapshot(compound, COMPOUND_FIELDS)
+    compound.star = int(star)
+    compound.save(update_fields=["star", "updated_at"])
+    record_change(user, compound, Action.UPDATE, before, snapshot(compound, COMPOUND_FIELDS), note=note[:200])
+    return compound
+
+
+@transaction.atomic
 def save_property_company(user, company, *, phone=None, **fields):
     """Create or update a property company (物业公司) registered in a region of the user's scope; the
     contact phone is sealed (None keeps it, "" clears it)."""
