@@ -121,6 +121,7 @@ def test_a_grid_worker_patrols_offline_and_back_then_visits_and_fills_a_form(new
     expect(phone.locator(".alert-success")).to_contain_text("已上报")
     assert Finding.objects.filter(patrol=patrol).count() == 1
 
+    phone.wait_for_selector('#patrol-map[data-state="ready"]')  # back on the patrol page, its script running
     phone.get_by_role("button", name="结束巡格").click()
     # The last positions go up first, then the patrol ends (a loaded CI machine can take a while).
     phone.wait_for_url(f"**/gridwork/patrols/{patrol.pk}/", timeout=40_000)

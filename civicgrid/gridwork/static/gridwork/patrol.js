@@ -156,5 +156,8 @@
   setInterval(flush, 4000);
   save();
   if (state) { running(state.id); startWatch(); box.setAttribute("data-patrol", String(state.id)); flush(); }
+  // The buttons come disabled from the server: a tap before this script listens would be lost.
+  startBtn.disabled = false;
+  endBtn.disabled = Boolean(state && state.ending);
   box.setAttribute("data-state", "ready");
 })();
