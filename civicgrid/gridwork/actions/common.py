@@ -14,6 +14,12 @@ from civicgrid.regions.models import Level, Region
 KEY_MAX = 64
 
 
+def allowed(user, permission, code):
+    """Whether `permission` reaches the region `code` in the user's scope (all of it for system-wide roles)."""
+    codes = scope_codes(user, permission)
+    return codes is None or any(code.startswith(c) for c in codes)
+
+
 def client_key(value):
     value = "" if value is None else str(value)
     if len(value) > KEY_MAX or has_forbidden(value) or not all(c.isalnum() or c in "-_:." for c in value):

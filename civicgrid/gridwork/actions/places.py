@@ -6,21 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from civicgrid.accounts.scopes import scope_codes
 from civicgrid.core.changelog import record_change, snapshot
 from civicgrid.core.models import ObjectChange
-from civicgrid.gridwork.actions.common import coordinate, text
+from civicgrid.gridwork.actions.common import allowed, coordinate, text
 from civicgrid.gridwork.models import KeyPlace
 from civicgrid.regions import locator
 from civicgrid.regions.models import Level
 
 PLACE_FIELDS = ("grid", "name", "lat", "lng", "radius_m", "is_active")
 RADIUS_MIN, RADIUS_MAX = 10, 500
-
-
-def _allowed(user, permission, code):
-    codes = scope_codes(user, permission)
-    return codes is None or any(code.startswith(c) for c in codes)
 
 
 def _radius(value):
@@ -50,7 +44,7 @@ def save_key_place(user, place, *, grid, name, lat, lng, radius_m, is_active=Tru
     """Create (`place` unsaved) or edit a key place of a grid in the user's subtree."""
     if grid is None or grid.level != Level.GRID:
         raise ValidationError({"grid": _("请选择网格。")})
-    if not _allowed(user, "gridwork.add_keyplace", grid.code):
+    if not allowed(user, "gridwork.add_keyplace", grid.code):
         raise ValidationError({"grid": _("您不能为这个网格设置重点部位。")})
     if place.pk:
         place = KeyPlace.objects.restrict(user, "change").select_for_update().get(pk=place.pk)

@@ -17,17 +17,12 @@ from civicgrid.core.changelog import record_change, snapshot
 from civicgrid.core.models import ObjectChange
 from civicgrid.core.scoping import subtree_q
 from civicgrid.gridwork import conf
-from civicgrid.gridwork.actions.common import client_key, text
+from civicgrid.gridwork.actions.common import allowed, client_key, text
 from civicgrid.gridwork.events import VisitLogged
 from civicgrid.gridwork.models import Purpose, Visit, VisitPlan
 from civicgrid.regions.models import Level, Region
 
 PLAN_FIELDS = ("name", "region", "tag_code", "every_days", "is_active")
-
-
-def _allowed(user, permission, code):
-    codes = scope_codes(user, permission)
-    return codes is None or any(code.startswith(c) for c in codes)
 
 
 def visit_house(user, house_id):
@@ -97,7 +92,7 @@ def log_visit(user, house_id, *, purpose, notes="", needs="", person_id=None, ma
     except IntegrityError:
         return Visit.objects.get(user=user, client_key=key)
     record_change(user, visit, ObjectChange.Action.CREATE, None, {"house": house.pk, "purpose": purpose})
-    if _allowed(user, "people.change_house", house.region_code):
+    if allowed(user, "people.change_house", house.region_code):
         present = Person.objects.filter(house=house, moved_out_at__isnull=True).values_list("pk", flat=True)
         people_actions.verify_house(user, house, usage=house.usage, present_ids=list(present), note=_("走访"))
     events.publish(
@@ -141,7 +136,7 @@ def save_plan(user, plan, *, name, region, tag_code, every_days, is_active=True)
 
     if region is None or region.level not in (Level.STREET, Level.COMMUNITY, Level.GRID):
         raise ValidationError({"region": _("请选择街道、社区或网格。")})
-    if not _allowed(user, "gridwork.add_visitplan", region.code):
+    if not allowed(user, "gridwork.add_visitplan", region.code):
         raise ValidationError({"region": _("您不能为这个区域制定走访计划。")})
     if plan.pk:
         plan = VisitPlan.objects.restrict(user, "change").select_for_update().get(pk=plan.pk)
