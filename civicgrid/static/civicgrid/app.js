@@ -3,10 +3,10 @@
  * Output encoding by construction: every script that puts server data into the page builds DOM
  * nodes with CivicGrid.element(tag, className, text) — the text goes in as textContent, never as
  * markup. Map labels go through CivicGrid.textTooltip(layer, text) and CivicGrid.textPopup(layer,
- * spec), the only callers of Leaflet's tooltip and popup binding: they take plain text, build the
- * nodes themselves with textContent and hand Leaflet a DOM node, never a string (which Leaflet would
- * parse as markup). No script of ours parses a string into
- * markup; ECharts tooltips are drawn on the canvas (renderMode "richText").
+ * spec): they take plain text, build the nodes themselves with textContent and open Leaflet
+ * tooltip and popup instances holding those nodes; no script of ours hands Leaflet a string. No
+ * script of ours parses a string into markup; ECharts tooltips are drawn on the canvas (renderMode
+ * "richText").
  */
 (function () {
   "use strict";
@@ -18,10 +18,90 @@
     return node;
   }
 
-  // A Leaflet tooltip showing `text` as plain text (a span built with textContent).
+  // Map labels. Leaflet's own binders would take a string as markup, so none is called: the
+  // tooltip and popup instances are made here around a node built with textContent, and opened
+  // and closed from the layer's events, as Leaflet's binders would. State per layer lives in a
+  // WeakMap; a second textTooltip on the same layer replaces the first.
+  var overlays = new WeakMap();
+
+  function stateOf(layer) {
+    var state = overlays.get(layer);
+    if (!state) {
+      state = {};
+      overlays.set(layer, state);
+    }
+    return state;
+  }
+
+  function anchorOf(layer) {
+    if (layer.getCenter) return layer.getCenter();
+    if (layer.getLatLng) return layer.getLatLng();
+    return layer.getBounds().getCenter();
+  }
+
+  function removeTooltip(layer) {
+    var state = overlays.get(layer);
+    if (!state || !state.tooltip) return layer;
+    layer.off(state.tooltipEvents);
+    state.tooltip.close();
+    state.tooltip = null;
+    return layer;
+  }
+
+  // A tooltip showing `text` as plain text. Options are Leaflet's tooltip options (permanent,
+  // sticky, direction, offset, className).
   function textTooltip(layer, text, options) {
-    var label = Object.assign(document.createElement("span"), { textContent: text == null ? "" : String(text) });
-    return layer.bindTooltip(label, options);
+    options = options || {};
+    removeTooltip(layer);
+    var label = element("span", "", text == null ? "" : text);
+    var tooltip = L.tooltip(options, layer).setContent(label);
+    function open(event) {
+      var map = event && event.target && event.target._map;
+      var source = (event && event.propagatedFrom) || layer;
+      if (!map) map = source._map;
+      if (!map) return;
+      var at = options.sticky && event && event.latlng ? event.latlng : anchorOf(source);
+      tooltip.setLatLng(at).openOn(map);
+    }
+    var events;
+    if (options.permanent) {
+      events = {
+        add: function () {
+          open();
+        },
+        remove: function () {
+          tooltip.close();
+        },
+      };
+    } else {
+      events = {
+        mouseover: open,
+        click: open,
+        mouseout: function () {
+          tooltip.close();
+        },
+        remove: function () {
+          tooltip.close();
+        },
+      };
+      if (options.sticky) {
+        events.mousemove = function (event) {
+          if (event.latlng) tooltip.setLatLng(event.latlng);
+        };
+      }
+    }
+    var state = stateOf(layer);
+    state.tooltip = tooltip;
+    state.tooltipEvents = events;
+    layer.on(events);
+    if (options.permanent && layer._map) open();
+    return layer;
+  }
+
+  // The layer's tooltip made by textTooltip, or null.
+  function tooltipOf(layer) {
+    var state = overlays.get(layer);
+    return (state && state.tooltip) || null;
   }
 
   // A link's target: a local path or an http(s) address; anything else (javascript:, data:…) is dropped.
@@ -31,10 +111,10 @@
     return /^https?:\/\//i.test(value) ? value : "";
   }
 
-  // A Leaflet popup built here from plain text: spec = {className, title, lines: [text or
+  // A popup built here from plain text: spec = {className, title, lines: [text or
   // {text, className}], links: [{text, href, className}], linksClassName}, or a function returning
   // one (called when the popup opens). Every piece goes in as textContent; links keep only local or
-  // http(s) targets.
+  // http(s) targets. It opens on a click on the layer, or through CivicGrid.openPopup(layer).
   function textPopup(layer, spec, options) {
     function build(data) {
       data = data || {};
@@ -56,11 +136,42 @@
       }
       return box;
     }
-    var content = typeof spec === "function" ? function () { return build(spec()); } : build(spec);
-    return layer.bindPopup(content, options);
+    var popup = L.popup(options || {}, layer);
+    function open(event) {
+      var source = (event && event.propagatedFrom) || layer;
+      var map = layer._map || source._map;
+      if (!map) return;
+      popup.setContent(build(typeof spec === "function" ? spec() : spec));
+      popup.setLatLng(event && event.latlng ? event.latlng : anchorOf(source)).openOn(map);
+    }
+    var state = stateOf(layer);
+    if (state.popupEvents) layer.off(state.popupEvents);
+    state.openPopup = open;
+    state.popupEvents = {
+      click: open,
+      remove: function () {
+        popup.close();
+      },
+    };
+    layer.on(state.popupEvents);
+    return layer;
   }
 
-  window.CivicGrid = Object.freeze({ element: element, textTooltip: textTooltip, textPopup: textPopup });
+  // Open the popup made by textPopup at the layer's centre.
+  function openPopup(layer) {
+    var state = overlays.get(layer);
+    if (state && state.openPopup) state.openPopup();
+    return layer;
+  }
+
+  window.CivicGrid = Object.freeze({
+    element: element,
+    textTooltip: textTooltip,
+    tooltipOf: tooltipOf,
+    removeTooltip: removeTooltip,
+    textPopup: textPopup,
+    openPopup: openPopup,
+  });
 
   // Colours chosen in the data (a tag's colour), set through the DOM: the CSP refuses style=""
   // attributes in markup. Only a hex colour is taken: <span data-colour="#1f77b4">.

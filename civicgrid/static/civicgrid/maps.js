@@ -302,7 +302,7 @@
       var items = [];
       if (!group) return items;
       group.eachLayer(function (layer) {
-        var tooltip = layer.getTooltip();
+        var tooltip = window.CivicGrid.tooltipOf(layer);
         var label = tooltip && tooltip.options.permanent ? tooltip.getElement() : null;
         if (!label) return;
         var bounds = layer.getBounds();
@@ -357,7 +357,7 @@
       var layer = self.layersByCode[button.getAttribute("data-locate")];
       if (!layer) return;
       self.map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 17 });
-      layer.openPopup();
+      window.CivicGrid.openPopup(layer);
       self.container.scrollIntoView({ behavior: "smooth", block: "center" });
     });
   };

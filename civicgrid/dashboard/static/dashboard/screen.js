@@ -395,7 +395,6 @@
         fillColor: shade(live.open, max),
         fillOpacity: 0.55,
       });
-      entry.layer.unbindTooltip();
       window.CivicGrid.textTooltip(
         entry.layer,
         live.name + " · " + text.open + " " + live.open + (live.warnings ? " · " + text.warnings + " " + live.warnings : ""),
