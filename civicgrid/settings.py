@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "civicgrid.compounds",
     "civicgrid.volunteers",
     "civicgrid.points",
+    "civicgrid.party",
     "civicgrid.scoring",
     "rest_framework.authtoken",
     "civicgrid.api",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("compounds/", include("civicgrid.compounds.urls")),
     path("volunteers/", include("civicgrid.volunteers.urls")),
     path("points/", include("civicgrid.points.urls")),
+    path("party/", include("civicgrid.party.urls")),
     path("gridwork/", include("civicgrid.gridwork.urls")),
     path("scoring/", include("civicgrid.scoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

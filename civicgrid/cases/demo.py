@@ -58,6 +58,8 @@ OTHER_STATUSES = {
 SATISFACTION = 0.993
 # The published demo resident (README): their newest closed report is left for them to rate.
 DEMO_RESIDENT = "jumin"
+# Statuses a case's handling has ended in.
+ENDED = (Status.CLOSED, Status.REJECTED, Status.VOIDED, Status.MERGED)
 # Share of reports that come with a photo, and how many different generated pictures there are.
 PHOTO_SHARE = 0.3
 PHOTO_VARIANTS = 12
@@ -348,6 +350,12 @@ def _report(spec, people, nodes, clock, rng):
         user, kwargs = people.first(Role.COMMUNITY_STAFF, community_id), {"reporter": rng.choice(residents)}
     else:
         source, user = Source.RESIDENT, rng.choice(residents)
+        # The published demo resident always has a report still being handled (docs/api.md follows
+        # it), whatever the day: which resident the draw picks depends on the weekday of `now`.
+        if spec.status not in ENDED and not nodes.get("demo_resident_open"):
+            demo = next((r for r in residents if r.username == DEMO_RESIDENT), None)
+            if demo is not None:
+                user, nodes["demo_resident_open"] = demo, True
     clock.at = spec.reported_at
     if spec.photo is not None:
         kwargs["photos"] = [demo_photo(spec.photo)]

@@ -18,6 +18,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import secrets
 import warnings
 from dataclasses import dataclass
@@ -362,6 +363,34 @@ def check_media(upload, kind):
         extension=extension,
         original_name=_safe_name(upload.name),
     )
+
+
+# Active content a document served to others must not carry: scripts, launch actions, embedded files.
+PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|AA)\b")
+
+
+def check_document(upload, limit_mb):
+    """A PDF document (lesson material, evidence), by content: its header and trailer, at most
+    `limit_mb`, refused when it carries scripts, launch actions or embedded files. Such files are
+    served as downloads, never shown inline."""
+    data = _read(upload, limit_mb, _("文档"))
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:] or PDF_ACTIVE.search(data):
+        raise _refuse_type(upload, _("PDF 文档"))
+    return CheckedFile(
+        kind="document",
+        content=data,
+        content_type="application/pdf",
+        extension="pdf",
+        original_name=_safe_name(upload.name),
+    )
+
+
+def is_pdf(upload):
+    """Whether the upload says it is a PDF by its first bytes (to choose the check to run)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return head.startswith(b"%PDF-")
 
 
 def _safe_name(name):

@@ -34,9 +34,12 @@ def render():
     lines = [HEADER]
     app = None
     for cls in events.event_classes():
-        if not cls.__module__.endswith(".events"):  # declared elsewhere (tests): not part of the platform
+        module = cls.__module__
+        # An app's events.py, or its events/ package (one module per part): declared elsewhere
+        # (tests), an event is not part of the platform.
+        if not (module.endswith(".events") or ".events." in module):
             continue
-        module_app = cls.__module__.rsplit(".", 1)[0]
+        module_app = module.split(".events", 1)[0]
         if module_app != app:
             app = module_app
             lines.append(f"## {app}\n")

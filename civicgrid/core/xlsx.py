@@ -117,3 +117,19 @@ def notes_sheet(workbook, title, pairs):
     for key, value in pairs:
         append(sheet, [key, value])
     return sheet
+
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def response(workbook, filename):
+    """An HTTP download of `workbook` (an openpyxl Workbook) named `filename` (ASCII)."""
+    import io
+
+    from django.http import HttpResponse
+
+    out = io.BytesIO()
+    workbook.save(out)
+    answer = HttpResponse(out.getvalue(), content_type=CONTENT_TYPE)
+    answer["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return answer

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civicgrid.accounts.scopes import scope_codes
-from civicgrid.core import replica
+from civicgrid.core import panels, replica
 from civicgrid.core.scoping import subtree_q
 from civicgrid.dashboard import figures, needs, people, warnings
 from civicgrid.dashboard.models import FiringStatus, RuleKind, Task, WarningFiring
@@ -119,7 +119,13 @@ def screen(request):
     return render(
         request,
         "dashboard/screen.html",
-        {"node": node, "config": config, "crumbs": figures.breadcrumbs(request.user, node)},
+        {
+            "node": node,
+            "config": config,
+            "crumbs": figures.breadcrumbs(request.user, node),
+            # Strips other apps add under the screen (core.panels, place "screen"): party building…
+            "panels": panels.panels_for("screen", request, node),
+        },
     )
 
 

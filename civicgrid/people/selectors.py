@@ -568,3 +568,26 @@ def compound_near(lon, lat, community_code, metres=150):
         if d <= metres**2 and (best_d is None or d < best_d):
             best, best_d = compound_id, d
     return best
+
+
+def person_ids_with_phone(phone):
+    """The ids of the persons whose phone (by its keyed hash) is `phone`: a lazy queryset another
+    app may use as a subquery (the party app finds the member behind an account). Nothing else."""
+    digest = rules.phone_hash(phone) if phone else ""
+    if not digest:
+        return Person.objects.none().values_list("pk", flat=True)
+    return Person.objects.filter(phone_hash=digest).values_list("pk", flat=True)
+
+
+def person_by_id_number(id_number, region_code):
+    """The current person of `region_code`'s subtree with this ID number (by its keyed hash), or
+    None: how another app (party membership) links a record to base data without searching it."""
+    digest = rules.id_number_hash(id_number) if id_number else ""
+    if not digest:
+        return None
+    return (
+        Person.objects.filter(id_number_hash=digest, moved_out_at__isnull=True)
+        .filter(subtree_q("region_code", [region_code]))
+        .order_by("pk")
+        .first()
+    )

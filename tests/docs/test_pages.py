@@ -148,6 +148,27 @@ NOT_PAGES = {
     "gridwork:key_place_switch": "the 停用/启用 buttons' POST target on the key places page",
     "gridwork:task_close": "the 结束任务 button's POST target on a task's progress page",
     "gridwork:task_export": "a task's results download (Excel)",
+    # --- party ---
+    "party:post_appoint": "the 任命 form's POST target on an organisation's page",
+    "party:post_end": "the 免职 button's POST target on an organisation's page",
+    "party:member_move": "the 组织内调整 form's POST target on a member's page",
+    "party:member_out": "the 转出 form's POST target on a member's page",
+    "party:member_full": "the 办理转正 form's POST target on a member's page",
+    "party:registration_end": "the 结束报到 button's POST target on 我的组织关系",
+    "party:rating_review": "the reviewers' scoring, return and finish form's POST target on a rating",
+    "party:rating_file": "a rating's evidence picture or document, served to those who may see the rating",
+    "party:order_take": "the 接单 button's POST target on an order's page",
+    "party:order_cancel": "the 撤销派单 button's POST target on an order's page",
+    "party:order_photo": "a report's photo, served to those who may see the order",
+    "party:order_ranking_export": "the ranking's evidence download (Excel)",
+    "party:project_approve": "the 立项 button's POST target on a project's page",
+    "party:project_report": "the 提交进展报告 form's POST target on a project's page",
+    "party:project_supervise": "the 督导意见 form's POST target on a project's page",
+    "party:project_accept": "the 验收 form's POST target on a project's page",
+    "party:project_return": "the 未通过验收 form's POST target on a project's page",
+    "party:project_milestone_add": "the 添加节点 form's POST target on a project's page",
+    "party:project_milestone_done": "the 填报完成情况 form's POST target under a milestone",
+    "party:project_file": "a project's picture or document, served to those who may see the project",
 }
 NOT_PAGE_PREFIXES = ("dashboard:summary", "dashboard:trend", "dashboard:categories", "dashboard:rankings")
 NOT_PAGE_PREFIXES += ("dashboard:areas", "dashboard:map", "dashboard:markers", "dashboard:population")

@@ -72,6 +72,7 @@ COMMUNITY = [
     "consult:poll_list",
     "consult:meetings",
     "compounds:list",
+    "party:home",  # --- party ---
     "notices:staff_list",
 ]
 # --- property --- the 社区服务 menu's property entries: fees for community staff, ratings for the street.
@@ -103,6 +104,7 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "gr
                 "volunteers:home",  # --- volunteers ---
                 "compounds:mine",
                 "volunteers:wall",
+                "party:home",  # --- party ---
                 "notices:mine",
                 "points:mine",  # --- points ---
                 "notifications:inbox",
@@ -111,7 +113,7 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "gr
         (
             Role.MICROGRID_MEMBER,
             "S1C1G1",
-            [HOME_ENTRY, "cases:quick_report", "cases:tasks", *TREE_AND_MAP, "people:index", INBOX],
+            [HOME_ENTRY, "cases:quick_report", "cases:tasks", *TREE_AND_MAP, "party:home", "people:index", INBOX],
         ),
         (
             Role.GRID_WORKER,
@@ -123,6 +125,7 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "gr
                 "cases:staff_entry",
                 *GRIDWORK_WORKER,
                 *TREE_AND_MAP,
+                "party:home",
                 NOTICES,
                 "people:index",
                 "dashboard:screen",
@@ -196,6 +199,7 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "gr
                 HOME_ENTRY,
                 *DISPATCH,
                 *TREE_AND_MAP,
+                "party:home",
                 "people:index",
                 "cases:stats",
                 "dashboard:screen",
@@ -238,6 +242,7 @@ def test_system_admin_with_staff_flag_and_superuser_see_administration(client, t
         HOME_ENTRY,
         *DISPATCH,
         *TREE_AND_MAP,
+        "party:home",
         "people:index",
         "cases:stats",
         "dashboard:screen",
@@ -253,7 +258,15 @@ def test_department_staff_uses_the_region_pages(client, tree):
     user = make_user("d", Role.DEPARTMENT_STAFF, department=dept)
     client.force_login(user)
     html = client.get(HOME).content.decode()
-    assert nav_links(html) == [HOME_ENTRY, "cases:tasks", "scoring:departments", *TREE_AND_MAP, "cases:stats", INBOX]
+    assert nav_links(html) == [
+        HOME_ENTRY,
+        "cases:tasks",
+        "scoring:departments",
+        *TREE_AND_MAP,
+        "party:home",
+        "cases:stats",
+        INBOX,
+    ]
     assert "城管执法中队" in html  # on the duty card and in the user menu
 
 

@@ -1383,3 +1383,15 @@ URLS.update(
         "gridwork:task_export": View(gridwork("task"), get=GRIDWORK_STREET_TASK),
     }
 )
+
+
+# --- party (civicgrid.party) -----------------------------------------------------------------------
+# Each part of the app writes its rows beside its code (civicgrid/party/tests/scope/).
+def _party_rows():
+    from importlib import import_module
+
+    for part in ("org", "ratings", "projects", "study", "orders"):
+        URLS.update(import_module(f"civicgrid.party.tests.scope.{part}").URLS)
+
+
+_party_rows()

@@ -256,6 +256,11 @@ def _side(tree, cats, side, users, staff):
         building=o.building,
         street_node=n.S,
     )
+    # --- party --- 智慧党建: the side's committee, community organisation and branches, with the side's
+    # street and community accounts as secretaries and its resident as a member (civicgrid.party.testing).
+    from civicgrid.party.testing import scope_objects as party_objects
+
+    o.party = party_objects(staff, n, side)
     return o
 
 

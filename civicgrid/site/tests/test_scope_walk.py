@@ -51,6 +51,7 @@ SNAPSHOT_APPS = (
     "scoring",
     "property",  # --- property ---
     "gridwork",
+    "party",
 )
 # Bookkeeping of the request itself, not of its object: when a key was last used, a user last signed in.
 IGNORED_FIELDS = {"api.ApiKey": {"last_used_at"}, "accounts.User": {"last_login"}}
@@ -197,6 +198,22 @@ ROW_MODELS = (
     "points.Item",
     "points.Redemption",
     "points.Help",
+    # --- party --- (organisations, posts, members and registrations change in place)
+    "party.Organisation",
+    "party.Post",
+    "party.Member",
+    "party.Registration",
+    "party.IndicatorSet",
+    "party.Rating",
+    "party.RatingItem",
+    "party.Project",
+    "party.Milestone",
+    "party.Lesson",
+    "party.StudyPlan",
+    "party.StudyRecord",
+    "party.Question",
+    "party.Attempt",
+    "party.Order",
 )
 
 
