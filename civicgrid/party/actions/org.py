@@ -50,8 +50,10 @@ def _check_org(errors, org, parent):
         org.compound_id is not None
         and org.region_id is not None
         and not is_descendant_or_self(org.compound.region_code, org.region.code)
+        and not is_descendant_or_self(org.region.code, org.compound.region_code)
     ):
-        errors["compound"] = _("小区须在所选区划网格之内。")
+        # A compound's branch (三合一) sits on the compound's community or on a grid of it.
+        errors["compound"] = _("小区须在所选区划网格所在的社区之内。")
 
 
 @transaction.atomic

@@ -103,6 +103,21 @@ def _tree(admin, district, department):
         )
     first_branch = ctx.branches[0]
     org(first_branch, "第一党小组", OrgKind.GROUP, first_branch.region)
+    # 三合一: a compound's party branch on a grid of its community (the compound, its residents'
+    # group and the grid under one branch).
+    from civicgrid.people.models import Compound
+
+    if ctx.general_branches:
+        community = ctx.general_branches[0].region
+        compound = Compound.objects.filter(community=community).order_by("pk").first()
+        if compound is not None:
+            org(
+                ctx.general_branches[0],
+                f"{compound.name}党支部",
+                OrgKind.BRANCH,
+                first_branch.region,
+                compound=compound,
+            )
 
     accounts = {key: _account(username, phone, name) for username, phone, name, key in LOGINS}
     ctx.street_secretary = accounts["street"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicgrid.core.forms import Form
 from civicgrid.party.models import Field, MemberStatus, OrgKind, PostKind
+from civicgrid.people.models import Compound
 from civicgrid.regions.models import Department, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,12 +16,20 @@ class OrganisationForm(Form):
     kind = forms.ChoiceField(label=_("类型"), choices=OrgKind.choices)
     field = forms.ChoiceField(label=_("领域"), choices=Field.choices)
     region = forms.ModelChoiceField(label=_("所在区划网格"), queryset=Region.objects.none())
+    compound = forms.ModelChoiceField(
+        label=_("所在小区（小区党支部、三合一）"), queryset=Compound.objects.none(), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("所属单位（机关党组织）"), queryset=Department.objects.order_by("name"), required=False
+    )
     founded_on = forms.DateField(label=_("成立日期"), required=False, widget=DATE)
     is_active = forms.BooleanField(label=_("有效"), required=False, initial=True)
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions if regions is not None else Region.objects.none()
+        if regions is not None:  # the compounds of the communities among those nodes
+            self.fields["compound"].queryset = Compound.objects.filter(community__in=regions).order_by("name")
 
 
 class AppointForm(Form):

@@ -174,3 +174,27 @@ def test_pages(world, client):
         reverse("party:members", args=[p.g1.pk]), {"id_number": "1", "status": "full", "joined_on": "2020-01-01"}
     )
     assert Member.objects.count() == before
+
+
+def test_a_branch_in_a_compound(world):
+    """三合一: a compound's party branch sits on a grid of the compound's community, never elsewhere."""
+    from civicgrid.people.models import Compound
+
+    p, s = world.party, world.staff
+    compound = Compound.objects.create(
+        name="幸福小区", community=world.tree["S1C1"], region_code=world.tree["S1C1"].code
+    )
+    branch = actions.create_organisation(
+        p.c1_secretary,
+        p.c1.pk,
+        name="幸福小区党支部",
+        kind=OrgKind.BRANCH,
+        region=world.tree["S1C1G2"],
+        compound=compound,
+    )
+    assert branch.compound == compound
+    with pytest.raises(ValidationError) as error:
+        actions.create_organisation(
+            s.admin, p.c2.pk, name="越界小区党小组", kind=OrgKind.GROUP, region=world.tree["S1C2"], compound=compound
+        )
+    assert "compound" in error.value.message_dict

@@ -120,6 +120,8 @@ def organisation_edit(request, pk):
         "kind": org.kind,
         "field": org.field,
         "region": org.region_id,
+        "compound": org.compound_id,
+        "department": org.department_id,
         "founded_on": org.founded_on,
         "is_active": org.is_active,
     }
