@@ -5,4 +5,4 @@ tree and its posts in their region scope; everything else is held by posts in an
 
 from civicgrid.accounts.roles import Permissions
 
-PERMISSIONS = Permissions("party", grants={}, order=90)
+PERMISSIONS = Permissions("party", grants={}, order=95)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 def register():
     from civicgrid.accounts import roles
+    from civicgrid.accounts.models import Role
     from civicgrid.core import demo as demo_registry
     from civicgrid.core import jobs, navigation, panels
     from civicgrid.party import permissions
@@ -22,9 +23,20 @@ def register():
     navigation.register_menu(navigation.COMMUNITY_MENU)
     navigation.register(
         navigation.NavItem(
-            _("智慧党建"),
+            _("党建"),
             "party:home",
-            None,
+            # Not in grid workers' and micro-grid members' bars, which are full (English, 1280 px);
+            # /party/ stays open to them.
+            frozenset(
+                {
+                    Role.RESIDENT,
+                    Role.COMMUNITY_STAFF,
+                    Role.STREET_STAFF,
+                    Role.DEPARTMENT_STAFF,
+                    Role.COMMAND_OPERATOR,
+                    Role.SYSTEM_ADMIN,
+                }
+            ),
             "flag",
             _("党组织、五星评定、一支部一项目、学习测试与派单接单"),
             active_for=("party:*",),

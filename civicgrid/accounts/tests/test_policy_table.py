@@ -219,6 +219,7 @@ def test_each_app_registers_its_part_of_the_table():
         "volunteers",
         "points",
         "scoring",  # --- scoring --- (order 90)
+        "party",  # --- party --- (order 95: no account role is granted anything; posts are its roles)
     ]
 
 

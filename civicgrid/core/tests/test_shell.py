@@ -113,7 +113,7 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "gr
         (
             Role.MICROGRID_MEMBER,
             "S1C1G1",
-            [HOME_ENTRY, "cases:quick_report", "cases:tasks", *TREE_AND_MAP, "party:home", "people:index", INBOX],
+            [HOME_ENTRY, "cases:quick_report", "cases:tasks", *TREE_AND_MAP, "people:index", INBOX],
         ),
         (
             Role.GRID_WORKER,
@@ -125,7 +125,6 @@ GRIDWORK_STAFF = ["gridwork:supervise", "gridwork:plans", "gridwork:manage", "gr
                 "cases:staff_entry",
                 *GRIDWORK_WORKER,
                 *TREE_AND_MAP,
-                "party:home",
                 NOTICES,
                 "people:index",
                 "dashboard:screen",

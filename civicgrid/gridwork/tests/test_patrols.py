@@ -225,7 +225,8 @@ def test_the_job_closes_patrols_left_open(world, captured):
 
 
 def test_supervisors_see_their_subtrees_patrols(world):
-    patrol = started(world)
+    # Started now, not an hour ago: between midnight and one o'clock that would be yesterday's.
+    patrol = actions.start_patrol(world.people.grid, key="s1")
     assert list(selectors.todays_patrols(world.people.community)) == [patrol]
     assert list(selectors.todays_patrols(world.people.street)) == [patrol]
     assert list(selectors.todays_patrols(world.people.neighbour_staff)) == []

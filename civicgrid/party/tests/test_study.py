@@ -303,7 +303,10 @@ def test_a_paper_is_random_from_the_pool_and_marked(world, heard):
         if any(Question.objects.get(pk=int(k)).kind == "multiple" for k in answers)
         else next(iter(answers))
     )
-    answers[wrong] = answers[wrong][:1] if len(answers[wrong]) > 1 else [3]  # half a multiple answer is wrong
+    question = Question.objects.get(pk=int(wrong))
+    # Half a multiple answer is wrong; else another option of the question (true/false has two).
+    other = next(i for i in range(len(question.options)) if i not in question.answer)
+    answers[wrong] = answers[wrong][:1] if len(answers[wrong]) > 1 else [other]
     done = actions.submit_attempt(p.member1, attempt.pk, answers)
     assert (done.correct, done.score) == (4, 80) and not done.late
     submitted = [e for e in heard if isinstance(e, QuizSubmitted)]
