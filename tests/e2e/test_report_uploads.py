@@ -122,8 +122,8 @@ def test_report_without_a_point_says_the_address_is_not_enough(new_page, login, 
     page.locator("#id_category").select_option(str(category.pk))
     page.get_by_label("地址（可不填）").fill("幸福小区3号楼")
     page.set_input_files("#id_photos", files=[_photo(), _photo("第二张.jpg", jpeg_bytes(colour=(0, 90, 0)))])
-    # Two uploads, each checked and thumbnailed by the server: more than expect()'s 5 s on a busy CI.
-    expect(page.locator('[data-upload-item][data-state="done"]')).to_have_count(2, timeout=20_000)
+    # Two uploads, each checked and thumbnailed by the server: on a loaded two-core CI the second took over 20 s.
+    expect(page.locator('[data-upload-item][data-state="done"]')).to_have_count(2, timeout=45_000)
     page.locator('[data-upload-item]:has-text("第二张.jpg")').get_by_role("button", name="删除").click()
     expect(page.locator("[data-upload-item]")).to_have_count(1)
     with page.expect_navigation() as response:
