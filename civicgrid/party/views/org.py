@@ -42,11 +42,9 @@ def home(request):
 @login_required
 def organisations(request):
     rows = list(selectors.tree_for(request.user))
-    if (
-        not rows
-        and not policy.admin_orgs(request.user).exists()
-        and not selectors.regions_for_new(request.user).exists()
-    ):
+    # Nodes a new top 党委 may sit on: only a system admin's scope has any.
+    can_add_root = selectors.regions_for_new(request.user).exists()
+    if not rows and not can_add_root:
         raise Http404
     kept = set(policy.kept_orgs(request.user).values_list("pk", flat=True))
     members = set(policy.member_orgs(request.user).values_list("pk", flat=True))
@@ -55,11 +53,10 @@ def organisations(request):
         row.indent = row.depth - top
         row.kept = row.pk in kept
         row.sees_members = row.pk in members
-    can_add_root = selectors.regions_for_new(request.user).exists() and policy.admin_orgs(request.user) is not None
     return render(
         request,
         "party/organisations.html",
-        {"rows": rows, "can_add_root": can_add_root and _is_admin(request.user)},
+        {"rows": rows, "can_add_root": can_add_root},
     )
 
 
@@ -83,13 +80,9 @@ def organisation(request, pk):
         "sees_members": sees_members,
         "member_count": org.members.filter(is_active=True).count() if sees_members else None,
         "appoint_form": AppointForm() if kept else None,
-        "can_add_child": kept_or_leads(request.user, org) and org.kind != OrgKind.GROUP,
+        "can_add_child": policy.parent_orgs(request.user).filter(pk=org.pk).exists() and org.kind != OrgKind.GROUP,
     }
     return render(request, "party/organisation.html", context)
-
-
-def kept_or_leads(user, org):
-    return policy.parent_orgs(user).filter(pk=org.pk).exists()
 
 
 @login_required
