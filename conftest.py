@@ -34,8 +34,36 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.line(nodeid)
 
 
+def _serialise_live_server_on_shared_sqlite():
+    """With an in-memory SQLite test database Django hands the live server the test's one connection,
+    and every request thread uses it. Two requests at once (a page uploading two photos in parallel)
+    then fail with "cannot start a transaction within a transaction". On that database the live
+    server runs one application call at a time; the connections themselves stay concurrent, so a
+    browser's idle keep-alive connection never holds up another. PostgreSQL runs are unchanged."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneCallAtATimeOnSharedSQLite(ThreadedWSGIServer):
+        def set_app(self, application):
+            if not self.connections_override:
+                return super().set_app(application)
+            lock = threading.Lock()
+
+            def serialised(environ, start_response):
+                with lock:
+                    return application(environ, start_response)
+
+            return super().set_app(serialised)
+
+    LiveServerThread.server_class = OneCallAtATimeOnSharedSQLite
+
+
 def pytest_configure(config):
     from django.conf import settings
+
+    _serialise_live_server_on_shared_sqlite()
 
     # Tests serve static files from the finders, so they need no `collectstatic` beforehand.
     settings.STORAGES = {
