@@ -34,6 +34,7 @@ from django.core.signals import setting_changed
 from django.db.models import Count, Max
 from django.dispatch import receiver
 
+from civicgrid.core import memory
 from civicgrid.regions.boundaries import load_shape
 from civicgrid.regions.models import Region
 
@@ -43,6 +44,8 @@ from civicgrid.regions.models import Region
 # (docs/benchmarks.md).
 RASTER_CELLS_PER_POLYGON = 4
 RASTER_MAX_CELLS = 2_000_000
+# Cells built at once (whole rows): bounds the build's temporary boxes and pairs (docs/benchmarks.md).
+RASTER_BAND_CELLS = 16_384
 # The point-in-polygon test of the hot path: shapely.intersects_xy is a thin Python wrapper (argument
 # checks, array conversion) around this ufunc, and for one point the wrapper costs as much as the
 # test itself. Same function, same arguments; the public one is the fallback.
@@ -169,16 +172,32 @@ class SpatialIndex:
         self._cols, self._rows = cols, rows
         self._cols_per_degree = self._rows_per_degree = 1.0 / size
 
+        # Built a band of rows at a time: the boxes and candidate pairs of a whole district's cells
+        # would raise the process's memory high-water mark several times over what the index keeps.
+        # Neighbouring cells repeat the same ids and candidate lists thousands of times: one object
+        # each, shared by every cell that holds it.
+        raster, shared = [None] * (cols * rows), {}
+        band = max(1, RASTER_BAND_CELLS // cols)
+        for first in range(0, rows, band):
+            start, end = first * cols, min(rows, first + band) * cols
+            raster[start:end] = self._band(start, end, shared)
+        self._raster = raster
+
+    def _band(self, start, end, shared):
+        """The raster entries of cells start…end-1 (whole rows)."""
+        cols = self._cols
         # Level 1: every cell against the polygons whose bounding boxes meet it (from the tree).
-        cell_col, cell_row = np.divmod(np.arange(cols * rows), cols)[::-1]
+        cell_col, cell_row = np.divmod(np.arange(start, end), cols)[::-1]
         cells = self._boxes(cell_col, cell_row, 1.0)
         cell_index, shape_index = self.tree.query(cells)
         holder, crossing = self._classify(cells, cell_index, shape_index, np.full(len(cells), -1, dtype=np.int64))
-        raster = self._entries(len(cells), holder, cell_index[crossing], shape_index[crossing])
+        entries = self._entries(len(cells), holder, cell_index[crossing], shape_index[crossing], shared)
 
         # Level 2: a crossed cell is split into 2×2 quarters, tested only against that cell's
         # candidates. Near boundaries this doubles the resolution at a fraction of the cost.
-        crossed = np.flatnonzero([entry.__class__ is tuple for entry in raster])
+        crossed = np.flatnonzero([entry.__class__ is tuple for entry in entries])
+        if len(crossed) == 0:
+            return entries
         position = np.full(len(cells), -1)
         position[crossed] = np.arange(len(crossed))
         pair_cell, pair_shape = np.repeat(cell_index[crossing], 4), np.repeat(shape_index[crossing], 4)
@@ -190,10 +209,10 @@ class SpatialIndex:
             0.5,
         )
         holder_q, crossing_q = self._classify(quarters, quarter_index, pair_shape, np.repeat(holder[crossed], 4))
-        entries = self._entries(len(quarters), holder_q, quarter_index[crossing_q], pair_shape[crossing_q])
+        split = self._entries(len(quarters), holder_q, quarter_index[crossing_q], pair_shape[crossing_q], shared)
         for i, cell in enumerate(crossed.tolist()):
-            raster[cell] = entries[4 * i : 4 * i + 4]
-        self._raster = raster
+            entries[cell] = split[4 * i : 4 * i + 4]
+        return entries
 
     def _boxes(self, cols, rows, span):
         """Boxes `span` cells wide whose south-west corners are at raster positions (cols, rows),
@@ -217,22 +236,28 @@ class SpatialIndex:
         crossing[crossing] = shapely.intersects(self.shapes[shape_index[crossing]], boxes[box_index[crossing]])
         return holder_rank, crossing
 
-    def _entries(self, count, holder_rank, box_index, shape_index):
+    def _entries(self, count, holder_rank, box_index, shape_index, shared):
         """Raster entries: the holder's id (None: no polygon) for boxes no boundary crosses; for the
-        others (candidates deepest first, the holder's id for when none of them contains the point)."""
+        others (candidates deepest first, the holder's id for when none of them contains the point).
+        Equal ids, candidate tuples and entries are the one object kept in `shared`."""
         held = holder_rank >= 0
         # rank = level·(n+1) + (n − index), so the index is recovered from the rank alone.
         n = len(self.ids)
         entries = [None] * count
         holder_ids = self.ids[n - holder_rank[held] % (n + 1)].tolist()
         for box, region_id in zip(np.flatnonzero(held).tolist(), holder_ids, strict=True):
-            entries[box] = region_id
+            entries[box] = shared.setdefault(region_id, region_id)
         order = np.lexsort((-self.rank[shape_index], box_index))
         box_index, candidates = box_index[order], shape_index[order].tolist()
         starts = np.flatnonzero(np.r_[True, box_index[1:] != box_index[:-1]])
         ends = np.r_[starts[1:], len(box_index)]
         for box, start, end in zip(box_index[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
-            entries[box] = (tuple(candidates[start:end]), entries[box])
+            found = tuple(candidates[start:end])
+            found = shared.get(("candidates", found)) or shared.setdefault(
+                ("candidates", found), tuple(shared.setdefault(("index", i), i) for i in found)
+            )
+            entry = (found, entries[box])
+            entries[box] = shared.setdefault(("entry", entry), entry)
         return entries
 
 
@@ -293,6 +318,9 @@ def _refresh():
         # An invalidate() during the build bumps _generation past `generation`: rebuilt again next time.
         index = SpatialIndex.from_database()
         _loaded = _Loaded(index, generation, _fresh_until())
+        # The raster's build peaks at several times what the index keeps (the cells' boxes, their
+        # candidate pairs): hand that back rather than keep it for the worker's life.
+        memory.release()
         return index
 
 

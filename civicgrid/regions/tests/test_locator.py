@@ -156,10 +156,14 @@ def brute_force(shapes, levels, lon, lat):
     return best
 
 
-@pytest.mark.parametrize("seed", [1, 7])
-def test_every_lookup_path_agrees_with_testing_every_polygon(seed):
+@pytest.mark.parametrize(
+    ("seed", "band_cells"), [(1, locator.RASTER_BAND_CELLS), (7, locator.RASTER_BAND_CELLS), (7, 1)]
+)
+def test_every_lookup_path_agrees_with_testing_every_polygon(seed, band_cells, monkeypatch):
     """On irregular polygons (MultiPolygons, jittered edges), raster, tree and vectorised paths
-    all give the brute-force answer, for points inside, outside and on boundaries."""
+    all give the brute-force answer, for points inside, outside and on boundaries; also when the
+    raster is built one row at a time (band_cells=1)."""
+    monkeypatch.setattr(locator, "RASTER_BAND_CELLS", band_cells)
     nodes = demo.build_tree("small", seed)
     shapes = [node.shape for node in nodes]
     levels = [node.level for node in nodes]
@@ -186,3 +190,16 @@ def test_an_empty_index_finds_nothing():
     assert index.locate_id(113.6, 34.7) is None
     assert index.locate_many([113.6], [34.7]).tolist() == [-1]
     assert locator.locate(113.6, 34.7) is None
+
+
+def test_the_raster_holds_each_distinct_answer_once():
+    """Neighbouring cells share their entries: equal candidate lists (and the answers around them)
+    are one object, however many cells and quarters hold them (the index's memory)."""
+    nodes = demo.build_tree("small", 7)
+    index = locator.SpatialIndex(
+        list(range(101, 101 + len(nodes))), [node.level for node in nodes], [node.shape for node in nodes]
+    )
+    crossed = [entry for cell in index._raster if cell.__class__ is list for entry in cell if entry.__class__ is tuple]
+    assert len(crossed) > 100
+    assert len({id(entry) for entry in crossed}) == len(set(crossed))
+    assert len({id(entry[0]) for entry in crossed}) == len({entry[0] for entry in crossed})
