@@ -20,32 +20,44 @@ build is most of the time). The crash test restarts the machine's PostgreSQL: ne
 anything else uses that server.
 """
 
-import csv
 import json
 import os
 import random
 import statistics
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 from bench import crash
 from bench.common import OUT_DIR, ROOT, Result, benchmark, collect_static, command_line, record
+from bench.load_server import (
+    DATABASE,
+    SERVER,
+    THREADS,
+    MemorySampler,
+    background_workers,
+    cpu_by_program,
+    health_rate,
+    machine_busy,
+    ms,
+    queued_tasks,
+    rss_mb,
+    run_locust,
+    serve,
+    worker_pids,
+)
 
 SEED = 2026
-DATABASE = "civicgrid_bench_load"
-SERVER = "postgres://postgres@127.0.0.1:5432"
 CASES, QUICK_CASES = 2_000_000, 120_000
 LIVE, QUICK_LIVE = 150_000, 30_000
 COMMUNITIES = 8
 RESIDENTS_PER_COMMUNITY = 30
-USERS, QUICK_USERS = 160, 60
+USERS, QUICK_USERS = int(os.environ.get("BENCH_LOAD_USERS", 160)), 60
 DURATION, QUICK_DURATION = 180, 40
 PEAK_USERS = 12
+SIGN_IN_USERS, SIGN_IN_SECONDS = 200, 60  # 200 residents signing in within a minute (issue 15 item 6)
 PEAK_DURATION, QUICK_PEAK_DURATION = 60, 20
 BASELINE_DURATION, QUICK_BASELINE_DURATION = 40, 15
-THREADS = 4
 # The seed articles' volumes: Shibei (市北区) took 27,344 issues in the five months from its launch
 # at the end of November 2019 to 24 April 2020 (146 days); Erqi (二七区) 17,182 cases in all.
 SHIBEI_ISSUES, SHIBEI_DAYS = 27_344, 146
@@ -223,135 +235,6 @@ def screen_paths():
     return [(panel, reverse(f"dashboard:{panel}")) for panel in SCREEN_PANELS]
 
 
-# --- The server and its memory -----------------------------------------------------------------------
-
-
-def server_environment():
-    return {
-        **os.environ,
-        "DEBUG": "0",
-        "DATABASE_URL": f"{SERVER}/{DATABASE}",
-        "REDIS_URL": "redis://127.0.0.1:6379/14",
-        "CASES_RESIDENT_REPORTS_PER_HOUR": "0",  # each load-test resident files far more than a real one
-        "CASES_RESIDENT_REPORTS_PER_DAY": "0",
-        "CASES_ATTACHMENT_ROOT": str(OUT_DIR / "attachments-load"),
-        "DB_CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def serve():
-    from bench.httpclient import gunicorn
-
-    return gunicorn(
-        "civicgrid.wsgi",
-        cwd=ROOT,
-        environment=server_environment(),
-        executable=ROOT / ".venv" / "bin" / "gunicorn",
-        extra=("--threads", str(THREADS), "--worker-class", "gthread"),
-    )
-
-
-def worker_pids(master):
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == master:
-                children.append(int(entry.name))
-    return sorted(children)
-
-
-def rss_mb(pid):
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-class MemorySampler(threading.Thread):
-    """The largest resident set size of any worker, once a second, while the test runs."""
-
-    def __init__(self, master):
-        super().__init__(daemon=True)
-        self.master, self.peak, self.samples, self.running = master, 0.0, [], True
-
-    def run(self):
-        while self.running:
-            sizes = [size for pid in worker_pids(self.master) if (size := rss_mb(pid))]
-            if sizes:
-                self.peak = max(self.peak, *sizes)
-                self.samples.append(max(sizes))
-            time.sleep(1)
-
-    def stop(self):
-        self.running = False
-        self.join()
-
-
-# --- locust ------------------------------------------------------------------------------------------
-
-
-def run_locust(port, plan, classes, users, seconds, label):
-    """Run locust headless; returns {request name: stats row} and the aggregated row."""
-    prefix = OUT_DIR / f"locust-{label}"
-    command = [
-        str(ROOT / ".venv" / "bin" / "locust"),
-        "-f",
-        str(ROOT / "bench" / "locustfile.py"),
-        "--headless",
-        "--users",
-        str(users),
-        "--spawn-rate",
-        str(max(1, users // 10)),
-        "--run-time",
-        f"{seconds}s",
-        "--host",
-        f"http://127.0.0.1:{port}",
-        "--csv",
-        str(prefix),
-        "--reset-stats",
-        "--only-summary",
-        "--stop-timeout",
-        "10",
-        "--loglevel",
-        "WARNING",
-        *classes,
-    ]
-    completed = subprocess.run(command, env={**os.environ, "LOAD_PLAN": str(plan)}, capture_output=True, text=True)
-    if completed.returncode not in (0, 1):  # 1: some requests failed, which the figures report
-        raise RuntimeError(f"locust exited with {completed.returncode}: {completed.stderr[-2000:]}")
-    rows = {}
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
-        for row in csv.DictReader(stats):
-            rows[row["Name"]] = row
-    return rows
-
-
-def _ms(row, column):
-    value = row.get(column) or "0"
-    return float(value) if value != "N/A" else 0.0
-
-
-def health_rate(port, seconds):
-    from bench.httpclient import Browser, drive
-
-    clients = [Browser(port) for _ in range(2 * (os.cpu_count() or 2))]
-
-    def health(client, index, n):
-        status, _headers, _body = client.request("GET", "/health/")
-        assert status == 200, status
-
-    latencies, _ = drive(clients, seconds, health)
-    return len(latencies) / seconds
-
-
 CRASH_REPORTERS = 8
 CRASH_SECONDS, QUICK_CRASH_SECONDS = 40, 20
 
@@ -359,7 +242,6 @@ CRASH_SECONDS, QUICK_CRASH_SECONDS = 40, 20
 def crash_phase(port, server, plan_file, quick):
     """The load mix in the background and phones reporting through a worker kill and a database
     restart (bench/crash.py)."""
-    from pathlib import Path
 
     seconds = QUICK_CRASH_SECONDS if quick else CRASH_SECONDS
     plan = json.loads(Path(plan_file).read_text(encoding="utf-8"))
@@ -426,7 +308,8 @@ def load(quick=False):
     users = QUICK_USERS if quick else USERS
     mix = ["Resident", "GridWorker", "Dispatcher", "BigScreen"]
     before = Case.objects.count()
-    with serve() as (port, server):
+    cpu = {}
+    with background_workers() as celery_worker, serve() as (port, server):
         time.sleep(3)
         rest = [rss_mb(pid) for pid in worker_pids(server.pid)]
         # One user of each kind, each alone (locust shares users out by weight, so a single run of
@@ -439,10 +322,26 @@ def load(quick=False):
         health = health_rate(port, 10 if quick else 20)
         sampler = MemorySampler(server.pid)
         sampler.start()
-        rows = run_locust(port, plan, mix, users, duration, "mix")
+        busy_before, total_before = machine_busy()
+        programs_before = cpu_by_program()
+        rows = run_locust(port, plan, mix, users, duration, "mix", cpu=cpu)
+        busy_after, total_after = machine_busy()
+        programs = {name: used - programs_before[name] for name, used in cpu_by_program().items()}
         sampler.stop()
+        backlog = queued_tasks()
+        celery_rss = rss_mb(celery_worker)
         peak_seconds = QUICK_PEAK_DURATION if quick else PEAK_DURATION
         peak = run_locust(port, plan, ["PeakReporter"], PEAK_USERS, peak_seconds, "peak")
+        sign_in = run_locust(
+            port,
+            plan,
+            ["SignIn"],
+            SIGN_IN_USERS,
+            SIGN_IN_SECONDS + 15,
+            "sign-in",
+            spawn_rate=SIGN_IN_USERS / SIGN_IN_SECONDS,
+            reset=False,
+        )
         workers = len(worker_pids(server.pid))
         # BENCH_LOAD_CRASH=0 skips the crash phase (it restarts the machine's PostgreSQL).
         crash_outcome = crash_phase(port, server, plan, quick) if os.environ.get("BENCH_LOAD_CRASH") != "0" else None
@@ -456,7 +355,14 @@ def load(quick=False):
     reports = peak.get("resident: report with photo")
     reports_per_minute = float(reports["Requests/s"]) * 60 if reports else 0.0
     shibei_per_minute = SHIBEI_ISSUES / (SHIBEI_DAYS * 24 * 60)
-    machine_note = f"gunicorn {workers} gthread workers × {THREADS} threads (workers = cores), PostgreSQL, Redis cache"
+    machine_note = (
+        f"gunicorn {workers} gthread workers × {THREADS} threads (workers = cores), PostgreSQL, Redis cache and "
+        "broker, one Celery worker process and beat"
+    )
+    ticks = os.sysconf("SC_CLK_TCK")
+    wall_cpu = (total_after - total_before) / ticks  # CPU seconds the machine had (all cores)
+    machine_share = 100.0 * (busy_after - busy_before) / (total_after - total_before)
+    generator_share = 100.0 * cpu["mix"] / wall_cpu if wall_cpu else 0.0
     common = {
         "dataset": f"{dataset}; {users} locust users × {duration} s after ramp-up{' (quick run)' if quick else ''}",
         "db": db,
@@ -468,11 +374,11 @@ def load(quick=False):
         alone = baseline.get(name)
         if alone is None or not int(alone["Request Count"]):
             continue  # no unhurried sample to compare with: reported in the mix's details only
-        alone_p95 = _ms(alone, "95%")
+        alone_p95 = ms(alone, "95%")
         results.append(
             Result(
                 name=f"load.{key_of(name)}_p95",
-                value=_ms(row, "95%"),
+                value=ms(row, "95%"),
                 unit="ms",
                 better="lower",
                 baseline_name="the same request with one user of each kind (same run, same server)",
@@ -480,13 +386,13 @@ def load(quick=False):
                 target="p95 stays usable under the district's load (≤ 1 s for pages, 0 errors)",
                 details={
                     "requests": f"{int(row['Request Count']):,} ({float(row['Requests/s']):.1f}/s), failures {int(row['Failure Count'])}",
-                    "p50 / p95 / p99": f"{_ms(row, '50%'):.0f} / {_ms(row, '95%'):.0f} / {_ms(row, '99%'):.0f} ms",
+                    "p50 / p95 / p99": f"{ms(row, '50%'):.0f} / {ms(row, '95%'):.0f} / {ms(row, '99%'):.0f} ms",
                 },
                 **common,
             )
         )
     per_type = "; ".join(
-        f"{name} {_ms(row, '50%'):.0f}/{_ms(row, '95%'):.0f}/{_ms(row, '99%'):.0f} ms ({float(row['Requests/s']):.1f}/s)"
+        f"{name} {ms(row, '50%'):.0f}/{ms(row, '95%'):.0f}/{ms(row, '99%'):.0f} ms ({float(row['Requests/s']):.1f}/s)"
         for name, row in sorted(rows.items())
         if int(row["Request Count"])
     )
@@ -502,6 +408,17 @@ def load(quick=False):
             details={
                 "server": machine_note,
                 "requests": f"{requests:,} in {duration} s, {failures} failed; {written:,} cases filed during the test",
+                "CPU during the mix": (
+                    f"machine {machine_share:.0f}% busy; the load generator (locust FastHttpUser, same box) used "
+                    f"{cpu['mix']:.0f} CPU s of {wall_cpu:.0f}, {generator_share:.0f}% of the machine; "
+                    + ", ".join(f"{name} {used:.0f} s" for name, used in programs.items())
+                    + f"; {sum(programs.values()) * 1000 / requests:.1f} CPU ms per request in the server's programs"
+                    if requests
+                    else ""
+                ),
+                "background work": (
+                    f"{backlog} tasks still queued on Redis when the mix ended; Celery worker {celery_rss or 0:.0f} MB"
+                ),
                 "p50/p95/p99 per request type": per_type,
                 **facts,
             },
@@ -532,9 +449,7 @@ def load(quick=False):
             target="far above the seed districts' volumes",
             details={
                 "peak run": f"{PEAK_USERS} residents reporting with a ~60 kB photo back to back for {peak_seconds} s",
-                "p50 / p95 of a report": f"{_ms(reports, '50%'):.0f} / {_ms(reports, '95%'):.0f} ms"
-                if reports
-                else "—",
+                "p50 / p95 of a report": f"{ms(reports, '50%'):.0f} / {ms(reports, '95%'):.0f} ms" if reports else "—",
                 "Shibei's five months": f"{SHIBEI_ISSUES / reports_per_minute:.0f} minutes at this rate"
                 if reports_per_minute
                 else "—",
@@ -545,6 +460,27 @@ def load(quick=False):
             **common,
         )
     )
+    login = sign_in.get("login")
+    if login and int(login["Request Count"]):
+        results.append(
+            Result(
+                name="load.login_p95",
+                value=ms(login, "95%"),
+                unit="ms",
+                better="lower",
+                baseline_name="the login form (GET) in the same phase",
+                baseline_value=ms(sign_in["login form"], "95%"),
+                target="≤ 100 ms CPU per login at Argon2id m = 19 MiB, t = 2, p = 1; 200 sign-ins within a minute",
+                details={
+                    "sign-ins": (
+                        f"{int(login['Request Count']):,} residents, spawned at {SIGN_IN_USERS / SIGN_IN_SECONDS:.1f}/s, "
+                        f"{int(login['Failure Count'])} failed"
+                    ),
+                    "p50 / p95 / p99": f"{ms(login, '50%'):.0f} / {ms(login, '95%'):.0f} / {ms(login, '99%'):.0f} ms",
+                },
+                **common,
+            )
+        )
     rest_mb = statistics.median([size for size in rest_after_warm_up or rest if size])
     results.append(
         Result(

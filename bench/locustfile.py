@@ -2,6 +2,9 @@
 grid workers taking and closing tasks, community dispatchers working their queues, and big
 screens refreshing — each logged in through the login form, as on a phone or a PC.
 
+The users are locust's FastHttpUser (geventhttpclient): the generator shares the server's two
+cores, so it must cost as little CPU per request as it can; bench/load.py reports its share.
+
 Run by bench/load.py, which writes the plan (accounts, places, the photo) to the JSON file named by
 LOAD_PLAN. Request names (the `name=` of each call) are the request types the results report.
 A 302 from a workflow action whose case another user changed first is the product working (it
@@ -17,7 +20,8 @@ import threading
 import uuid
 from pathlib import Path
 
-from locust import HttpUser, between, constant_pacing, task
+from locust import between, constant, constant_pacing, task
+from locust.contrib.fasthttp import FastHttpUser
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
 PHOTO = Path(PLAN["photo"]).read_bytes()
@@ -45,7 +49,7 @@ def _next(pool):
         return PLAN[pool][next(counter) % len(PLAN[pool])]
 
 
-class Person(HttpUser):
+class Person(FastHttpUser):
     abstract = True
     pool = ""
 
@@ -64,7 +68,7 @@ class Person(HttpUser):
                 response.failure(f"login of {self.account['username']} answered {response.status_code}")
 
     def csrf(self):
-        return self.client.cookies.get("csrftoken", "")
+        return next((cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken"), "")
 
     def act(self, number, action, name, **fields):
         """POST one workflow action on the version the case has now."""
@@ -196,3 +200,16 @@ class PeakReporter(Resident):
     weight = 1  # run only when named on the command line (the mix names its four classes)
     wait_time = between(0, 0)
     tasks = [Resident.report_with_photo]
+
+
+class SignIn(Person):
+    """A resident signing in and nothing else (the login test: many people opening the app within a
+    minute); the login is on_start's, reported as "login"."""
+
+    weight = 1  # run only when named on the command line
+    pool = "residents"
+    wait_time = constant(3600)
+
+    @task
+    def stay(self):
+        pass
