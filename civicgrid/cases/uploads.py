@@ -436,6 +436,38 @@ def write_checked(item, at):
     return written
 
 
+def save_checked(checked, folder, at, user, create):
+    """Write each checked file under <folder>/YYYY/MM/ with a random name and call `create(**fields)`
+    for its row (the fields every stored file carries; in the caller's transaction). A failure
+    half-way removes the files already written. Returns the names written. The other apps' files
+    (notices, party building) are stored this way."""
+    storage = attachment_storage()
+    written = []
+    try:
+        for item in checked:
+            name = storage.save(
+                f"{folder}/{at:%Y/%m}/{secrets.token_hex(16)}.{item.extension}", ContentFile(item.content)
+            )
+            written.append(name)
+            create(
+                kind=item.kind,
+                file=name,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=len(item.content),
+                sha256=item.sha256,
+                width=item.width,
+                height=item.height,
+                uploaded_by=user,
+                created_at=at,
+            )
+    except Exception:
+        for name in written:
+            storage.delete(name)
+        raise
+    return written
+
+
 def store_checked(checked):
     """Write the checked files to the attachment storage (before the transaction that records
     them, so no lock waits on the disk); returns each file's names, in order. On a failure half-way

@@ -2,10 +2,7 @@
 (civicgrid.cases.uploads.check_photo / check_media: content sniffing, size, pixels, no metadata) and
 kept in the same private storage under random names; only views.file serves them."""
 
-import secrets
-
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,37 +39,12 @@ def check(photos=(), media=(), existing=()):
     return checked
 
 
-def _name(extension, at):
-    return f"notices/{at:%Y/%m}/{secrets.token_hex(16)}.{extension}"
-
-
 def store(notice, checked, user):
     """Write the checked files and their rows (in the caller's transaction); a failure half-way
     removes the files already written."""
-    storage = uploads.attachment_storage()
-    at = timezone.now()
-    written = []
-    try:
-        for item in checked:
-            name = storage.save(_name(item.extension, at), ContentFile(item.content))
-            written.append(name)
-            NoticeFile.objects.create(
-                notice=notice,
-                kind=item.kind,
-                file=name,
-                original_name=item.original_name,
-                content_type=item.content_type,
-                size=len(item.content),
-                sha256=item.sha256,
-                width=item.width,
-                height=item.height,
-                uploaded_by=user,
-                created_at=at,
-            )
-    except Exception:
-        for name in written:
-            storage.delete(name)
-        raise
+    uploads.save_checked(
+        checked, "notices", timezone.now(), user, lambda **fields: NoticeFile.objects.create(notice=notice, **fields)
+    )
 
 
 def remove(notice, pks):

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicgrid.cases import uploads
 from civicgrid.core import clock, events
 from civicgrid.core.text import object_id
-from civicgrid.party import files
 from civicgrid.party.actions.common import refuse, text
 from civicgrid.party.events import OrderPointsGranted, OrderPosted, OrderReported, OrderTaken
 from civicgrid.party.models import WORKING, Order, OrderKind, OrderPhoto, OrderStatus, OrderStep
@@ -161,8 +161,8 @@ def _check_photos(photos, existing):
 
 
 def _store_photos(order, checked, user, at):
-    return files.write_checked(
-        checked, "orders", at, user, lambda **fields: OrderPhoto.objects.create(order=order, **fields)
+    return uploads.save_checked(
+        checked, "party/orders", at, user, lambda **fields: OrderPhoto.objects.create(order=order, **fields)
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from civicgrid.cases import uploads
 from civicgrid.core import clock, events
 from civicgrid.core.events import MessageSent
-from civicgrid.party import files, policy
+from civicgrid.party import policy
 from civicgrid.party.actions.common import refuse, text
 from civicgrid.party.events import ProjectAccepted, ProjectStageChanged
 from civicgrid.party.models import (
@@ -82,9 +82,9 @@ def check_files(photos=(), documents=()):
 
 def _store(note, checked, user):
     """Write the checked files and their rows (in the caller's transaction)."""
-    files.write_checked(
+    uploads.save_checked(
         checked,
-        "projects",
+        "party/projects",
         clock.now(),
         user,
         lambda **fields: ProjectFile.objects.create(note=note, project_id=note.project_id, **fields),

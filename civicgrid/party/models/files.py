@@ -1,4 +1,4 @@
-"""The fields every stored file of party building carries (civicgrid.party.files writes them)."""
+"""The fields every stored file of party building carries (civicgrid.cases.uploads.save_checked writes them)."""
 
 from django.conf import settings
 from django.db import models

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicgrid.core.forms import add_errors
 from civicgrid.core.text import object_id
 from civicgrid.party.actions import orders as actions
 from civicgrid.party.forms.orders import AuditForm, OrderForm, ReportForm
@@ -27,11 +28,6 @@ HALL_LIMIT = 200
 
 def _errors(error):
     return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-
-
-def _add_errors(form, error):
-    for name, messages_ in _errors(error).items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 @login_required
@@ -92,7 +88,7 @@ def new(request):
                     case_number=data["case_number"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("已派单，等待下沉单位接单。"))
                 return redirect("party:order", pk=item.pk)
@@ -149,7 +145,7 @@ def report(request, pk):
             except Order.DoesNotExist:
                 raise Http404 from None
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
                 form.photo_error = _errors(error).get("photos")
             else:
                 messages.success(request, _("完成报告已提交，等待街道审核。"))
@@ -193,7 +189,7 @@ def audit(request, pk):
             except Order.DoesNotExist:
                 raise Http404 from None
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("已赋分。") if approve else _("已退回，接单方补充后可再次提交。"))
                 return redirect("party:order", pk=item.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicgrid.core.forms import add_errors
 from civicgrid.core.text import object_id
 from civicgrid.party import policy
 from civicgrid.party.actions import study as actions
@@ -25,17 +26,6 @@ from civicgrid.party.views.common import private_file
 def _refuse(request, error):
     for message in error.messages:
         messages.error(request, message)
-
-
-def _to_form(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                for message in item.messages:
-                    form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _get(queryset, pk):
@@ -220,7 +210,7 @@ def lessons_manage(request):
             except Lesson.DoesNotExist:
                 raise Http404 from None
             except ValidationError as error:
-                _to_form(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("课程已发布。"))
                 return redirect("party:lessons_manage")
@@ -247,7 +237,7 @@ def lesson_edit(request, pk):
             except Lesson.DoesNotExist:
                 raise Http404 from None
             except ValidationError as error:
-                _to_form(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("party:lessons_manage")
@@ -283,7 +273,7 @@ def plans(request):
             except StudyPlan.DoesNotExist:
                 raise Http404 from None
             except ValidationError as error:
-                _to_form(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("计划已保存，发布后党员即收到通知。"))
                 return redirect("party:study_plan", pk=plan.pk)
@@ -351,7 +341,7 @@ def _save_question(request, form, question=None):
             is_active=data["is_active"],
         )
     except ValidationError as error:
-        _to_form(form, error)
+        add_errors(form, error)
         return False
     return True
 
@@ -449,7 +439,7 @@ def quizzes(request):
             except Quiz.DoesNotExist:
                 raise Http404 from None
             except ValidationError as error:
-                _to_form(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("测试已创建。"))
                 return redirect("party:study_quizzes")
